@@ -1,0 +1,18 @@
+"""symenh: symbolic-numeric toolkit for the exchange nonlinear Hall effect.
+
+Pipeline: models (SymPy Hamiltonians) -> geometry (closed-form band geometry)
+-> kernels (lambdified numerics; direct diagonalisation reference) -> integrate
+(Fermi-surface / Fermi-sea quadrature, grids) -> responses (BCD, INH, ENH) ->
+figures / command line.
+
+Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^2).
+"""
+
+from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from .params import PAPER, Parameters
+from .responses import SigmaResult, sigma
+
+__version__ = "0.1.0"
+
+__all__ = ["PAPER", "Parameters", "SigmaResult", "from_matrix", "paper_model", "pt_dirac", "sigma",
+           "tilted_dirac", "__version__"]

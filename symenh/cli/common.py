@@ -1,0 +1,59 @@
+"""Shared command-line plumbing: one-line errors with exit status 2, --param, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..models.base import ModelError
+from ..params import PARAM_NAMES, ParameterError, parse_params
+from ..responses.spec import ResponseError
+from ..units import UnitError
+
+#: exceptions that are the user's input errors: reported in one line, exit status 2
+USER_ERRORS = (ModelError, ParameterError, UnitError, ResponseError)
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user error found by the command line itself."""
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line on stderr and exit status 2 (no usage dump)."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def add_param_option(p: argparse.ArgumentParser) -> None:
+    """The repeatable ``--param NAME=VALUE`` option shared by every model command."""
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="model parameter with its unit, repeatable; NAME in "
+                        f"{{{', '.join(PARAM_NAMES)}}}, e.g. Delta=50meV v=4e5m/s tau=0.5ps "
+                        "q_s=0.2/nm alpha_over_hbar_v=0.1")
+
+
+def params_from(args):
+    """Parameters from the parsed ``--param`` options (paper values by default)."""
+    return parse_params(args.param)
+
+
+def print_json(obj) -> None:
+    """Print one JSON object on stdout."""
+    json.dump(obj, sys.stdout, indent=None, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def fail(prog: str, message: str) -> int:
+    """Print a one-line error to stderr and return exit status 2."""
+    sys.stderr.write(f"{prog}: error: {message}\n")
+    return EXIT_USAGE
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout stays machine-readable)."""
+    sys.stderr.write(f"[symenh] {message}\n")
+    sys.stderr.flush()

@@ -1,0 +1,38 @@
+"""``symenh figure NAME --out DIR``: write one of the paper's figures as PNG and PDF."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .common import CliError, add_param_option, params_from, progress
+
+#: figure name -> module in symenh.figures providing make(out_dir, params, progress) -> [paths]
+FIGURES = {"fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("figure", help="write a figure (PNG and PDF)")
+    p.add_argument("name", choices=sorted(FIGURES), help="which figure")
+    p.add_argument("--out", default="results", help="output folder (default: results)")
+    add_param_option(p)
+    p.set_defaults(func=run)
+
+
+def make_figure(name: str, out: Path, params, report=progress) -> list:
+    """Build figure ``name`` into folder ``out``; returns the written paths."""
+    try:
+        mod = importlib.import_module(f"symenh.figures.{FIGURES[name]}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("matplotlib"):
+            raise CliError("figures need matplotlib: pip install matplotlib") from None
+        raise
+    out.mkdir(parents=True, exist_ok=True)
+    return mod.make(out, params, report)
+
+
+def run(args) -> int:
+    paths = make_figure(args.name, Path(args.out), params_from(args))
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,233 @@
+"""Closed-form band geometry of a :class:`~symenh.models.base.SymbolicModel` (SymPy).
+
+Every quantity is traced over a degenerate energy level N (the only gauge-invariant
+choice for the Kramers-degenerate bands of H_PT), using the level projectors P_N:
+
+* Berry curvature (paper Eq. 6 / physics.md 2), nm^2:
+  ``Omega_N = -2 Im sum_{M != N} Tr(P_N v^x P_M v^y) / (E_N - E_M)^2``
+* quantum metric, nm^2: ``g^{ab}_N = Re sum_M Tr(P_N v^a P_M v^b) / (E_N - E_M)^2``
+* BCP (Gao-Yang-Niu), nm^2/eV: ``G^{ab}_N = 2 Re sum_M Tr(P_N v^a P_M v^b) / (E_N - E_M)^3``
+* SBP (paper Eq. 5), nm/eV: ``S^{eta a}_N = -2 Im sum_M Tr(P_N s^eta P_M v^a) / (E_N - E_M)^2``
+  (= 2 Re sum s^eta_nm r^a_mn / eps_nm with r^a_mn = i v^a_mn / eps_nm)
+* spin expectation (dimensionless): ``<s^eta>_N = Tr(P_N s^eta)``
+
+with v^a = dH/dk_a in eV nm.  For a "Clifford" model, whose traceless part H_0
+squares to E^2 times the identity (both paper models, every two-band model), the
+levels are t(k) -+ E and P_-+ = (1 -+ H_0/E)/2 exactly.  Otherwise the distinct
+eigenvalues come from SymPy and P_N = prod_{M != N} (H - E_M)/(E_N - E_M).
+
+Eigenvectors (:func:`eigenvectors`) and the gauge-dependent interband matrix
+elements r^a_nm, s^eta_nm (:func:`interband_elements`) are derived as well, for
+display and for the symbolic check that both routes agree.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy as sp
+
+from .. import cache
+from ..models.base import ModelError, SymbolicModel
+
+#: quantity names -> component shape per level
+QUANTITIES = {
+    "energy": (),
+    "berry-curvature": (),
+    "quantum-metric": (2, 2),
+    "bcp": (2, 2),
+    "sbp": (4, 2),
+    "spin": (4,),
+}
+
+
+@dataclass(frozen=True)
+class SymbolicGeometry:
+    """Closed-form, level-traced band geometry of one model.
+
+    Each field is a tuple over energy levels (ascending where SymPy can order
+    them), each entry a SymPy expression (or a nested tuple of them, components
+    in the order of :data:`QUANTITIES`) in k_x, k_y (1/nm) and the model params.
+    """
+
+    model: SymbolicModel
+    energy: tuple
+    degeneracy: tuple
+    berry_curvature: tuple
+    quantum_metric: tuple
+    bcp: tuple
+    sbp: tuple
+    spin: tuple
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.energy)
+
+    def quantity(self, name: str) -> tuple:
+        """The per-level expressions of a quantity named as in :data:`QUANTITIES`."""
+        if name not in QUANTITIES:
+            raise ModelError(f"quantity: unknown quantity {name!r}; allowed: {', '.join(QUANTITIES)}")
+        return getattr(self, name.replace("-", "_"))
+
+    def latex(self, name: str) -> str:
+        """LaTeX of a quantity, one line per level (and component)."""
+        lines = []
+        for lvl, value in enumerate(self.quantity(name)):
+            mat = sp.Matrix(value) if isinstance(value, tuple) else value
+            lines.append(rf"\text{{level {lvl} (degeneracy {self.degeneracy[lvl]})}}: {sp.latex(mat)}")
+        return " \\\\\n".join(lines)
+
+
+def _clifford_levels(model: SymbolicModel):
+    """(identity part t, traceless H_0, E^2) if H_0^2 = E^2 * 1, else None."""
+    h = model.matrix()
+    n = model.dim
+    t = model.identity_part()
+    h0 = (h - t * sp.eye(n)).applyfunc(sp.expand)
+    sq = (h0 * h0).applyfunc(sp.expand)
+    e2 = sp.factor(sq[0, 0])
+    if all(sp.expand(sq[i, j] - (e2 if i == j else 0)) == 0 for i in range(n) for j in range(n)):
+        return t, h0, e2
+    return None
+
+
+_E = sp.Symbol("E", positive=True)
+
+
+def level_projectors(model: SymbolicModel):
+    """(energies, degeneracies, projectors, subs) of the distinct levels of H(k).
+
+    Energies in eV; projectors are N x N SymPy matrices.  For a Clifford model the
+    expressions contain the positive symbol ``E`` (half the band splitting, eV);
+    ``subs`` maps it to its value sqrt(...).  Raises ModelError when SymPy cannot
+    find the eigenvalues in closed form.
+    """
+    n = model.dim
+    cl = _clifford_levels(model)
+    if cl is not None:
+        t, h0, e2 = cl
+        if e2 == 0:
+            raise ModelError(f"{model.name}: H is proportional to the identity; no band geometry")
+        # E is kept as a positive symbol so that Re/Im act on polynomials; callers
+        # substitute E = sqrt(e2) at the end (see _E_SUBS).
+        E = _E
+        one = sp.eye(n)
+        projs = ((one - h0 / E) / 2, (one + h0 / E) / 2)
+        degs = tuple(int(sp.simplify(p.trace())) for p in projs)
+        return (t - E, t + E), degs, projs, {E: sp.sqrt(e2)}
+    h = model.matrix()
+    try:
+        evs = h.eigenvals()
+    except Exception as exc:  # pragma: no cover - SymPy internals
+        raise ModelError(f"{model.name}: SymPy cannot diagonalise H in closed form ({exc})") from None
+    energies = list(evs)
+    projs = []
+    for e_n in energies:
+        p = sp.eye(n)
+        for e_m in energies:
+            if e_m != e_n:
+                p = p * (h - e_m * sp.eye(n)) / (e_n - e_m)
+        projs.append(p)
+    return tuple(energies), tuple(int(evs[e]) for e in energies), tuple(projs), {}
+
+
+def _tr(a, b, c, d) -> sp.Expr:
+    """Tr(a b c d), expanded."""
+    return sp.expand((a * b * c * d).trace())
+
+
+def _derive(model: SymbolicModel) -> tuple:
+    energies, degs, projs, subs = level_projectors(model)
+
+    def _simp(expr):
+        return sp.factor(sp.simplify(sp.simplify(expr).subs(subs)))
+
+    v = (model.velocity(0), model.velocity(1))
+    s = model.spin
+    L = len(energies)
+    out = {"omega": [], "g": [], "G": [], "S": [], "spin": []}
+    for N in range(L):
+        omega = g = G = 0
+        g = [[0, 0], [0, 0]]
+        G = [[0, 0], [0, 0]]
+        S = [[0, 0] for _ in range(4)]
+        for M in range(L):
+            if M == N:
+                continue
+            de = energies[N] - energies[M]
+            omega += -2 * sp.im(_tr(projs[N], v[0], projs[M], v[1])) / de**2
+            for a in range(2):
+                for b in range(2):
+                    t = _tr(projs[N], v[a], projs[M], v[b])
+                    g[a][b] += sp.re(t) / de**2
+                    G[a][b] += 2 * sp.re(t) / de**3
+                for eta in range(4):
+                    S[eta][a] += -2 * sp.im(_tr(projs[N], s[eta], projs[M], v[a])) / de**2
+        out["omega"].append(_simp(omega))
+        out["g"].append(tuple(tuple(_simp(x) for x in row) for row in g))
+        out["G"].append(tuple(tuple(_simp(x) for x in row) for row in G))
+        out["S"].append(tuple(tuple(_simp(x) for x in row) for row in S))
+        out["spin"].append(tuple(_simp(sp.re(sp.expand((projs[N] * s[eta]).trace()))) for eta in range(4)))
+    return (tuple(_simp(e) for e in energies), tuple(sp.Integer(d) for d in degs),
+            tuple(out["omega"]), tuple(out["g"]), tuple(out["G"]), tuple(out["S"]), tuple(out["spin"]))
+
+
+@lru_cache(maxsize=32)
+def derive_geometry(model: SymbolicModel) -> SymbolicGeometry:
+    """Derive (or load from the on-disk cache) the closed-form geometry of ``model``."""
+    key = cache.make_key("geometry", inspect.getsource(_derive), model.source())
+    e, d, om, g, G, S, spin = cache.cached_exprs(key, lambda: _derive(model))
+    return SymbolicGeometry(model=model, energy=e, degeneracy=tuple(int(x) for x in d),
+                            berry_curvature=om, quantum_metric=g, bcp=G, sbp=S, spin=spin)
+
+
+def eigenvectors(model: SymbolicModel) -> tuple:
+    """Closed-form orthonormal eigenvectors, one list per level (a gauge choice).
+
+    Built as the normalised, Gram-Schmidt-orthogonalised non-zero columns of the
+    level projectors.  Returns ((energy, [column vectors]), ...).
+    """
+    energies, degs, projs, subs = level_projectors(model)
+    projs = [p.subs(subs) for p in projs]
+    energies = [e.subs(subs) for e in energies]
+    out = []
+    for e, d, p in zip(energies, degs, projs):
+        vecs = []
+        for j in range(model.dim):
+            col = p[:, j]
+            for u in vecs:
+                col = col - u * (u.H * col)[0]
+            col = col.applyfunc(sp.simplify)
+            norm2 = sp.simplify((col.H * col)[0])
+            if norm2 == 0:
+                continue
+            vecs.append((col / sp.sqrt(norm2)).applyfunc(sp.simplify))
+            if len(vecs) == d:
+                break
+        out.append((sp.simplify(e), vecs))
+    return tuple(out)
+
+
+def interband_elements(model: SymbolicModel) -> dict:
+    """Interband Berry connection r^a_nm = i v^a_nm/(eps_m - eps_n) and spin s^eta_nm.
+
+    Band index runs over the eigenvectors of :func:`eigenvectors` (levels
+    flattened).  Returns {"r": [a][n][m], "s": [eta][n][m]} with r in nm
+    (None where eps_n = eps_m) and s dimensionless.  Gauge dependent: use for
+    display; gauge-invariant combinations are in :func:`derive_geometry`.
+    """
+    bands = [(e, u) for e, vecs in eigenvectors(model) for u in vecs]
+    v = (model.velocity(0), model.velocity(1))
+    n = len(bands)
+    r = [[[None] * n for _ in range(n)] for _ in range(2)]
+    s = [[[None] * n for _ in range(n)] for _ in range(4)]
+    for i, (ei, ui) in enumerate(bands):
+        for j, (ej, uj) in enumerate(bands):
+            for eta in range(4):
+                s[eta][i][j] = sp.simplify((ui.H * model.spin[eta] * uj)[0])
+            if sp.simplify(ei - ej) != 0:
+                for a in range(2):
+                    r[a][i][j] = sp.simplify(sp.I * (ui.H * v[a] * uj)[0] / (ej - ei))
+    return {"r": r, "s": s, "energies": [e for e, _ in bands]}

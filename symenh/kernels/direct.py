@@ -1,0 +1,122 @@
+"""Independent reference path: direct diagonalisation (numpy ``eigh``).
+
+Shares nothing with the symbolic path but the model definition: H(k) and
+v^a = dH/dk_a are evaluated numerically, diagonalised, and the band geometry is
+assembled from velocity and spin matrix elements in the eigenbasis:
+
+* Omega_n = -2 Im sum_m v^x_nm v^y_mn / eps_nm^2           (nm^2)
+* g^{ab}_n = Re sum_m v^a_nm v^b_mn / eps_nm^2              (nm^2)
+* G^{ab}_n = 2 Re sum_m v^a_nm v^b_mn / eps_nm^3            (nm^2/eV)
+* S^{eta a}_n = -2 Im sum_m s^eta_nm v^a_mn / eps_nm^2      (nm/eV; paper Eq. 5)
+* <s^eta>_n = Re s^eta_nn                                    (dimensionless)
+
+where the sums skip every m degenerate with n.  Degeneracy is decided by an
+explicit tolerance ``degeneracy_tol`` (eV), never by exact float comparison, and
+every quantity is summed over its degenerate subspace (the gauge-invariant
+trace).  Vectorised over arbitrary arrays of k.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.base import SymbolicModel
+from .hamiltonian import NumericHamiltonian, param_vector
+
+DEFAULT_DEGENERACY_TOL = 1e-8  # eV
+
+
+@dataclass(frozen=True)
+class BandGeometry:
+    """Band geometry at an array of k, from direct diagonalisation.
+
+    Arrays have shape ``(*k, N)`` (band axis last, then components): each band
+    carries the trace over its degenerate level, so bands of one level hold equal
+    values.  ``level`` numbers the distinct levels from 0 (ascending energy) and
+    ``degeneracy`` is the size of each band's level.
+    """
+
+    energy: np.ndarray           # (*k, N) eV
+    level: np.ndarray            # (*k, N) int
+    degeneracy: np.ndarray       # (*k, N) int
+    berry_curvature: np.ndarray  # (*k, N) nm^2
+    quantum_metric: np.ndarray   # (*k, N, 2, 2) nm^2
+    bcp: np.ndarray              # (*k, N, 2, 2) nm^2/eV
+    sbp: np.ndarray              # (*k, N, 4, 2) nm/eV
+    spin: np.ndarray             # (*k, N, 4)
+
+    def quantity(self, name: str) -> np.ndarray:
+        return getattr(self, name.replace("-", "_"))
+
+    def levels(self, name: str, index=()) -> list:
+        """[(energy, degeneracy, value), ...] of the distinct levels at one k (``index``)."""
+        lv = self.level[index]
+        out = []
+        for L in range(int(lv.max()) + 1):
+            n = int(np.flatnonzero(lv == L)[0])
+            out.append((float(self.energy[index][n]), int(self.degeneracy[index][n]),
+                        np.asarray(self.quantity(name)[index][n])))
+        return out
+
+
+def eigensystem(ham: NumericHamiltonian, kx, ky, params):
+    """Energies (*k, N) in eV and eigenvectors (*k, N, N) (columns), ascending."""
+    return np.linalg.eigh(ham.H(kx, ky, params))
+
+
+def band_geometry(model: SymbolicModel, kx, ky, values, *, degeneracy_tol: float = DEFAULT_DEGENERACY_TOL,
+                  ham: NumericHamiltonian | None = None, gauge=None) -> BandGeometry:
+    """Band geometry of ``model`` at k = (kx, ky) (1/nm) by direct diagonalisation.
+
+    ``values`` maps the model's parameter symbols (or names) to numbers in the
+    model's units (eV, eV nm).  ``gauge``, if given, is a callable applied to the
+    eigenvector array (*k, N, N) before use (tests rotate degenerate subspaces
+    with it; every returned quantity is gauge invariant).
+    """
+    if degeneracy_tol <= 0:
+        raise ValueError(f"degeneracy_tol: must be positive (eV), got {degeneracy_tol}")
+    ham = ham or NumericHamiltonian.build(model)
+    params = param_vector(model, values)
+    eps, U = eigensystem(ham, kx, ky, params)
+    if gauge is not None:
+        U = gauge(U, eps)
+    Ud = np.conj(np.swapaxes(U, -1, -2))
+    v = [Ud @ ham.velocity(a, kx, ky, params) @ U for a in range(2)]
+    s = np.einsum("...ij,ejk,...kl->...eil", Ud, ham.spin(), U)  # (*k, 4, N, N)
+
+    de = eps[..., :, None] - eps[..., None, :]           # eps_n - eps_m
+    degenerate = np.abs(de) < degeneracy_tol             # includes n == m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = np.where(degenerate, 0.0, 1.0 / np.where(degenerate, 1.0, de))
+    inv2, inv3 = inv**2, inv**3
+    # level bookkeeping: sorted energies, new level where the gap exceeds the tolerance
+    step = np.diff(eps, axis=-1) >= degeneracy_tol
+    level = np.concatenate([np.zeros(eps.shape[:-1] + (1,), int), np.cumsum(step, axis=-1)], axis=-1)
+    same = (level[..., :, None] == level[..., None, :]).astype(float)   # (*k, N, N)
+    degeneracy = same.sum(-1).astype(int)
+
+    def trace(x):  # sum each band's value over its level; x has shape (*k, N, *components)
+        flat = x.reshape(eps.shape + (-1,))
+        return np.einsum("...nm,...mc->...nc", same, flat).reshape(x.shape)
+
+    pxy = v[0] * np.swapaxes(v[1], -1, -2)                # v^x_nm v^y_mn
+    omega = -2 * np.imag(np.sum(pxy * inv2, axis=-1))
+    g = np.empty(eps.shape + (2, 2))
+    G = np.empty(eps.shape + (2, 2))
+    for a in range(2):
+        for b in range(2):
+            p = np.real(v[a] * np.swapaxes(v[b], -1, -2))
+            g[..., a, b] = np.sum(p * inv2, axis=-1)
+            G[..., a, b] = 2 * np.sum(p * inv3, axis=-1)
+    S = np.empty(eps.shape + (4, 2))
+    for a in range(2):
+        # s^eta_nm v^a_mn, summed over m
+        S[..., a] = np.moveaxis(-2 * np.imag(np.sum(s * np.swapaxes(v[a], -1, -2)[..., None, :, :]
+                                                    * inv2[..., None, :, :], axis=-1)), -2, -1)
+    spin = np.real(np.diagonal(s, axis1=-2, axis2=-1))    # (*k, 4, N)
+    spin = np.moveaxis(spin, -2, -1)                      # (*k, N, 4)
+    return BandGeometry(energy=eps, level=level, degeneracy=degeneracy,
+                        berry_curvature=trace(omega), quantum_metric=trace(g), bcp=trace(G),
+                        sbp=trace(S), spin=trace(spin))

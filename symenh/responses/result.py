@@ -1,0 +1,77 @@
+"""A conductivity result that carries its axes, units, parameters and conventions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..params import Parameters
+from ..units import SIGMA_UNITS
+from .spec import nonzero_elements, symmetrize
+
+#: relative sign of ENH against the reference mechanism, per convention, as derived in
+#: derivations/eq2_density_matrix_convention.py (filled in from the computed numbers
+#: by symenh.responses.api.relative_signs; these strings document the origin)
+CONVENTION_NOTES = {
+    "consistent": "electron charge -e and H' = +e E.r in every mechanism; ENH = -(printed Eqs. 9, 10)",
+    "printed": "Eqs. 9 and 10 as printed (their Eq. 2 answers to H' = -e E.r); BCD and INH as quoted",
+}
+
+
+@dataclass(frozen=True)
+class SigmaResult:
+    """Second-order conductivity tensors over a list of chemical potentials.
+
+    ``sigma`` has shape (len(mu_eV), 2, 2, 2) indexed [c][a][b] (0 = x, 1 = y),
+    raw (antisymmetric in c, a), in SI units A m / V^2, for j^c = sigma^{cab} E^a E^b,
+    at T = 0 and linear order in the tilt (alpha * d sigma / d alpha at alpha = 0,
+    evaluated at ``params.alpha_over_hbar_v``).
+    """
+
+    model: str
+    mechanism: str
+    method: str
+    convention: str
+    exchange_valleys: str
+    params: Parameters
+    mu_eV: np.ndarray
+    sigma: np.ndarray
+    error_estimate: np.ndarray | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def sigma_symmetrized(self) -> np.ndarray:
+        """(sigma^{cab} + sigma^{cba}) / 2, the physical response, A m / V^2."""
+        return symmetrize(self.sigma)
+
+    @property
+    def nonzero(self) -> list:
+        """Names ("xyy", ...) of the raw elements that are not zero (relative 1e-8)."""
+        return nonzero_elements(self.sigma)
+
+    def element(self, name: str) -> np.ndarray:
+        """One raw element over mu, e.g. ``element("xyy")``, A m / V^2."""
+        idx = tuple("xy".index(ch) for ch in name)
+        return self.sigma[(slice(None),) + idx]
+
+    def to_json(self) -> dict:
+        """The JSON object of ``symenh sigma --json``."""
+        err = None if self.error_estimate is None else [float(e) for e in self.error_estimate]
+        return {
+            "model": self.model,
+            "mechanism": self.mechanism,
+            "method": self.method,
+            "convention": self.convention,
+            "units": SIGMA_UNITS,
+            "order": "linear in alpha",
+            "alpha_over_hbar_v": self.params.alpha_over_hbar_v,
+            "mu_eV": [float(m) for m in self.mu_eV],
+            "sigma": np.asarray(self.sigma, dtype=float).tolist(),
+            "sigma_symmetrized": np.asarray(self.sigma_symmetrized, dtype=float).tolist(),
+            "nonzero": self.nonzero,
+            "error_estimate": err,
+            "exchange_valleys": self.exchange_valleys,
+            "params": self.params.as_dict(),
+            "meta": self.meta,
+        }

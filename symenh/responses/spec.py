@@ -1,0 +1,157 @@
+"""What each nonlinear Hall mechanism is: its factors, its prefactor, its sign.
+
+Every conductivity below is ``j^c = sigma^{cab} E^a E^b`` at T = 0, to linear order in
+the tilt alpha, antisymmetric in (c, a).  Index 0 = x, 1 = y; ``eps^{ca}`` is the 2D
+Levi-Civita symbol with eps^{xy} = 1.  Momentum integrals are
+``int = int d^2k / (2 pi)^2`` (1/nm^2); sums over levels N include degeneracy
+(level-traced geometry, :mod:`symenh.geometry`).  ``f_N`` is the T = 0 occupation
+of level N, ``d_c = d/dk_c``.
+
+Factors (computed by each path in symenh's internal units):
+
+========  ================================================  ==============  ========
+factor    definition                                         shape           unit
+========  ================================================  ==============  ========
+D         D_b = sum_N int f_N d_b Omega_N   (BCD)            [b]             nm
+X         X^{cba} = sum_N int (d_c f_N) G^{ba}_N   (INH)     [c][b][a]       nm/eV
+A         A^{c eta a} = sum_N int (d_c f_N) S^{eta a}_N      [c][eta][a]     1/eV
+B         B^{eta b} = sum_N int f_N S^{eta b}_N  (Fermi sea) [eta][b]        1/(eV nm)
+C         C^{eta b} = sum_N int (d_b f_N) <s^eta>_N          [eta][b]        1/nm
+========  ================================================  ==============  ========
+
+Conductivities, in units of e^3/hbar times nm/eV (converted to SI by
+:func:`symenh.units.sigma_to_si`):
+
+* BCD (Sodemann-Fu, DC form):   sigma^{cab} = (tau/hbar) eps^{ca} D_b
+* INH (Gao-Yang-Niu BCP):       sigma^{cab} = T^{cab} - T^{acb} with T^{cab} = X^{cba}
+* ENH PT-even (paper Eq. 9):    sigma^{cab} = s V_0 (T^{cab} - T^{acb}), T^{cab} = sum_eta A^{c eta a} B^{eta b}
+* ENH T-even (paper Eq. 10):    sigma^{cab} = s (tau/hbar) V_0 (T^{cab} - T^{acb}), T^{cab} = sum_eta A^{c eta a} C^{eta b}
+
+with ``s = -1`` in the consistent convention (electron charge -e, H' = +e E.r
+throughout) and ``s = +1`` for the paper as printed (Eq. 2 as printed is the
+response to H' = -e E.r; see ``derivations/eq2_density_matrix_convention.py``).
+BCD and INH are the same in both conventions.
+
+Exchange scope: for a model with several components (the two valleys of H_T)
+the ENH products are taken component by component and summed ("same": the
+exchange sum over k' stays in the valley of k, the default) or with the factors
+summed over components first ("all").  BCD and INH are plain sums over components.
+
+Linear order in alpha: a path supplies each factor as (value at alpha = 0,
+d/d alpha at alpha = 0) and :func:`linear_sigma` forms alpha * d sigma / d alpha;
+or it supplies factors at finite alpha and :func:`sigma_from_factors` forms the
+full sigma(alpha).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MECHANISMS = ("bcd", "inh", "enh-t", "enh-pt")
+CONVENTIONS = ("consistent", "printed")
+EXCHANGE_VALLEYS = ("same", "all")
+METHODS = ("closed-form", "quadrature", "grid")
+
+#: factors each mechanism needs
+FACTORS = {"bcd": ("D",), "inh": ("X",), "enh-t": ("A", "C"), "enh-pt": ("A", "B")}
+
+#: the mechanisms that symmetry forbids for each paper model (exactly zero)
+FORBIDDEN = {"tilted-dirac": ("inh", "enh-pt"), "pt-dirac": ("bcd", "enh-t")}
+
+LEVI_CIVITA = np.array([[0.0, 1.0], [-1.0, 0.0]])
+
+
+class ResponseError(ValueError):
+    """An unknown mechanism, method or convention, or an invalid response parameter."""
+
+
+def check_choice(name: str, value: str, allowed) -> str:
+    """Return ``value`` if it is one of ``allowed``; else raise a one-line ResponseError."""
+    if value not in allowed:
+        raise ResponseError(f"{name}: unknown {name} {value!r}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def enh_sign(convention: str) -> float:
+    """Sign of sigma_ENH relative to the printed Eqs. 9 and 10: -1 consistent, +1 printed."""
+    check_choice("convention", convention, CONVENTIONS)
+    return -1.0 if convention == "consistent" else 1.0
+
+
+@dataclass(frozen=True)
+class Prefactors:
+    """Scalars entering the assembly, in internal units.
+
+    ``tau_over_hbar`` in 1/eV, ``V0`` in eV nm^2, ``enh_sign`` = +-1 (see enh_sign).
+    """
+
+    tau_over_hbar: float
+    V0: float
+    enh_sign: float
+
+
+def _antisym(T):
+    """T^{cab} - T^{acb} on the last three axes."""
+    return T - np.swapaxes(T, -3, -2)
+
+
+def sigma_from_factors(mechanism: str, factors: dict, pre: Prefactors, exchange: str = "same") -> np.ndarray:
+    """Raw sigma^{cab} (units e^3/hbar * nm/eV) from factors at one alpha.
+
+    ``factors[name]`` is an array with a leading component axis (valleys), then
+    any batch axes (e.g. mu), then the factor's own indices (table above).
+    Returns shape (*batch, 2, 2, 2) indexed [c][a][b].
+    """
+    check_choice("mechanism", mechanism, MECHANISMS)
+    check_choice("exchange", exchange, EXCHANGE_VALLEYS)
+    if mechanism == "bcd":
+        D = np.sum(factors["D"], axis=0)
+        return pre.tau_over_hbar * np.einsum("ca,...b->...cab", LEVI_CIVITA, D)
+    if mechanism == "inh":
+        X = np.sum(factors["X"], axis=0)
+        return _antisym(np.swapaxes(X, -1, -2))  # T^{cab} = X^{cba}
+    A = factors["A"]
+    other = factors["B"] if mechanism == "enh-pt" else factors["C"]
+    if exchange == "all":
+        A, other = A.sum(axis=0, keepdims=True), other.sum(axis=0, keepdims=True)
+    T = np.einsum("v...cea,v...eb->...cab", A, other)
+    scale = pre.V0 * pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
+    return scale * _antisym(T)
+
+
+def linear_sigma(mechanism: str, f0: dict, f1: dict, alpha: float, pre: Prefactors,
+                 exchange: str = "same") -> np.ndarray:
+    """alpha * d sigma/d alpha at alpha = 0 from factors f0 (alpha = 0) and f1 (d/d alpha).
+
+    BCD and INH are linear in their factor, so only f1 enters; the ENH
+    mechanisms are bilinear and use the product rule A0 B1 + A1 B0.
+    """
+    if mechanism in ("bcd", "inh"):
+        return alpha * sigma_from_factors(mechanism, f1, pre, exchange)
+    a, b = FACTORS[mechanism]
+    mixed1 = {a: f0[a], b: f1[b]}
+    mixed2 = {a: f1[a], b: f0[b]}
+    return alpha * (sigma_from_factors(mechanism, mixed1, pre, exchange)
+                    + sigma_from_factors(mechanism, mixed2, pre, exchange))
+
+
+def element_name(c: int, a: int, b: int) -> str:
+    """'xyy' for (0, 1, 1)."""
+    return "".join("xy"[i] for i in (c, a, b))
+
+
+def symmetrize(sigma: np.ndarray) -> np.ndarray:
+    """Physical (a, b)-symmetrised tensor (sigma^{cab} + sigma^{cba}) / 2."""
+    return 0.5 * (sigma + np.swapaxes(sigma, -1, -2))
+
+
+def nonzero_elements(sigma: np.ndarray, rtol: float = 1e-8) -> list:
+    """Names of raw elements whose magnitude exceeds rtol * the largest, over all batch entries."""
+    s = np.asarray(sigma).reshape(-1, 2, 2, 2)
+    scale = np.max(np.abs(s)) if s.size else 0.0
+    if scale == 0:
+        return []
+    mask = np.max(np.abs(s), axis=0) > rtol * scale
+    return [element_name(c, a, b) for c in range(2) for a in range(2) for b in range(2) if mask[c, a, b]]
