@@ -15,12 +15,16 @@ def register(sub) -> None:
     p = sub.add_parser("figure", help="write a figure (PNG and PDF)")
     p.add_argument("name", choices=sorted(FIGURES), help="which figure")
     p.add_argument("--out", default="results", help="output folder (default: results)")
+    p.add_argument("--convention", default="consistent", choices=("consistent", "printed"),
+                   help="sign convention of the ENH curves (fig3)")
     add_param_option(p)
     p.set_defaults(func=run)
 
 
-def make_figure(name: str, out: Path, params, report=progress) -> list:
-    """Build figure ``name`` into folder ``out``; returns the written paths."""
+def make_figure(name: str, out: Path, params, report=progress, **options) -> list:
+    """Build figure ``name`` into folder ``out``; returns the written paths.
+
+    ``options`` go to the figure's ``make`` (e.g. ``convention`` for fig3)."""
     try:
         mod = importlib.import_module(f"symenh.figures.{FIGURES[name]}")
     except ModuleNotFoundError as exc:
@@ -28,11 +32,12 @@ def make_figure(name: str, out: Path, params, report=progress) -> list:
             raise CliError("figures need matplotlib: pip install matplotlib") from None
         raise
     out.mkdir(parents=True, exist_ok=True)
-    return mod.make(out, params, report)
+    return mod.make(out, params, report, **options)
 
 
 def run(args) -> int:
-    paths = make_figure(args.name, Path(args.out), params_from(args))
+    options = {"convention": args.convention} if args.name == "fig3" else {}
+    paths = make_figure(args.name, Path(args.out), params_from(args), **options)
     for path in paths:
         print(path)
     return 0
