@@ -1,0 +1,39 @@
+"""``symenh asymptotics``: large-mu power and coefficient of a conductivity, as JSON.
+
+sigma ~ C (mu / 1 eV)^p in A m / V^2 (raw element, T = 0, linear order in alpha),
+derived from the closed forms by a SymPy series in 1/mu (:mod:`symenh.asymptotics`).
+"""
+
+from __future__ import annotations
+
+from ..models.paper import MODEL_NAMES
+from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
+from .common import add_param_option, params_from, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("asymptotics", help="large-mu leading power and coefficient of a conductivity")
+    p.add_argument("--model", required=True, choices=MODEL_NAMES)
+    p.add_argument("--mechanism", required=True, choices=MECHANISMS)
+    p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
+    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
+    add_param_option(p)
+    p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .. import asymptotics as asy
+
+    params = params_from(args)
+    exps = asy.element_expansions(args.model, args.mechanism, params, args.convention, args.exchange_valleys)
+    main = exps[asy.main_element(exps)]
+    ratio = asy.ratio_expansion(args.model, params, args.convention)
+    out = {"model": args.model, "mechanism": args.mechanism, **main.as_dict(),
+           "convention": args.convention,
+           "order": "linear in alpha", "mu_units": "eV (sigma ~ C (mu / 1 eV)^p)",
+           "elements": {k: v.as_dict() for k, v in exps.items()},
+           "ratio": {"of": ratio.mechanism, **ratio.as_dict()},
+           "params": params.as_dict()}
+    print_json(out)
+    return 0
