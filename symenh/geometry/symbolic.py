@@ -183,31 +183,47 @@ def derive_geometry(model: SymbolicModel) -> SymbolicGeometry:
                             berry_curvature=om, quantum_metric=g, bcp=G, sbp=S, spin=spin)
 
 
+def _eigen_columns(model: SymbolicModel) -> tuple:
+    """Unnormalised eigenvectors as (energy, column c, |c|^2) per band, in the positive
+    symbol ``E`` for Clifford models (so conjugation acts on polynomials), plus ``subs``.
+
+    Columns of the level projector P, Gram-Schmidt-orthogonalised; for a Hermitian
+    projector |P e_j - sum_u u u^+ P e_j|^2 = P_jj - sum_u |u_j|^2, which gives the
+    norms without simplifying square roots.  The norms are real and non-negative by
+    construction, so 1/sqrt(|c|^2) is never conjugated.
+    """
+    energies, degs, projs, subs = level_projectors(model)
+    out = []
+    for e, d, p in zip(energies, degs, projs):
+        cols = []
+        for j in range(model.dim):
+            col = p[:, j]
+            norm2 = p[j, j]
+            for c, n2 in cols:
+                col = col - c * (c.H * col)[0] / n2
+                norm2 = norm2 - c[j] * sp.conjugate(c[j]) / n2
+            norm2 = sp.factor(sp.simplify(norm2))
+            if norm2 == 0:
+                continue
+            cols.append((col.applyfunc(sp.simplify), norm2))
+            if len(cols) == d:
+                break
+        out.extend((e, c, n2) for c, n2 in cols)
+    return tuple(out), subs
+
+
 def eigenvectors(model: SymbolicModel) -> tuple:
     """Closed-form orthonormal eigenvectors, one list per level (a gauge choice).
 
     Built as the normalised, Gram-Schmidt-orthogonalised non-zero columns of the
     level projectors.  Returns ((energy, [column vectors]), ...).
     """
-    energies, degs, projs, subs = level_projectors(model)
-    projs = [p.subs(subs) for p in projs]
-    energies = [e.subs(subs) for e in energies]
-    out = []
-    for e, d, p in zip(energies, degs, projs):
-        vecs = []
-        for j in range(model.dim):
-            col = p[:, j]
-            for u in vecs:
-                col = col - u * (u.H * col)[0]
-            col = col.applyfunc(sp.simplify)
-            norm2 = sp.simplify((col.H * col)[0])
-            if norm2 == 0:
-                continue
-            vecs.append((col / sp.sqrt(norm2)).applyfunc(sp.simplify))
-            if len(vecs) == d:
-                break
-        out.append((sp.simplify(e), vecs))
-    return tuple(out)
+    bands, subs = _eigen_columns(model)
+    out = {}
+    for e, c, n2 in bands:
+        vec = (c / sp.sqrt(n2)).applyfunc(lambda x: sp.simplify(sp.simplify(x).subs(subs)))
+        out.setdefault(e, []).append(vec)
+    return tuple((sp.simplify(e.subs(subs)), vecs) for e, vecs in out.items())
 
 
 def interband_elements(model: SymbolicModel) -> dict:
@@ -218,16 +234,23 @@ def interband_elements(model: SymbolicModel) -> dict:
     (None where eps_n = eps_m) and s dimensionless.  Gauge dependent: use for
     display; gauge-invariant combinations are in :func:`derive_geometry`.
     """
-    bands = [(e, u) for e, vecs in eigenvectors(model) for u in vecs]
+    bands, subs = _eigen_columns(model)
     v = (model.velocity(0), model.velocity(1))
     n = len(bands)
+
+    def element(i, j, op):
+        (_, ci, ni), (_, cj, nj) = bands[i], bands[j]
+        x = sp.simplify((ci.H * op * cj)[0] / (sp.sqrt(ni) * sp.sqrt(nj)))
+        return sp.simplify(x.subs(subs))
+
     r = [[[None] * n for _ in range(n)] for _ in range(2)]
     s = [[[None] * n for _ in range(n)] for _ in range(4)]
-    for i, (ei, ui) in enumerate(bands):
-        for j, (ej, uj) in enumerate(bands):
+    for i in range(n):
+        for j in range(n):
             for eta in range(4):
-                s[eta][i][j] = sp.simplify((ui.H * model.spin[eta] * uj)[0])
-            if sp.simplify(ei - ej) != 0:
+                s[eta][i][j] = element(i, j, model.spin[eta])
+            de = sp.simplify(bands[j][0] - bands[i][0])
+            if de != 0:
                 for a in range(2):
-                    r[a][i][j] = sp.simplify(sp.I * (ui.H * v[a] * uj)[0] / (ej - ei))
-    return {"r": r, "s": s, "energies": [e for e, _ in bands]}
+                    r[a][i][j] = sp.simplify(sp.I * element(i, j, v[a]) / de.subs(subs))
+    return {"r": r, "s": s, "energies": [sp.simplify(b[0].subs(subs)) for b in bands]}
