@@ -36,3 +36,18 @@ def random_values():
 def random_k():
     """random_k(rng, values, n) -> (kx, ky) arrays in 1/nm."""
     return _random_k
+
+
+def _natural_scale(quantity: str, values: dict) -> float:
+    """The size a geometric quantity takes near the band edge (units of symenh.units.GEOMETRY_UNITS):
+    |Delta|, (hbar v/Delta)^2, hbar v^2/|Delta|^3, hbar v/Delta^2, 1.  Used as an absolute floor
+    when comparing quantities that vanish identically (e.g. the traced Berry curvature of H_PT)."""
+    d, hv = abs(values["Delta"]), max(values["hbar_v_x"], values["hbar_v_y"])
+    return {"energy": d, "berry-curvature": (hv / d) ** 2, "quantum-metric": (hv / d) ** 2,
+            "bcp": hv**2 / d**3, "sbp": hv / d**2, "spin": 1.0}[quantity]
+
+
+@pytest.fixture
+def natural_scale():
+    """natural_scale(quantity, values) -> float (see _natural_scale)."""
+    return _natural_scale

@@ -23,13 +23,6 @@ MODELS = {"H_T xi=+1": lambda: tilted_dirac(1), "H_T xi=-1": lambda: tilted_dira
 RTOL = 1e-10
 
 
-def natural_scale(q, values) -> float:
-    """The magnitude a quantity takes near the band edge: |Delta|, (hbar v/Delta)^2, ..."""
-    d, hv = abs(values["Delta"]), max(values["hbar_v_x"], values["hbar_v_y"])
-    return {"energy": d, "berry-curvature": (hv / d) ** 2, "quantum-metric": (hv / d) ** 2,
-            "bcp": hv**2 / d**3, "sbp": hv / d**2, "spin": 1.0}[q]
-
-
 def assert_close(a, b, what, floor=0.0):
     scale = max(np.max(np.abs(b)), floor)
     bad = np.abs(a - b) > RTOL * (np.abs(b) + scale)
@@ -50,7 +43,7 @@ def sample(rng, random_values, random_k, n_sets=8, n_k=30):
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-def test_closed_form_equals_direct_diagonalisation(name, rng, random_values, random_k):
+def test_closed_form_equals_direct_diagonalisation(name, rng, random_values, random_k, natural_scale):
     model = MODELS[name]()
     kernel = kernel_for(model)
     runs = sample(rng, random_values, random_k)
@@ -83,7 +76,7 @@ def test_energies_are_the_dirac_dispersion(rng, random_values, random_k):
         assert_close(got, np.stack([t - e, t + e], -1), f"H_T xi={xi} energy")
 
 
-def test_geometry_levels_closed_form_equals_direct(rng):
+def test_geometry_levels_closed_form_equals_direct(rng, natural_scale):
     """The public per-level function gives the same numbers by both of its paths."""
     for model, valley in (("tilted-dirac", 1), ("tilted-dirac", -1), ("pt-dirac", None)):
         for _ in range(3):
