@@ -1,0 +1,466 @@
+"""Brute-force Cartesian k-grid integrals at small finite temperature (the slow reference).
+
+Everything here is independent of the symbolic geometry: at every grid point the
+Bloch Hamiltonian is diagonalised numerically (:func:`symenh.kernels.band_geometry`,
+numpy ``eigh`` + velocity and spin matrix elements), and band velocities come from
+the diagonal velocity matrix elements (Hellmann-Feynman), traced over degenerate
+levels like every other quantity.
+
+The tilt enters only through the occupations, ``eps_N = eps0_N + alpha tau(k)``
+(physics.md 1), so the alpha-derivative is taken exactly on the Fermi function
+``f(eps) = 1/(exp((eps - mu)/kT) + 1)`` and no derivative of the geometry is ever
+needed.  With ``v_c = d_c eps0`` (eV nm), ``f', f''`` at ``eps0``, and
+``int = int d^2k/(2 pi)^2`` (1/nm^2) summed over levels N:
+
+* surface factor ``F^c[Q] = sum int (d_c f) Q``:
+  value at alpha = 0  ``sum int f' v_c Q``;
+  d/d alpha           ``sum int [f'' tau v_c + f' d_c tau] Q``;
+* sea factor ``sum int f Q``: d/d alpha ``sum int f' tau Q``;
+* BCD ``D_b = sum int f d_b Omega = -F^b[Omega]`` (integration by parts).
+
+The alpha = 0 Fermi-sea value ``B0 = sum int f S`` (paper Eq. 9, k' factor) is split
+as ``B0 = B_ref + sum int (f - theta_ref) S``: ``theta_ref`` fills every level below a
+reference energy ``E_ref`` inside a spectral gap, so the difference has compact
+support (the Fermi disc) and goes on the fine Fermi-box grid, while ``B_ref`` (the
+filled bands, mu-independent, conditionally convergent) is integrated on a coarser
+Cartesian grid with smooth *circular* cutoffs ``w(|q|/K)`` in scaled momentum (the
+angular integral is then effectively done before the radial one; the dipolar 1/k^2
+parts of S cancel) and extrapolated in 1/K (Richardson).
+
+Scaled momentum: ``q_c = k_c / k_scale_c`` with ``k_scale_c`` the k at which the
+k-dependent part of H reaches the k = 0 energy scale (for the paper models
+``k_scale_c = |Delta| / (hbar v_c)``, i.e. ``q = p / |Delta|`` with ``p = hbar v k``).
+
+Grid sums are plain Cartesian (trapezoidal) sums, which converge exponentially for
+these smooth integrands (Fermi function of width kT, geometry analytic); each sum is
+also taken on the checkerboard sub-lattice (spacing sqrt(2) h) to estimate the
+grid error.  Memory is bounded by chunking over grid rows (``chunk_points``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from ..kernels.direct import DEFAULT_DEGENERACY_TOL, band_geometry
+from ..kernels.hamiltonian import NumericHamiltonian, param_vector
+from ..models.base import SymbolicModel
+
+TWO_PI_SQ = 4.0 * np.pi**2
+
+
+# ---------------------------------------------------------------------------
+# Fermi function and its energy derivatives (overflow-free)
+# ---------------------------------------------------------------------------
+
+def fermi_derivatives(eps, mu: float, kT: float):
+    """(f, df/deps, d^2f/deps^2) of the Fermi function at energies ``eps`` (eV).
+
+    Units: 1, 1/eV, 1/eV^2.  Written with ``exp(-|x|)`` only, so it never overflows.
+    """
+    x = (np.asarray(eps) - mu) / kT
+    e = np.exp(-np.abs(x))
+    th = np.tanh(0.5 * x)
+    sech2 = 4.0 * e / (1.0 + e) ** 2          # sech^2(x/2)
+    f = np.where(x > 0, e / (1.0 + e), 1.0 / (1.0 + e))
+    f1 = -sech2 / (4.0 * kT)
+    f2 = sech2 * th / (4.0 * kT**2)
+    return f, f1, f2
+
+
+# ---------------------------------------------------------------------------
+# Extrapolation helpers
+# ---------------------------------------------------------------------------
+
+def extrapolate_powers(xs, values, powers):
+    """Value at x = 0 of the least-squares fit ``c0 + sum_i c_i x^powers[i]`` (exact when
+    len(xs) == len(powers) + 1).  ``values`` has the sample axis first.  Used with
+    x = 1/K and odd powers for the Fermi-sea cutoff (the monopolar tail of S is an odd
+    series in 1/k, the dipolar part cancels on circles)."""
+    xs = np.asarray(xs, dtype=float)
+    v = np.asarray(values, dtype=float)
+    A = np.column_stack([np.ones_like(xs)] + [xs ** p for p in powers])
+    coef = np.linalg.lstsq(A, v.reshape(len(xs), -1), rcond=None)[0]
+    return coef[0].reshape(v.shape[1:])
+
+
+def richardson(xs, values):
+    """Value at x = 0 of the polynomial in x through (xs[j], values[j]) (Neville).
+
+    ``values`` has the sample axis first; any trailing shape broadcasts.  Used with
+    x = T^2 (Sommerfeld) and x = 1/K (cutoff).
+    """
+    xs = np.asarray(xs, dtype=float)
+    p = [np.asarray(v, dtype=float) for v in values]
+    n = len(xs)
+    for m in range(1, n):
+        p = [(xs[j + m] * p[j] - xs[j] * p[j + 1]) / (xs[j + m] - xs[j]) for j in range(n - m)]
+    return p[0]
+
+
+def smooth_window(s):
+    """C-infinity radial cutoff: 1 for s <= 1, 0 for s >= 2, smooth in between."""
+    s = np.asarray(s, dtype=float)
+    x = np.clip(s - 1.0, 0.0, 1.0)
+
+    def g(t):
+        out = np.zeros_like(t)
+        pos = t > 0
+        out[pos] = np.exp(-1.0 / t[pos])
+        return out
+
+    a, b = g(x), g(1.0 - x)
+    return b / (a + b)
+
+
+# ---------------------------------------------------------------------------
+# Per-model numeric pieces (cached: lambdify is slow)
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelNumerics:
+    """Numeric H, the tilt profile tau(k) = d(Tr H / N)/d alpha (1/nm) and its gradient (1/nm^2)."""
+
+    model: SymbolicModel
+    ham: NumericHamiltonian
+    tau: object
+    dtau: tuple
+
+    @classmethod
+    def build(cls, model: SymbolicModel) -> "ModelNumerics":
+        return _numerics(model.source(), model)
+
+    def tilt_profile(self, kx, ky, params):
+        """tau(k) (1/nm) and [d_x tau, d_y tau] (1/nm^2) at k, broadcast to kx.shape."""
+        t = np.broadcast_to(np.asarray(self.tau(kx, ky, *params), dtype=float), kx.shape)
+        d = [np.broadcast_to(np.asarray(f(kx, ky, *params), dtype=float), kx.shape) for f in self.dtau]
+        return t, d
+
+
+_NUMERICS: dict = {}
+
+
+def _numerics(key: str, model: SymbolicModel) -> ModelNumerics:
+    if key not in _NUMERICS:
+        if model.tilt_symbol is None:
+            raise ValueError("model: the grid path needs a model with a tilt_symbol")
+        args = (*model.k, *model.params)
+        tau_expr = sp.diff(model.identity_part(), model.tilt_symbol)
+        tau = sp.lambdify(args, tau_expr, "numpy")
+        dtau = tuple(sp.lambdify(args, sp.diff(tau_expr, ka), "numpy") for ka in model.k)
+        _NUMERICS[key] = ModelNumerics(model, NumericHamiltonian.build(model), tau, dtau)
+    return _NUMERICS[key]
+
+
+def zero_tilt_values(model: SymbolicModel, values) -> tuple:
+    """Parameter vector of ``model`` with the tilt symbol set to 0 (alpha = 0 spectrum)."""
+    vals = {(k.name if isinstance(k, sp.Symbol) else str(k)): v for k, v in dict(values).items()}
+    vals[model.tilt_symbol.name] = 0.0
+    return param_vector(model, vals)
+
+
+# ---------------------------------------------------------------------------
+# Geometry on a chunk of points, with level-traced Hellmann-Feynman velocities
+# ---------------------------------------------------------------------------
+
+def chunk_geometry(num: ModelNumerics, kx, ky, params0, degeneracy_tol=DEFAULT_DEGENERACY_TOL):
+    """Band geometry at 1-D arrays of k (alpha = 0), plus level-traced band velocities.
+
+    Returns (bg, vel) with ``bg`` a :class:`~symenh.kernels.direct.BandGeometry` and
+    ``vel`` of shape (P, N, 2) in eV nm: ``d_c eps0`` of each band's level
+    (Hellmann-Feynman ``Re <n|v^c|n>`` averaged over the degenerate level).
+    """
+    box = {}
+
+    def capture(U, eps):
+        box["U"] = U
+        return U
+
+    bg = band_geometry(num.model, kx, ky, dict(zip((p.name for p in num.model.params), params0)),
+                       degeneracy_tol=degeneracy_tol, ham=num.ham, gauge=capture)
+    U = box["U"]
+    vel = np.empty(bg.energy.shape + (2,))
+    same = (bg.level[..., :, None] == bg.level[..., None, :]).astype(float)
+    for c in range(2):
+        vc = num.ham.velocity(c, kx, ky, params0)
+        diag = np.real(np.sum(np.conj(U) * (vc @ U), axis=-2))          # <n|v^c|n>
+        vel[..., c] = (same @ diag[..., None])[..., 0] / bg.degeneracy
+    return bg, vel
+
+
+# ---------------------------------------------------------------------------
+# Scales, band ranges and the probe of a model
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scan:
+    """What a coarse probe of the alpha = 0 spectrum tells the grid.
+
+    ``k_scale`` (1/nm, per direction): the scaled-momentum unit.  ``energy_scale`` (eV).
+    ``band_min``/``band_max`` (per band index, eV) over the probe; ``edge_interior``:
+    band extrema not on the probe boundary (genuine band edges, eV).  ``q`` (1-D probe
+    coordinates in scaled units), ``eps`` (nq, nq, N) and ``vel`` (nq, nq, N, 2) at
+    the probe points.
+    """
+
+    k_scale: tuple
+    energy_scale: float
+    band_min: np.ndarray
+    band_max: np.ndarray
+    edges: np.ndarray
+    q: np.ndarray
+    eps: np.ndarray
+    vel: np.ndarray
+
+    def gaps(self):
+        """[(E_lo, E_hi), ...]: energy windows no band reaches on the probe (eV)."""
+        out = []
+        N = len(self.band_min)
+        for n in range(N - 1):
+            lo, hi = self.band_max[: n + 1].max(), self.band_min[n + 1:].min()
+            if hi > lo:
+                out.append((float(lo), float(hi)))
+        return sorted(set(out))
+
+    def in_band(self, mu: float) -> bool:
+        """True if some band's probe range contains mu (open interval)."""
+        return bool(np.any((self.band_min < mu) & (mu < self.band_max)))
+
+
+def model_scales(num: ModelNumerics, params0):
+    """(energy scale E_s in eV, (k_scale_x, k_scale_y) in 1/nm).
+
+    E_s = half the spread of the k = 0 spectrum (|Delta| for the paper models);
+    k_scale_c is where the spectral norm of H(k e_c) - H(0) first reaches E_s
+    (|Delta|/(hbar v_c) for Dirac models).
+    """
+    H0 = num.ham.H(np.zeros(1), np.zeros(1), params0)[0]
+    e0 = np.linalg.eigvalsh(H0)
+    Es = 0.5 * float(e0[-1] - e0[0])
+    if Es <= 0:
+        Es = 0.01  # gapless at k = 0: a 10 meV reference scale
+    ks = np.logspace(-8, 8, 1601)
+    scales = []
+    for c in range(2):
+        kx, ky = (ks, 0 * ks) if c == 0 else (0 * ks, ks)
+        d = num.ham.H(kx, ky, params0) - H0
+        norm = np.max(np.abs(np.linalg.eigvalsh(d)), axis=-1)
+        hit = np.flatnonzero(norm >= Es)
+        if hit.size == 0:
+            raise ValueError(f"model: H does not grow along k_{'xy'[c]}; the grid cannot choose a k range")
+        j = hit[0]
+        if j == 0:
+            scales.append(float(ks[0]))
+            continue
+        lo, hi = ks[j - 1], ks[j]
+        for _ in range(60):  # bisection on log k
+            mid = np.sqrt(lo * hi)
+            kk = np.array([mid])
+            dm = num.ham.H(kk if c == 0 else 0 * kk, kk if c == 1 else 0 * kk, params0)[0] - H0
+            if np.max(np.abs(np.linalg.eigvalsh(dm))) >= Es:
+                hi = mid
+            else:
+                lo = mid
+        scales.append(float(np.sqrt(lo * hi)))
+    return Es, tuple(scales)
+
+
+def probe_axis(q_max: float, n: int = 301, core: float = 0.02) -> np.ndarray:
+    """Symmetric sinh-spaced probe coordinates in [-q_max, q_max] (dense near 0, contains 0)."""
+    t = np.linspace(-np.arcsinh(q_max / core), np.arcsinh(q_max / core), n | 1)
+    q = core * np.sinh(t)
+    q[n // 2] = 0.0
+    return q
+
+
+def scan_model(num: ModelNumerics, params0, q_max: float = 512.0, n: int = 401) -> Scan:
+    """Probe the alpha = 0 spectrum on a sinh-spaced Cartesian grid in scaled momentum."""
+    Es, ksc = model_scales(num, params0)
+    q = probe_axis(q_max, n)
+    QX, QY = np.meshgrid(q, q, indexing="ij")
+    kx, ky = QX * ksc[0], QY * ksc[1]
+    eps, U = np.linalg.eigh(num.ham.H(kx, ky, params0))
+    vel = np.stack([np.real(np.einsum("...in,...ij,...jn->...n", np.conj(U),
+                                      num.ham.velocity(c, kx, ky, params0), U)) for c in range(2)], axis=-1)
+    N = eps.shape[-1]
+    bmin, bmax = eps.reshape(-1, N).min(0), eps.reshape(-1, N).max(0)
+    edges = []
+    for n_ in range(N):
+        for ext, fn in ((bmin[n_], np.argmin), (bmax[n_], np.argmax)):
+            i, j = np.unravel_index(fn(eps[..., n_]), eps.shape[:2])
+            if 0 < i < len(q) - 1 and 0 < j < len(q) - 1:
+                edges.append(float(ext))
+    return Scan(ksc, Es, bmin, bmax, np.array(sorted(set(edges))), q, eps, vel)
+
+
+def scan_for(model: SymbolicModel, values) -> tuple:
+    """(ModelNumerics, params at alpha = 0, Scan) of a model, cached per parameter set."""
+    num = ModelNumerics.build(model)
+    p0 = zero_tilt_values(model, values)
+    return num, p0, _scan_cached(model.source(), p0)
+
+
+@lru_cache(maxsize=64)
+def _scan_cached(key: str, p0: tuple) -> Scan:
+    return scan_model(_NUMERICS[key], p0)
+
+
+def fermi_box(scan: Scan, lo: float, hi: float, vel_window=None):
+    """Bounding box (in scaled q) of probe points where some band lies in [lo, hi] (eV).
+
+    Returns ((qx_lo, qx_hi), (qy_lo, qy_hi), (vmax_x, vmax_y)) padded by two probe
+    cells, or None if no band enters the window.  ``vmax_c`` (eV nm) is the largest
+    |d_c eps| of bands inside ``vel_window`` (default: [lo, hi]) within the box.
+    """
+    inside = np.any((scan.eps >= lo) & (scan.eps <= hi), axis=-1)
+    if not inside.any():
+        return None
+    ii, jj = np.nonzero(inside)
+    n = len(scan.q)
+    i0, i1 = max(ii.min() - 2, 0), min(ii.max() + 2, n - 1)
+    j0, j1 = max(jj.min() - 2, 0), min(jj.max() + 2, n - 1)
+    if i0 == 0 or j0 == 0 or i1 == n - 1 or j1 == n - 1:
+        raise ValueError("mu: the Fermi surface reaches the edge of the probed k range; "
+                         "mu is too far from the model's energy scale for the grid path")
+    vlo, vhi = vel_window if vel_window is not None else (lo, hi)
+    sub_eps = scan.eps[i0:i1 + 1, j0:j1 + 1]
+    sub_vel = scan.vel[i0:i1 + 1, j0:j1 + 1]
+    near = (sub_eps >= vlo) & (sub_eps <= vhi)
+    vmax = tuple(float(np.max(np.abs(sub_vel[..., c])[near])) if near.any() else float(
+        np.max(np.abs(sub_vel[..., c]))) for c in range(2))
+    return (scan.q[i0], scan.q[i1]), (scan.q[j0], scan.q[j1]), vmax
+
+
+# ---------------------------------------------------------------------------
+# Uniform grids, chunked over rows
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UniformGrid:
+    """A uniform Cartesian grid in k (1/nm): x = x0 + i hx, y = y0 + j hy."""
+
+    x0: float
+    y0: float
+    hx: float
+    hy: float
+    nx: int
+    ny: int
+
+    @property
+    def cell(self) -> float:
+        """Weight of one point in int d^2k/(2 pi)^2 (1/nm^2)."""
+        return self.hx * self.hy / TWO_PI_SQ
+
+    @property
+    def size(self) -> int:
+        return self.nx * self.ny
+
+    def chunks(self, chunk_points: int):
+        """Yield (kx, ky, sub) 1-D arrays over blocks of whole rows; ``sub`` is 2 on the
+        even checkerboard sub-lattice (i + j even) and 0 elsewhere."""
+        rows = max(1, int(chunk_points) // self.nx)
+        i = np.arange(self.nx)
+        for j0 in range(0, self.ny, rows):
+            j = np.arange(j0, min(j0 + rows, self.ny))
+            I, J = np.meshgrid(i, j, indexing="xy")
+            kx = (self.x0 + I * self.hx).ravel()
+            ky = (self.y0 + J * self.hy).ravel()
+            sub = np.where((I + J) % 2 == 0, 2.0, 0.0).ravel()
+            yield kx, ky, sub
+
+
+def grid_over(xlim, ylim, hx: float, hy: float) -> UniformGrid:
+    """Uniform grid covering [xlim] x [ylim] (1/nm) with spacings at most hx, hy."""
+    nx = int(np.ceil((xlim[1] - xlim[0]) / hx)) + 1
+    ny = int(np.ceil((ylim[1] - ylim[0]) / hy)) + 1
+    hx = (xlim[1] - xlim[0]) / (nx - 1)
+    hy = (ylim[1] - ylim[0]) / (ny - 1)
+    return UniformGrid(xlim[0], ylim[0], hx, hy, nx, ny)
+
+
+# ---------------------------------------------------------------------------
+# The two integrals
+# ---------------------------------------------------------------------------
+
+FACTOR_SHAPES = {"D1": (2,), "X1": (2, 2, 2), "A0": (2, 4, 2), "A1": (2, 4, 2), "C0": (4, 2), "C1": (4, 2),
+                 "B1": (4, 2), "Bd": (4, 2)}
+
+
+def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kTs, E_ref: float,
+                   chunk_points: int = 16384) -> dict:
+    """All Fermi-surface factors and the sea difference on ``grid`` at each kT.
+
+    Returns {name: array (2, nT, *shape)}: index 0 the full grid, 1 the checkerboard
+    sub-lattice.  Names (internal units, spec.py): ``D1`` = dD/dalpha (1/eV),
+    ``X1`` = dX/dalpha [c][b][a], ``A0``, ``A1`` [c][eta][a], ``C0``, ``C1`` [eta][b],
+    ``B1`` = dB/dalpha, ``Bd`` = sum int (f - theta_ref) S at alpha = 0 [eta][b].
+    """
+    kTs = np.asarray(kTs, dtype=float)
+    nT = len(kTs)
+    # raw[s, t, weight w, quantity q]: w = 0,1 (w0_c), 2,3 (w1_c), 4 (f' tau), 5 (f - theta_ref);
+    # q = 0 Omega, 1..4 G^{ab}, 5..12 S^{eta a}, 13..16 <s^eta>  (summed over points and bands)
+    raw = np.zeros((2, nT, 6, 17))
+    for kx, ky, sub in grid.chunks(chunk_points):
+        bg, vel = chunk_geometry(num, kx, ky, params0)
+        tau, dtau = num.tilt_profile(kx, ky, params0)
+        eps = bg.energy
+        P, N = eps.shape
+        Q = np.concatenate([bg.berry_curvature[..., None], bg.bcp.reshape(P, N, 4),
+                            bg.sbp.reshape(P, N, 8), bg.spin], axis=-1).reshape(P * N, 17)
+        wdeg = 1.0 / bg.degeneracy                         # (P, N): level sums from band sums
+        theta = (eps < E_ref).astype(float)
+        dt = np.stack(dtau, -1)[:, None, :]                # (P, 1, 2)
+        for t, kT in enumerate(kTs):
+            f, f1, f2 = fermi_derivatives(eps, mu, kT)
+            f1w, f2w = f1 * wdeg, f2 * wdeg
+            W = np.concatenate([f1w[..., None] * vel,                                     # w0_c
+                                (f2w * tau[:, None])[..., None] * vel + f1w[..., None] * dt,  # w1_c
+                                (f1w * tau[:, None])[..., None],                          # f' tau
+                                ((f - theta) * wdeg)[..., None]], axis=-1)                # f - theta
+            raw[0, t] += W.reshape(P * N, 6).T @ Q
+            Wsub = W * sub[:, None, None]
+            raw[1, t] += Wsub.reshape(P * N, 6).T @ Q
+    raw *= grid.cell
+    Om, Gq, Sq, sp_ = raw[..., 0], raw[..., 1:5], raw[..., 5:13], raw[..., 13:17]
+    G4 = Gq.reshape(2, nT, 6, 2, 2)                     # [..., w, a, b] = sum w G^{ab}
+    S4 = Sq.reshape(2, nT, 6, 4, 2)                     # [..., w, eta, a]
+    out = {
+        "D1": -Om[:, :, 2:4],
+        "X1": np.swapaxes(G4[:, :, 2:4], -1, -2),       # X^{cba} = sum w1_c G^{ba}
+        "A0": S4[:, :, 0:2], "A1": S4[:, :, 2:4],
+        "C0": np.swapaxes(sp_[:, :, 0:2], -1, -2), "C1": np.swapaxes(sp_[:, :, 2:4], -1, -2),
+        "B1": S4[:, :, 4], "Bd": S4[:, :, 5],
+    }
+    return {k: np.ascontiguousarray(v) for k, v in out.items()}
+
+
+def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, spacing: float,
+                       chunk_points: int = 16384) -> np.ndarray:
+    """Filled-band Fermi sea ``sum_N int theta(E_ref - eps0_N) S_N w(|q|/K)`` for each K.
+
+    ``cutoffs`` K in scaled units q (circular in scaled momentum); ``spacing`` the grid
+    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (2, nK, 4, 2) in 1/(eV nm):
+    full grid and checkerboard sub-lattice.
+    """
+    cutoffs = np.asarray(cutoffs, dtype=float)
+    Q = 2.0 * cutoffs.max()
+    n = int(np.ceil(Q / spacing))
+    h = Q / n
+    grid = UniformGrid(-Q * k_scale[0], -Q * k_scale[1], h * k_scale[0], h * k_scale[1], 2 * n + 1, 2 * n + 1)
+    out = np.zeros((2, len(cutoffs), 4, 2))
+    for kx, ky, sub in grid.chunks(chunk_points):
+        r = np.hypot(kx / k_scale[0], ky / k_scale[1])
+        keep = r < Q
+        kx, ky, sub, r = kx[keep], ky[keep], sub[keep], r[keep]
+        if kx.size == 0:
+            continue
+        bg, _ = chunk_geometry(num, kx, ky, params0)
+        filled = (bg.energy < E_ref) / bg.degeneracy       # (P, N)
+        win = np.stack([smooth_window(r / K) for K in cutoffs])  # (nK, P)
+        m = np.stack([np.ones_like(sub), sub])
+        Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(kx), 8)   # (P, 8)
+        out += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
+    return out * grid.cell

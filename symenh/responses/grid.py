@@ -1,0 +1,298 @@
+"""The ``grid`` path: brute-force Cartesian k grid with ``eigh`` at small temperature.
+
+The slow, independent reference for the other two paths.  For every chemical
+potential and every component (valley) of the model:
+
+1. **Grid.** A uniform Cartesian grid in k (equivalently in scaled momentum
+   ``p = hbar v k`` for the paper models) covering every k where a level lies
+   between the reference energy ``E_ref`` and ``mu + margin_kT * kT`` (the "Fermi
+   box"), with spacing ``spacing_over_kT * kT_min / v_max`` per direction (v_max the
+   largest band velocity there), so the Fermi function is resolved.  At every point
+   H is diagonalised (:func:`symenh.kernels.band_geometry`) - nothing of the
+   symbolic geometry is used.  Memory is bounded by chunking over grid rows.
+2. **Exact alpha-derivative** on the Fermi functions at each temperature (see
+   :mod:`symenh.integrate.grid`): surface factors A, C, X, D and d/dalpha of the
+   sea factor B need only f', f'' at alpha = 0 and the band velocities.
+3. **T -> 0.** Richardson extrapolation in T^2 (Sommerfeld) through the
+   temperatures ``kT_j = dist * kT_fractions[j]``, where ``dist`` is the distance of
+   mu from the nearest band edge (the closest non-analyticity), or the given
+   ``temperatures_K``.
+4. **Cutoff -> infinity** (only the alpha = 0 Fermi sea B of ENH(PT)): the filled
+   bands below ``E_ref`` (a point in the gap) are integrated on a coarser grid with
+   smooth circular cutoffs w(|q|/K) in scaled momentum, then extrapolated in 1/K
+   with odd powers (1, 3, 5, 7).  The remainder sum int (f - theta_ref) S has compact
+   support and is done on the Fermi box.
+5. **Assembly** with :func:`symenh.responses.spec.linear_sigma`.
+
+mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:
+for the paper models ``|mu| <= |Delta|``; for a user model, mu lies in no level's
+energy range over the probe grid at alpha = 0 (a sinh-spaced Cartesian probe up to
+512 scaled-momentum units; band extrema between probe points may be missed by
+the probe resolution).
+
+Error estimate (same raw units, per mu): the sum of the absolute changes of sigma
+when (i) the T-extrapolation drops the highest temperature, (ii) every grid sum is
+replaced by its checkerboard sub-lattice sum (spacing sqrt(2) h), and (iii) the
+cutoff extrapolation drops the smallest cutoff.  Each variant is a strictly worse
+approximation, so the estimate is conservative (typically 10-1000 x the true error).
+
+Options (``symenh.sigma(..., method="grid", **options)``), defaults in
+:data:`DEFAULTS`:
+
+* ``kT_fractions``: kT_j / dist for the automatic temperatures (default 1/20, 1/25, 1/30);
+* ``temperatures_K``: explicit temperatures in kelvin (overrides kT_fractions);
+* ``spacing_over_kT``: grid step times max band velocity over kT_min (default 0.75);
+* ``n_k``: points per side of the Fermi box (overrides spacing_over_kT);
+* ``margin_kT``: how far (in kT_max) beyond mu the box extends (default 25);
+* ``sea_cutoffs``: circular cutoffs K in scaled momentum (default 4 * 2^(j/2), j = 0..4);
+* ``k_max``: the largest cutoff as a wave number along x in 1/nm (rescales sea_cutoffs);
+* ``sea_spacing``: step of the sea grid in scaled momentum (default 0.2);
+* ``chunk_points``: grid points diagonalised at once (default 16384);
+* ``max_points``: refuse a Fermi box larger than this (default 4e6).
+
+Measured (paper parameters, 2 cores): see tests/test_grid.py and the module README
+numbers in the final report; relative accuracy ~1e-9 at 1.5 and 4 Delta.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..integrate import grid as G
+from ..models.paper import MODEL_NAMES
+from ..models.symbols import DELTA
+from ..units import KB_EV_PER_K
+from .job import Job
+from .spec import FACTORS, ResponseError, linear_sigma
+
+DEFAULTS = {
+    "kT_fractions": (1 / 20, 1 / 25, 1 / 30),
+    "temperatures_K": None,
+    "spacing_over_kT": 0.75,
+    "n_k": None,
+    "margin_kT": 25.0,
+    "sea_cutoffs": tuple(4.0 * 2 ** (j / 2) for j in range(5)),
+    "k_max": None,
+    "sea_spacing": 0.2,
+    "chunk_points": 16384,
+    "max_points": 4_000_000,
+}
+
+SEA_POWERS = (1, 3, 5, 7)
+
+_BOX_CACHE: dict = {}
+_SEA_CACHE: dict = {}
+_CACHE_LIMIT = 512
+
+
+def _options(job: Job) -> dict:
+    unknown = set(job.options) - set(DEFAULTS)
+    if unknown:
+        raise ResponseError(f"grid: unknown option(s) {sorted(unknown)}; allowed: {', '.join(DEFAULTS)}")
+    opt = dict(DEFAULTS)
+    opt.update({k: v for k, v in job.options.items() if v is not None})
+    if opt["temperatures_K"] is not None:
+        t = np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
+        if t.size < 1 or np.any(~np.isfinite(t)) or np.any(t <= 0) or len(set(t)) != t.size:
+            raise ResponseError("temperatures_K: give distinct positive temperatures in kelvin")
+    fr = np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
+    if fr.size < 1 or np.any(fr <= 0) or len(set(fr)) != fr.size:
+        raise ResponseError("kT_fractions: give distinct positive fractions of the band-edge distance")
+    for name in ("spacing_over_kT", "margin_kT", "sea_spacing"):
+        if not float(opt[name]) > 0:
+            raise ResponseError(f"{name}: must be positive, got {opt[name]!r}")
+    if opt["n_k"] is not None and int(opt["n_k"]) < 3:
+        raise ResponseError(f"n_k: at least 3 points per side, got {opt['n_k']!r}")
+    if opt["k_max"] is not None and not float(opt["k_max"]) > 0:
+        raise ResponseError(f"k_max: must be positive (1/nm), got {opt['k_max']!r}")
+    if int(opt["chunk_points"]) < 1:
+        raise ResponseError("chunk_points: must be >= 1")
+    return opt
+
+
+def _paper_gap(job: Job):
+    """|Delta| for the paper models (their exact gap), else None."""
+    if job.model_name in MODEL_NAMES:
+        for k, v in job.values.items():
+            if getattr(k, "name", k) == DELTA.name:
+                return abs(float(v))
+    return None
+
+
+def _e_ref(scan: G.Scan, mu: float, gap):
+    """A reference energy inside the spectral gap nearest mu (None if the probe finds no gap)."""
+    if gap is not None and gap > 0:
+        return 0.0
+    gaps = scan.gaps()
+    if not gaps:
+        return None
+    dist = [0.0 if lo <= mu <= hi else min(abs(mu - lo), abs(mu - hi)) for lo, hi in gaps]
+    lo, hi = gaps[int(np.argmin(dist))]
+    return 0.5 * (lo + hi)
+
+
+def _temperatures(opt, dist: float) -> np.ndarray:
+    if opt["temperatures_K"] is not None:
+        kTs = KB_EV_PER_K * np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
+    else:
+        kTs = dist * np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
+    return np.sort(kTs)[::-1]      # descending: highest temperature first
+
+
+def _box_sums(comp, values, mu, kTs, E_ref, opt):
+    """Fermi-box sums of one component (cached): {name: (2, nT, ...)} or None."""
+    num, p0, scan = G.scan_for(comp, values)
+    key = (comp.source(), p0, G.param_vector(comp, {getattr(k, "name", k): v for k, v in values.items()}),
+           float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["n_k"], opt["margin_kT"], opt["chunk_points"])
+    if key in _BOX_CACHE:
+        return _BOX_CACHE[key]
+    W = opt["margin_kT"] * kTs.max()
+    lo, hi = mu - W, mu + W
+    if E_ref is not None:
+        lo, hi = min(lo, E_ref), max(hi, E_ref)
+    try:
+        box = G.fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
+    except ValueError as exc:
+        raise ResponseError(f"grid: {exc}") from None
+    if box is None:
+        res = None
+    else:
+        (qx0, qx1), (qy0, qy1), vmax = box
+        xl = (qx0 * scan.k_scale[0], qx1 * scan.k_scale[0])
+        yl = (qy0 * scan.k_scale[1], qy1 * scan.k_scale[1])
+        if opt["n_k"] is not None:
+            n = int(opt["n_k"])
+            grid = G.grid_over(xl, yl, (xl[1] - xl[0]) / (n - 1), (yl[1] - yl[0]) / (n - 1))
+        else:
+            h = [opt["spacing_over_kT"] * kTs.min() / max(v, 1e-300) for v in vmax]
+            grid = G.grid_over(xl, yl, h[0], h[1])
+        if grid.size > opt["max_points"]:
+            raise ResponseError(f"grid: the Fermi box at mu = {mu} eV needs {grid.size} points "
+                                f"(> max_points = {opt['max_points']}); raise max_points, give fewer/higher "
+                                "temperatures_K or a smaller n_k")
+        res = G.fermi_box_sums(num, p0, grid, mu, kTs, -np.inf if E_ref is None else E_ref,
+                               chunk_points=opt["chunk_points"])
+        res["n_points"] = grid.size
+    if len(_BOX_CACHE) > _CACHE_LIMIT:
+        _BOX_CACHE.clear()
+    _BOX_CACHE[key] = res
+    return res
+
+
+def _sea_reference(comp, values, E_ref, opt):
+    """Filled-band sea (best, cutoff variant, sub-lattice variant), each (4, 2) in 1/(eV nm)."""
+    num, p0, scan = G.scan_for(comp, values)
+    cut = np.asarray(opt["sea_cutoffs"], dtype=float)
+    if opt["k_max"] is not None:
+        cut = cut * (float(opt["k_max"]) / scan.k_scale[0]) / cut.max()
+    if cut.size < len(SEA_POWERS) + 1:
+        raise ResponseError(f"sea_cutoffs: need at least {len(SEA_POWERS) + 1} cutoffs")
+    key = (comp.source(), p0, E_ref, tuple(cut), opt["sea_spacing"], opt["chunk_points"])
+    if key not in _SEA_CACHE:
+        sums = G.sea_reference_sums(num, p0, scan.k_scale, E_ref, cut, opt["sea_spacing"], opt["chunk_points"])
+        x = 1.0 / cut
+        best = G.extrapolate_powers(x, sums[0], SEA_POWERS)
+        alt_k = G.extrapolate_powers(x[1:], sums[0][1:], SEA_POWERS[:-1])
+        alt_g = G.extrapolate_powers(x, sums[1], SEA_POWERS)
+        _SEA_CACHE[key] = (best, alt_k, alt_g)
+    return _SEA_CACHE[key]
+
+
+def _t_extrapolate(arr, kTs):
+    """(best, fewer-temperatures variant) of the T -> 0 Richardson extrapolation; arr (nT, ...)."""
+    x = kTs**2
+    best = G.richardson(x, arr)
+    alt = G.richardson(x[1:], arr[1:]) if len(x) > 1 else arr[-1]
+    return best, alt
+
+
+def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
+    """Factors of one component at alpha = 0 and d/dalpha, in variants.
+
+    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K".
+    """
+    sums = _box_sums(comp, values, mu, kTs, E_ref, opt)
+    variants = {v: ({}, {}) for v in ("best", "T", "grid", "K")}
+
+    def put(name, which, arr_full, arr_sub):
+        b, t = _t_extrapolate(arr_full, kTs)
+        g, _ = _t_extrapolate(arr_sub, kTs)
+        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b)):
+            variants[v][which][name] = val
+
+    shapes = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
+    for name in ("D", "X"):          # only their d/dalpha enters (BCD, INH are linear in them)
+        for v in variants:
+            variants[v][0][name] = np.zeros(shapes[name])
+    for name, which, key in (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
+                             ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1")):
+        if sums is None:               # no level of this component near mu
+            for v in variants:
+                variants[v][which][name] = np.zeros(shapes[name])
+        else:
+            put(name, which, sums[key][0], sums[key][1])
+    # alpha = 0 Fermi sea B0 = B_ref + sum int (f - theta_ref) S
+    if "B" in need:
+        if E_ref is None:
+            raise ResponseError("grid: the Fermi-sea factor of enh-pt needs a spectral gap in the model "
+                                "(none found on the probe grid)")
+        ref_best, ref_k, ref_g = _sea_reference(comp, values, E_ref, opt)
+        if sums is None:
+            d_best = d_t = d_g = np.zeros((4, 2))
+        else:
+            d_best, d_t = _t_extrapolate(sums["Bd"][0], kTs)
+            d_g, _ = _t_extrapolate(sums["Bd"][1], kTs)
+        variants["best"][0]["B"] = ref_best + d_best
+        variants["T"][0]["B"] = ref_best + d_t
+        variants["grid"][0]["B"] = ref_g + d_g
+        variants["K"][0]["B"] = ref_k + d_best
+    else:
+        for v in variants:
+            variants[v][0]["B"] = np.zeros((4, 2))
+    return variants
+
+
+def compute(job: Job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate (same shape)."""
+    opt = _options(job)
+    need = set(FACTORS[job.mechanism])
+    gap = _paper_gap(job)
+    scans = []
+    try:
+        for comp in job.components:
+            scans.append(G.scan_for(comp, job.values)[2])
+    except ValueError as exc:
+        raise ResponseError(f"grid: {exc}") from None
+    alpha = job.alpha
+    nmu = len(job.mu_eV)
+    out = np.zeros((nmu, 2, 2, 2))
+    err = np.zeros((nmu, 2, 2, 2))
+    for i, mu in enumerate(job.mu_eV):
+        mu = float(mu)
+        if gap is not None:
+            if abs(mu) <= gap:
+                continue
+            edges = np.array([gap, -gap])
+        else:
+            if not any(s.in_band(mu) for s in scans):
+                continue
+            edges = np.concatenate([s.edges for s in scans])
+        dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
+        kTs = _temperatures(opt, dist)
+        per_variant = {v: ({k: [] for k in ("D", "X", "A", "B", "C")}, {k: [] for k in ("D", "X", "A", "B", "C")})
+                       for v in ("best", "T", "grid", "K")}
+        for comp, scan in zip(job.components, scans):
+            E_ref = _e_ref(scan, mu, gap)
+            fac = _component_factors(comp, job.values, mu, kTs, E_ref, need, opt)
+            for v, (f0, f1) in fac.items():
+                for k in f0:
+                    per_variant[v][0][k].append(f0[k])
+                    per_variant[v][1][k].append(f1[k])
+        sig = {}
+        for v, (f0, f1) in per_variant.items():
+            F0 = {k: np.array(f0[k]) for k in need}
+            F1 = {k: np.array(f1[k]) for k in need}
+            sig[v] = linear_sigma(job.mechanism, F0, F1, alpha, job.pre, job.exchange)
+        out[i] = sig["best"]
+        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K"))
+    return out, err
