@@ -61,7 +61,7 @@ def make(out_dir: Path, params, report=print) -> list[Path]:
         ax.set_title(r"(%s) $\mathcal{S}^{%d%s}(\mathbf{k})$, %s" % (letter, eta, comp, kind))
         cb = fig.colorbar(im, ax=ax, shrink=0.9)
         cb.set_label(r"$\mathcal{S}^{%d%s}$ (nm/eV)" % (eta, comp))
-    fig.suptitle(r"SBP of $H_{\rm PT}$, conduction level (Kramers pair traced; valence level = minus this): "
-                 r"$\Delta$ = %.0f meV, $v_x$ = %.1e m/s, $v_y$ = %.1e m/s"
-                 % (params.Delta_eV * 1e3, params.vx_m_per_s, params.vy_m_per_s), fontsize=9)
+    fig.suptitle("SBP of $H_{\\rm PT}$, conduction level (Kramers pair traced; the valence level is minus this)\n"
+                 r"$\Delta$ = %.0f meV, $v_x$ = %.3g$\times10^5$ m/s, $v_y$ = %.3g$\times10^5$ m/s"
+                 % (params.Delta_eV * 1e3, params.vx_m_per_s / 1e5, params.vy_m_per_s / 1e5), fontsize=9)
     return save(fig, Path(out_dir) / "fig2")
