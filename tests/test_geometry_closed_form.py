@@ -117,3 +117,27 @@ def test_sbp_projector_form_equals_sum_over_states_symbolically():
                     sos = 2 * sp.re(sp.expand(el["s"][eta][n][m] * el["r"][a][m][n])) / (eps[n] - eps[m])
                     diff = sp.simplify(sos - geo.sbp[n][eta][a])
                     assert diff == 0, f"xi={xi} S^{eta}{'xy'[a]}_{n}: projector minus sum over states = {diff}"
+
+
+@pytest.mark.parametrize("model", [tilted_dirac(1), pt_dirac()], ids=lambda m: m.name)
+def test_symbolic_eigenvectors_are_orthonormal_eigenvectors(model, rng, random_values):
+    """The closed-form eigenvectors (symenh.geometry.eigenvectors) at random numeric points:
+    H u = eps u and U^+ U = 1, against numpy's H."""
+    from symenh.geometry import eigenvectors
+    from symenh.kernels import NumericHamiltonian
+    from symenh.kernels.hamiltonian import param_vector
+
+    levels = eigenvectors(model)
+    symbols = (*model.k, *model.params)
+    f_vec = sp.lambdify(symbols, [list(u) for _, vecs in levels for u in vecs], "numpy")
+    f_eps = sp.lambdify(symbols, [e for e, vecs in levels for _ in vecs], "numpy")
+    ham = NumericHamiltonian.build(model)
+    for _ in range(5):
+        values = random_values(rng)
+        p = param_vector(model, values)
+        kx, ky = rng.normal(0, 0.3, 2)
+        U = np.array(f_vec(kx, ky, *p), dtype=complex).T        # columns = eigenvectors
+        eps = np.array(f_eps(kx, ky, *p), dtype=float)
+        H = ham.H(kx, ky, p)
+        assert np.allclose(H @ U, U * eps, atol=1e-12 * np.max(np.abs(H)))
+        assert np.allclose(U.conj().T @ U, np.eye(model.dim), atol=1e-12)
