@@ -8,11 +8,12 @@ figures / command line.
 Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^2).
 """
 
+from .kernels.levels import geometry_levels
 from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
 
 __version__ = "0.1.0"
 
-__all__ = ["PAPER", "Parameters", "SigmaResult", "from_matrix", "paper_model", "pt_dirac", "sigma",
+__all__ = ["PAPER", "Parameters", "SigmaResult", "from_matrix", "geometry_levels", "paper_model", "pt_dirac", "sigma",
            "tilted_dirac", "__version__"]

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..models.base import ModelError, SymbolicModel
+from ..params import ParameterError
 
 
 def param_vector(model: SymbolicModel, values) -> tuple:
@@ -34,7 +35,7 @@ def check_k(kx, ky):
     """Broadcast k arrays (1/nm) and refuse non-finite values with a clear error."""
     kx, ky = np.broadcast_arrays(np.asarray(kx, dtype=float), np.asarray(ky, dtype=float))
     if not (np.all(np.isfinite(kx)) and np.all(np.isfinite(ky))):
-        raise ValueError("k: every momentum component must be finite (1/nm)")
+        raise ParameterError("k: every momentum component must be finite (1/nm)")
     return kx, ky
 
 
