@@ -87,11 +87,13 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
         axis.axvline(abs(params.Delta_eV) * 1e3, color="0.6", lw=0.6, ls=":")
         axis.legend(frameon=False)
 
-    def _map(axis, data, yvals, ylabel, title, log_y):
+    def _map(axis, data, yvals, ylabel, title, log_y, marker):
         mag = np.log10(np.abs(data))
         im = axis.pcolormesh(mu_ratio, yvals, mag, shading="auto", cmap="viridis")
         cs = axis.contour(mu_ratio, yvals, mag, levels=[0.0], colors="w", linewidths=1.2)
         axis.clabel(cs, fmt={0.0: "ratio = 1"}, fontsize=8)
+        axis.axhline(marker, color="w", lw=0.8, ls="--")
+        axis.annotate("paper value", (mu_ratio[-1], marker), color="w", fontsize=8, ha="right", va="bottom")
         if log_y:
             axis.set_yscale("log")
         axis.set(xlabel=r"$\mu / |\Delta|$", ylabel=ylabel, title=title)
@@ -99,11 +101,12 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
         sign = "positive" if np.all(data > 0) else ("negative" if np.all(data < 0) else "mixed sign")
         cb.set_label(r"$\log_{10}|$ratio$|$ (%s)" % sign)
 
-    _map(b, r_t, qs, r"$q_s$ (nm$^{-1}$)", r"(b) $\sigma_{\rm ENH}^{(T)}/\sigma_{\rm BCD}$, $H_T$", True)
+    _map(b, r_t, qs, r"$q_s$ (nm$^{-1}$)", r"(b) $\sigma_{\rm ENH}^{(T)}/\sigma_{\rm BCD}$, $H_T$", True,
+         params.q_s_per_nm)
     _map(d, r_pt, deltas * 1e3, r"$\Delta$ (meV)", r"(d) $\sigma_{\rm ENH}^{(PT)}/\sigma_{\rm INH}$, $H_{PT}$",
-         False)
-    fig.suptitle(r"$\Delta$ = %.0f meV, $v$ = %.1e m/s, $\alpha/\hbar v$ = %.2g, $q_s$ = %.2g nm$^{-1}$;"
-                 " T = 0, linear in $\alpha$; convention: %s" % (params.Delta_eV * 1e3, params.vx_m_per_s,
+         False, params.Delta_eV * 1e3)
+    fig.suptitle(r"$\Delta$ = %.0f meV, $v$ = %.3g m/s, $\alpha/\hbar v$ = %.2g, $q_s$ = %.2g nm$^{-1}$;"
+                 r" T = 0, linear in $\alpha$; convention: %s" % (params.Delta_eV * 1e3, params.vx_m_per_s,
                                                                params.alpha_over_hbar_v, params.q_s_per_nm,
                                                                convention), fontsize=10)
     paths = save(fig, out_dir / "fig3")
