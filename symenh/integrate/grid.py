@@ -373,9 +373,16 @@ class UniformGrid:
 
 
 def grid_over(xlim, ylim, hx: float, hy: float) -> UniformGrid:
-    """Uniform grid covering [xlim] x [ylim] (1/nm) with spacings at most hx, hy."""
+    """Uniform grid covering [xlim] x [ylim] (1/nm) with spacings at most hx, hy.
+
+    The point counts are odd, so a mirror symmetry of the integrand about the box
+    centre maps each checkerboard sub-lattice onto itself: the sub-lattice sum is
+    then a genuinely coarser estimate (with even counts the two sub-lattices could
+    be mirror images and agree exactly with the full sum, hiding the grid error).
+    """
     nx = int(np.ceil((xlim[1] - xlim[0]) / hx)) + 1
     ny = int(np.ceil((ylim[1] - ylim[0]) / hy)) + 1
+    nx, ny = nx | 1, ny | 1
     hx = (xlim[1] - xlim[0]) / (nx - 1)
     hy = (ylim[1] - ylim[0]) / (ny - 1)
     return UniformGrid(xlim[0], ylim[0], hx, hy, nx, ny)
@@ -393,8 +400,8 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
                    chunk_points: int = 16384) -> dict:
     """All Fermi-surface factors and the sea difference on ``grid`` at each kT.
 
-    Returns {name: array (2, nT, *shape)}: index 0 the full grid, 1 the checkerboard
-    sub-lattice.  Names (internal units, spec.py): ``D1`` = dD/dalpha (1/eV),
+    Returns {name: array (3, nT, *shape)}: index 0 the full grid, 1 the checkerboard
+    sub-lattice, 2 the sums of absolute values of the terms (the roundoff scale).  Names (internal units, spec.py): ``D1`` = dD/dalpha (1/eV),
     ``X1`` = dX/dalpha [c][b][a], ``A0``, ``A1`` [c][eta][a], ``C0``, ``C1`` [eta][b],
     ``B1`` = dB/dalpha, ``Bd`` = sum int (f - theta_ref) S at alpha = 0 [eta][b].
     """
@@ -402,7 +409,7 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
     nT = len(kTs)
     # raw[s, t, weight w, quantity q]: w = 0,1 (w0_c), 2,3 (w1_c), 4 (f' tau), 5 (f - theta_ref);
     # q = 0 Omega, 1..4 G^{ab}, 5..12 S^{eta a}, 13..16 <s^eta>  (summed over points and bands)
-    raw = np.zeros((2, nT, 6, 17))
+    raw = np.zeros((3, nT, 6, 17))      # 0 full grid, 1 sub-lattice, 2 sum of |terms| (roundoff scale)
     for kx, ky, sub in grid.chunks(chunk_points):
         bg, vel = chunk_geometry(num, kx, ky, params0)
         tau, dtau = num.tilt_profile(kx, ky, params0)
@@ -423,12 +430,14 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
             raw[0, t] += W.reshape(P * N, 6).T @ Q
             Wsub = W * sub[:, None, None]
             raw[1, t] += Wsub.reshape(P * N, 6).T @ Q
+            raw[2, t] += np.abs(W).reshape(P * N, 6).T @ np.abs(Q)
     raw *= grid.cell
     Om, Gq, Sq, sp_ = raw[..., 0], raw[..., 1:5], raw[..., 5:13], raw[..., 13:17]
-    G4 = Gq.reshape(2, nT, 6, 2, 2)                     # [..., w, a, b] = sum w G^{ab}
-    S4 = Sq.reshape(2, nT, 6, 4, 2)                     # [..., w, eta, a]
+    G4 = Gq.reshape(3, nT, 6, 2, 2)                     # [..., w, a, b] = sum w G^{ab}
+    S4 = Sq.reshape(3, nT, 6, 4, 2)                     # [..., w, eta, a]
+    Om = Om * np.array([-1.0, -1.0, 1.0])[:, None, None]  # D = -F[Omega]; keep |.| sums positive
     out = {
-        "D1": -Om[:, :, 2:4],
+        "D1": Om[:, :, 2:4],
         "X1": np.swapaxes(G4[:, :, 2:4], -1, -2),       # X^{cba} = sum w1_c G^{ba}
         "A0": S4[:, :, 0:2], "A1": S4[:, :, 2:4],
         "C0": np.swapaxes(sp_[:, :, 0:2], -1, -2), "C1": np.swapaxes(sp_[:, :, 2:4], -1, -2),
@@ -442,15 +451,15 @@ def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutof
     """Filled-band Fermi sea ``sum_N int theta(E_ref - eps0_N) S_N w(|q|/K)`` for each K.
 
     ``cutoffs`` K in scaled units q (circular in scaled momentum); ``spacing`` the grid
-    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (2, nK, 4, 2) in 1/(eV nm):
-    full grid and checkerboard sub-lattice.
+    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (3, nK, 4, 2) in 1/(eV nm):
+    full grid, checkerboard sub-lattice, sums of absolute values (roundoff scale).
     """
     cutoffs = np.asarray(cutoffs, dtype=float)
     Q = 2.0 * cutoffs.max()
     n = int(np.ceil(Q / spacing))
     h = Q / n
     grid = UniformGrid(-Q * k_scale[0], -Q * k_scale[1], h * k_scale[0], h * k_scale[1], 2 * n + 1, 2 * n + 1)
-    out = np.zeros((2, len(cutoffs), 4, 2))
+    out = np.zeros((3, len(cutoffs), 4, 2))
     for kx, ky, sub in grid.chunks(chunk_points):
         r = np.hypot(kx / k_scale[0], ky / k_scale[1])
         keep = r < Q
@@ -462,5 +471,6 @@ def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutof
         win = np.stack([smooth_window(r / K) for K in cutoffs])  # (nK, P)
         m = np.stack([np.ones_like(sub), sub])
         Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(kx), 8)   # (P, 8)
-        out += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
+        out[:2] += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
+        out[2] += (win @ np.abs(Sf)).reshape(len(cutoffs), 4, 2)
     return out * grid.cell

@@ -66,7 +66,7 @@ from .job import Job
 from .spec import FACTORS, ResponseError, linear_sigma
 
 DEFAULTS = {
-    "kT_fractions": (1 / 20, 1 / 25, 1 / 30),
+    "kT_fractions": (1 / 24, 1 / 30, 1 / 36, 1 / 42),
     "temperatures_K": None,
     "spacing_over_kT": 0.75,
     "n_k": None,
@@ -79,6 +79,10 @@ DEFAULTS = {
 }
 
 SEA_POWERS = (1, 3, 5, 7)
+VARIANTS = ("best", "T", "grid", "K", "abs")
+#: relative floating-point roundoff floor of the error estimate, applied to the sums of
+#: absolute values of all terms (sigma from those sums); covers the Richardson amplification
+ROUNDOFF = 1e-12
 
 _BOX_CACHE: dict = {}
 _SEA_CACHE: dict = {}
@@ -194,7 +198,7 @@ def _sea_reference(comp, values, E_ref, opt):
         best = G.extrapolate_powers(x, sums[0], SEA_POWERS)
         alt_k = G.extrapolate_powers(x[1:], sums[0][1:], SEA_POWERS[:-1])
         alt_g = G.extrapolate_powers(x, sums[1], SEA_POWERS)
-        _SEA_CACHE[key] = (best, alt_k, alt_g)
+        _SEA_CACHE[key] = (best, alt_k, alt_g, sums[2].max(axis=0))
     return _SEA_CACHE[key]
 
 
@@ -209,15 +213,17 @@ def _t_extrapolate(arr, kTs):
 def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
     """Factors of one component at alpha = 0 and d/dalpha, in variants.
 
-    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K".
+    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K" and "abs" (the
+    largest sums of absolute values of the terms over the temperatures: the scale of
+    floating-point roundoff).
     """
     sums = _box_sums(comp, values, mu, kTs, E_ref, opt)
-    variants = {v: ({}, {}) for v in ("best", "T", "grid", "K")}
+    variants = {v: ({}, {}) for v in VARIANTS}
 
-    def put(name, which, arr_full, arr_sub):
-        b, t = _t_extrapolate(arr_full, kTs)
-        g, _ = _t_extrapolate(arr_sub, kTs)
-        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b)):
+    def put(name, which, arr):
+        b, t = _t_extrapolate(arr[0], kTs)
+        g, _ = _t_extrapolate(arr[1], kTs)
+        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("abs", arr[2].max(axis=0))):
             variants[v][which][name] = val
 
     shapes = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
@@ -230,18 +236,20 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
             for v in variants:
                 variants[v][which][name] = np.zeros(shapes[name])
         else:
-            put(name, which, sums[key][0], sums[key][1])
+            put(name, which, sums[key])
     # alpha = 0 Fermi sea B0 = B_ref + sum int (f - theta_ref) S
     if "B" in need:
         if E_ref is None:
             raise ResponseError("grid: the Fermi-sea factor of enh-pt needs a spectral gap in the model "
                                 "(none found on the probe grid)")
-        ref_best, ref_k, ref_g = _sea_reference(comp, values, E_ref, opt)
+        ref_best, ref_k, ref_g, ref_abs = _sea_reference(comp, values, E_ref, opt)
         if sums is None:
-            d_best = d_t = d_g = np.zeros((4, 2))
+            d_best = d_t = d_g = d_abs = np.zeros((4, 2))
         else:
             d_best, d_t = _t_extrapolate(sums["Bd"][0], kTs)
             d_g, _ = _t_extrapolate(sums["Bd"][1], kTs)
+            d_abs = sums["Bd"][2].max(axis=0)
+        variants["abs"][0]["B"] = ref_abs + d_abs
         variants["best"][0]["B"] = ref_best + d_best
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
@@ -280,7 +288,7 @@ def compute(job: Job):
         dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
         kTs = _temperatures(opt, dist)
         per_variant = {v: ({k: [] for k in ("D", "X", "A", "B", "C")}, {k: [] for k in ("D", "X", "A", "B", "C")})
-                       for v in ("best", "T", "grid", "K")}
+                       for v in VARIANTS}
         for comp, scan in zip(job.components, scans):
             E_ref = _e_ref(scan, mu, gap)
             fac = _component_factors(comp, job.values, mu, kTs, E_ref, need, opt)
@@ -294,5 +302,6 @@ def compute(job: Job):
             F1 = {k: np.array(f1[k]) for k in need}
             sig[v] = linear_sigma(job.mechanism, F0, F1, alpha, job.pre, job.exchange)
         out[i] = sig["best"]
-        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K"))
+        floor = ROUNDOFF * np.max(np.abs(sig["abs"]))
+        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K")) + floor
     return out, err
