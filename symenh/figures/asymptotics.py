@@ -1,0 +1,133 @@
+"""Large-mu asymptotics figure: |sigma| vs mu/|Delta| (log-log), series overlaid, local slopes.
+
+Panels (paper parameters unless overridden; T = 0, linear order in alpha; raw elements,
+SI units A m / V^2):
+
+(a) |sigma| of the four mechanisms (each its main non-zero element: BCD and ENH(T) of
+    H_T, INH and ENH(PT) of H_PT) from mu = 10 |Delta| to 10^4 |Delta|: points from the
+    high-precision mpmath quadrature :func:`symenh.integrate.mp.sigma_linear_mp`
+    (independent of the SymPy closed forms), dashed lines the leading term
+    C (mu / 1 eV)^p of :mod:`symenh.asymptotics`;
+(b) local log-log slope d ln|sigma| / d ln mu between neighbouring points, converging
+    to the derived powers p (dotted lines);
+(c) relative remainder |sigma - C mu^p| / |sigma|, falling with the next power
+    (dashed: |C' / C| mu^(p' - p) from the series).
+
+The mpmath points are cached on disk (:mod:`symenh.cache`).  If the mpmath path is not
+available the points come from the closed form evaluated in mpmath, and the figure says so.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from .. import asymptotics as asy
+from .. import cache
+from ..responses import closed_form as cf
+from .style import plt, save
+
+#: (model, mechanism) in plotting order, with colours
+CURVES = (("tilted-dirac", "bcd", "tab:blue"), ("tilted-dirac", "enh-t", "tab:red"),
+          ("pt-dirac", "inh", "tab:green"), ("pt-dirac", "enh-pt", "tab:purple"))
+#: marker (shape, size): open markers of different sizes so coinciding points stay visible
+MARKERS = {"bcd": ("o", 7), "enh-t": ("s", 5), "inh": ("^", 4), "enh-pt": ("D", 3)}
+LABELS = {"bcd": r"BCD ($H_T$)", "enh-t": r"ENH$^{(T)}$ ($H_T$)", "inh": r"INH ($H_{PT}$)",
+          "enh-pt": r"ENH$^{(PT)}$ ($H_{PT}$)"}
+#: decimal digits of the mpmath quadrature (ENH(PT)'s Fermi-sea integral is slow at 30 digits;
+#: 18 digits leave 10 digits of the 1e-8 remainder at mu = 10^4 |Delta|)
+DPS = {"bcd": 30, "inh": 30, "enh-t": 30, "enh-pt": 18}
+MU_OVER_DELTA = np.logspace(1, 4, 7)
+
+
+def _mp_points(model, mech, element, mu_list, params, convention):
+    """[(mu, sigma) as strings], from symenh.integrate.mp (or None if it is missing)."""
+    try:
+        from ..integrate import mp as mpq
+    except ImportError:
+        return None
+    c, a, b = ("xy".index(ch) for ch in element)
+    key = cache.make_key("asymptotics-figure-points", inspect.getsource(mpq), repr(params), model, mech,
+                         element, convention, repr(list(mu_list)), str(DPS[mech]))
+
+    def build():
+        return tuple(sp.Float(mp.nstr(mpq.sigma_linear_mp(model, mech, mu, params, convention,
+                                                          dps=DPS[mech])[c][a][b], DPS[mech]), DPS[mech])
+                     for mu in mu_list)
+
+    return [float(x) for x in cache.cached_exprs(key, build)]
+
+
+def _closed_form_points(model, mech, element, mu_list, params, convention):
+    expr = cf.branch_expressions(model, mech, "conduction", convention)[element]
+    vals = {**params.symbol_values(), cf.V0: params.V0_eV_nm2, cf.TAU_OVER_HBAR: params.tau_over_hbar_per_eV}
+    from ..units import sigma_to_si
+    return [float(sigma_to_si(float(sp.N(expr.subs(vals).subs(asy.MU, sp.Float(mu, 30)), 30))))
+            for mu in mu_list]
+
+
+def data(params, convention="consistent", report=print):
+    """{mechanism: dict(model, element, mu (eV), sigma (A m/V^2), expansion, source)} for the figure."""
+    d = abs(params.Delta_eV)
+    mu = d * MU_OVER_DELTA
+    out = {}
+    for model, mech, _ in CURVES:
+        exp = asy.expansion(model, mech, params, convention)
+        report(f"asymptotics figure: {mech} ({model}, element {exp.element}) by mpmath quadrature")
+        pts = _mp_points(model, mech, exp.element, list(map(float, mu)), params, convention)
+        source = f"mpmath quadrature (symenh.integrate.mp, dps={DPS[mech]})"
+        if pts is None:
+            pts = _closed_form_points(model, mech, exp.element, mu, params, convention)
+            source = "closed form (mpmath quadrature unavailable)"
+        out[mech] = {"model": model, "element": exp.element, "mu": mu, "sigma": np.array(pts),
+                     "expansion": exp, "source": source}
+    return out
+
+
+def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
+    """Write asymptotics.png and asymptotics.pdf into ``out_dir``; return the paths."""
+    dat = data(params, convention, report)
+    d = abs(params.Delta_eV)
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4))
+    dense = d * np.logspace(1, 4, 200)
+    for model, mech, col in CURVES:
+        x = dat[mech]
+        exp = x["expansion"]
+        lead, nxt = exp.leading, exp.next
+        r = x["mu"] / d
+        lab = f"{LABELS[mech]} $\\sigma^{{{x['element']}}}$, $p={lead.power}$"
+        mk, ms = MARKERS[mech]
+        sty = {"marker": mk, "ms": ms, "mfc": "none", "color": col, "ls": "none"}
+        axes[0].loglog(r, np.abs(x["sigma"]), label=lab, **sty)
+        axes[0].loglog(dense / d, np.abs(lead.value(dense)), "--", color=col, lw=1)
+        lnm, lns = np.log(x["mu"]), np.log(np.abs(x["sigma"]))
+        slope = np.diff(lns) / np.diff(lnm)
+        mid = np.sqrt(r[1:] * r[:-1])
+        axes[1].semilogx(mid, slope, **sty)
+        axes[1].axhline(lead.power, color=col, ls=":", lw=1)
+        rem = np.abs(x["sigma"] - lead.value(x["mu"])) / np.abs(x["sigma"])
+        axes[2].loglog(r, rem, **sty)
+        if nxt is not None:
+            axes[2].loglog(dense / d, np.abs(nxt.value(dense) / lead.value(dense)), "--", color=col, lw=1)
+    axes[0].set_xlabel(r"$\mu / |\Delta|$")
+    axes[0].set_ylabel(r"$|\sigma|$ (A m / V$^2$)")
+    axes[0].set_title("(a) conductivities; dashed: leading term", loc="left")
+    axes[0].legend(frameon=False, fontsize=6.5, loc="lower left")
+    axes[1].set_xlabel(r"$\mu / |\Delta|$")
+    axes[1].set_ylabel(r"local slope $d\ln|\sigma| / d\ln\mu$")
+    axes[1].set_title("(b) local log-log slope; dotted: derived $p$", loc="left")
+    axes[1].set_ylim(-2.3, -0.7)
+    axes[2].set_xlabel(r"$\mu / |\Delta|$")
+    axes[2].set_ylabel(r"$|\sigma - C\mu^p| / |\sigma|$ (dimensionless)")
+    axes[2].set_title("(c) remainder; dashed: next term", loc="left")
+    sources = "; ".join(f"{m}: {v['source']}" for m, v in dat.items())
+    fig.suptitle(f"Large-$\\mu$ asymptotics ({convention} convention; $\\Delta$ = {params.Delta_eV * 1e3:g} meV, "
+                 f"$v$ = {params.vx_m_per_s:.3g} m/s, $\\alpha/\\hbar v$ = {params.alpha_over_hbar_v:g}, "
+                 f"$\\tau$ = {params.tau_ps:g} ps, $q_s$ = {params.q_s_per_nm:g}/nm). "
+                 f"\nPoints: {sources}", fontsize=7.5)
+    fig.tight_layout()
+    return save(fig, Path(out_dir) / "asymptotics")
