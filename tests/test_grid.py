@@ -1,0 +1,197 @@
+"""The brute-force grid path (symenh.responses.grid) against independent references.
+
+References: the mpmath path (symenh.integrate.mp, Fermi-circle identities at T = 0 in
+polar coordinates, no grid, no temperature), the Sodemann-Fu literature BCD formula
+(physics.md 3), symmetry, and exact identities of the extrapolation helpers.  The grid's
+own error estimate (T, cutoff and grid-refinement differences plus a roundoff floor) must
+cover the true error; it is also required to be small (relative 1e-4 of the tensor), so
+the check cannot pass by inflating the estimate.
+
+Runtime: one Fermi-box pass per model and mu (shared by the mechanisms through the
+module cache), ~30 s in total on 2 cores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symenh.integrate import grid as G
+from symenh.models.base import from_matrix
+from symenh.models.paper import pt_dirac
+from symenh.params import PAPER
+from symenh.responses.api import sigma
+from symenh.responses.spec import FORBIDDEN, MECHANISMS, nonzero_elements
+from symenh.units import sigma_to_si
+
+mp_ref = pytest.importorskip("symenh.integrate.mp")
+
+D = PAPER.Delta_eV
+MUS = (1.5 * D, 4.0 * D)
+ALLOWED = [(m, k) for m in ("tilted-dirac", "pt-dirac") for k in MECHANISMS if k not in FORBIDDEN[m]]
+#: the grid's stated relative accuracy bound (error estimate / max |sigma|) at the test points
+STATED_REL = 1e-4
+
+
+def grid_sigma(model, mech, mu, **kw):
+    return sigma(model, mech, [mu], method="grid", **kw)
+
+
+def literature_bcd_xyy(mu, valleys=2):
+    """sigma_BCD^{xyy} (A m/V^2) from D_y = -3 alpha Delta (mu^2 - Delta^2)/(8 pi mu^4) per valley
+    (physics.md 3; both valleys of H_T contribute equally: tilt and chirality both flip)."""
+    Dy = valleys * (-3 * D * (mu**2 - D**2) / (8 * np.pi * mu**4)) * PAPER.alpha_eV_nm
+    return sigma_to_si(PAPER.tau_over_hbar_per_eV * Dy)   # sigma^{xyy} = (tau/hbar) eps^{xy} D_y
+
+
+# ---------------------------------------------------------------------------
+# helpers: exact identities
+# ---------------------------------------------------------------------------
+
+def test_richardson_is_exact_for_polynomials_in_x():
+    xs = np.array([0.3, 0.2, 0.1, 0.05])
+    vals = 1.7 - 2.0 * xs + 5.0 * xs**2 - 3.0 * xs**3
+    assert G.richardson(xs, vals) == pytest.approx(1.7, rel=1e-13)
+    vals2 = 0.5 + 2.0 * xs + 7.0 * xs**3 - xs**5
+    assert G.extrapolate_powers(xs, vals2, (1, 3, 5)) == pytest.approx(0.5, rel=1e-12)
+
+
+def test_fermi_derivatives_match_finite_differences():
+    eps = np.linspace(-0.05, 0.05, 11) + 0.1
+    mu, kT, h = 0.1, 0.004, 1e-6
+    f, f1, f2 = G.fermi_derivatives(eps, mu, kT)
+    fp, f1p, _ = G.fermi_derivatives(eps + h, mu, kT)
+    fm, f1m, _ = G.fermi_derivatives(eps - h, mu, kT)
+    assert np.allclose(f, 1 / (np.exp((eps - mu) / kT) + 1), rtol=1e-14)
+    assert np.allclose(f1, (fp - fm) / (2 * h), rtol=1e-7, atol=1e-9)
+    assert np.allclose(f2, (f1p - f1m) / (2 * h), rtol=1e-6, atol=1e-6)
+    # far tails: no overflow, exact limits
+    f, f1, f2 = G.fermi_derivatives(np.array([-1e3, 1e3]), 0.0, 1e-4)
+    assert f.tolist() == [1.0, 0.0] and np.all(f1 == 0) and np.all(f2 == 0)
+
+
+def test_smooth_window_is_radial_step():
+    s = np.array([0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+    w = G.smooth_window(s)
+    assert w[0] == w[1] == w[2] == 1.0 and w[4] == w[5] == 0.0 and w[3] == pytest.approx(0.5)
+
+
+# ---------------------------------------------------------------------------
+# grid vs mpmath, every allowed mechanism of both models
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mu", MUS, ids=["1.5Delta", "4Delta"])
+@pytest.mark.parametrize("model,mech", ALLOWED)
+def test_grid_matches_mpmath_within_its_error_estimate(model, mech, mu):
+    res = grid_sigma(model, mech, mu)
+    g, err = res.sigma[0], res.error_estimate[0]
+    ref = np.array(mp_ref.sigma_linear_mp(model, mech, mu, PAPER, dps=20), dtype=float)
+    scale = np.max(np.abs(ref))
+    assert scale > 0
+    # the true error is inside the estimate, element by element
+    assert np.all(np.abs(g - ref) <= err), (g, ref, err)
+    # and the estimate is a useful one
+    assert np.max(err) <= STATED_REL * scale
+    # the same non-zero elements
+    assert nonzero_elements(g[None], rtol=1e-8) == nonzero_elements(ref[None], rtol=1e-8)
+
+
+@pytest.mark.parametrize("mu", MUS, ids=["1.5Delta", "4Delta"])
+def test_grid_bcd_matches_literature_formula(mu):
+    res = grid_sigma("tilted-dirac", "bcd", mu)
+    lit = literature_bcd_xyy(mu)
+    assert abs(res.sigma[0][0, 1, 1] - lit) <= res.error_estimate[0][0, 1, 1]
+    assert res.sigma[0][1, 0, 1] == pytest.approx(-lit, rel=1e-5)
+    assert res.error_estimate[0][0, 1, 1] < STATED_REL * abs(lit)
+
+
+def test_hole_doping_against_mpmath():
+    mu = -2.0 * D
+    for model, mech in (("tilted-dirac", "enh-t"), ("pt-dirac", "enh-pt")):
+        res = grid_sigma(model, mech, mu)
+        ref = np.array(mp_ref.sigma_linear_mp(model, mech, mu, PAPER, dps=20), dtype=float)
+        assert np.all(np.abs(res.sigma[0] - ref) <= res.error_estimate[0])
+        assert np.max(np.abs(ref)) > 0
+
+
+# ---------------------------------------------------------------------------
+# symmetry zeros, exchange over both valleys
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mu", MUS, ids=["1.5Delta", "4Delta"])
+@pytest.mark.parametrize("model", ["tilted-dirac", "pt-dirac"])
+def test_symmetry_forbidden_mechanisms_vanish_to_grid_precision(model, mu):
+    other = "pt-dirac" if model == "tilted-dirac" else "tilted-dirac"
+    for mech in FORBIDDEN[model]:
+        zero = grid_sigma(model, mech, mu).sigma[0]
+        # the size the mechanism has where symmetry allows it (same parameters, same mu)
+        allowed = np.max(np.abs(grid_sigma(other, mech, mu).sigma[0]))
+        assert allowed > 0
+        assert np.max(np.abs(zero)) <= 1e-10 * allowed, (model, mech)
+
+
+def test_all_valley_exchange_enh_t_vanishes_for_tilted_dirac():
+    same = grid_sigma("tilted-dirac", "enh-t", 4 * D).sigma[0]
+    allv = sigma("tilted-dirac", "enh-t", [4 * D], method="grid", exchange_valleys="all").sigma[0]
+    assert np.max(np.abs(same)) > 0
+    assert np.max(np.abs(allv)) <= 1e-10 * np.max(np.abs(same))
+
+
+# ---------------------------------------------------------------------------
+# gap, cutoff, chunking, user models
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mech", MECHANISMS)
+def test_mu_in_gap_is_exactly_zero(mech):
+    mus = [0.0, 0.5 * D, -0.99 * D, D, -D]
+    for model in ("tilted-dirac", "pt-dirac"):
+        res = sigma(model, mech, mus, method="grid")
+        assert np.all(res.sigma == 0.0) and not np.any(np.isnan(res.sigma))
+        assert np.all(res.error_estimate == 0.0)
+
+
+def test_fermi_sea_independent_of_cutoff():
+    mu = 4 * D
+    a = grid_sigma("pt-dirac", "enh-pt", mu)
+    k_scale = D / PAPER.hbar_vx          # 1/nm: the scaled-momentum unit |Delta|/(hbar v)
+    b = grid_sigma("pt-dirac", "enh-pt", mu, k_max=8 * k_scale)   # cutoffs 2..8 instead of 4..16
+    assert np.all(np.abs(a.sigma - b.sigma) <= a.error_estimate + b.error_estimate)
+    assert np.max(np.abs(a.sigma)) > 0
+    # the raw windowed sea at a single cutoff is NOT converged: the extrapolation matters
+    num, p0, scan = G.scan_for(pt_dirac(), PAPER.symbol_values())
+    sums = G.sea_reference_sums(num, p0, scan.k_scale, 0.0, [4.0, 8.0], 0.25)[0]
+    assert np.max(np.abs(sums[1] - sums[0])) > 1e-3 * np.max(np.abs(sums[1]))
+
+
+def test_chunked_grid_equals_single_chunk():
+    num, p0, scan = G.scan_for(pt_dirac(), PAPER.symbol_values())
+    grid = G.grid_over((-0.6, 0.7), (-0.5, 0.55), 0.02, 0.025)
+    kTs = [0.01, 0.007]
+    one = G.fermi_box_sums(num, p0, grid, 0.1, kTs, 0.0, chunk_points=10**8)
+    many = G.fermi_box_sums(num, p0, grid, 0.1, kTs, 0.0, chunk_points=97)
+    assert grid.size > 20 * 97
+    for k in one:
+        assert np.allclose(one[k], many[k], rtol=1e-12, atol=1e-14 * np.max(np.abs(one[k]))), k
+    sea1 = G.sea_reference_sums(num, p0, scan.k_scale, 0.0, [1.0, 2.0], 0.25, chunk_points=10**8)
+    sea2 = G.sea_reference_sums(num, p0, scan.k_scale, 0.0, [1.0, 2.0], 0.25, chunk_points=50)
+    assert np.allclose(sea1, sea2, rtol=1e-12, atol=1e-14 * np.max(np.abs(sea1)))
+
+
+def _user_valley():
+    """H_T's xi = +1 valley written by a user with their own symbol names (no paper shortcuts)."""
+    kx, ky, m, u, w, a = sp.symbols("qx qy m u w a", real=True)
+    H = sp.Matrix([[m + a * ky, -sp.I * u * kx - w * ky], [sp.I * u * kx - w * ky, -m + a * ky]])
+    model = from_matrix(H, kx=kx, ky=ky, params=(m, u, w, a), tilt_symbol=a, name="my-dirac")
+    by_name = {"m": D, "u": PAPER.hbar_vx, "w": PAPER.hbar_vy, "a": PAPER.alpha_eV_nm}
+    return model, {p: by_name[p.name] for p in model.params}
+
+
+def test_user_model_bcd_matches_literature_and_gap_rule():
+    model, vals = _user_valley()
+    mu = 2.0 * D
+    res = sigma(model, "bcd", [mu, 0.3 * D], method="grid", model_values=vals)
+    lit = literature_bcd_xyy(mu, valleys=1)
+    assert abs(res.sigma[0][0, 1, 1] - lit) <= res.error_estimate[0][0, 1, 1]
+    assert res.error_estimate[0][0, 1, 1] < STATED_REL * abs(lit)
+    assert np.all(res.sigma[1] == 0.0)          # in the gap found by the probe
