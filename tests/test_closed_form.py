@@ -249,3 +249,14 @@ def test_sea_factor_from_closed_form_matches_numeric_outside_integral():
     closed = np.array(f(mu, p.Delta_eV, p.hbar_vx, p.hbar_vy), dtype=float)
     numeric = _outside0(pt_dirac(), mu, p)
     np.testing.assert_allclose(numeric, closed, rtol=0, atol=1e-8 * np.max(np.abs(closed)))
+
+
+def test_fermi_sea_integral_of_one_is_the_pocket_area():
+    """int f_c d^2k/(2pi)^2 = pi k_x k_y (ellipse area) / (4 pi^2) = (mu^2 - Delta^2)/(4 pi hbar v_x hbar v_y)."""
+    from symenh.integrate.symbolic import fermi_sea_integral, fermi_surface_integral
+
+    area = (MU**2 - DELTA**2) / (4 * sp.pi * HVX * HVY)
+    assert sp.simplify(fermi_sea_integral(sp.Integer(1), "conduction") - area) == 0
+    # density of states = d(area)/d mu on the conduction branch, and with |mu| on the valence branch
+    assert sp.simplify(fermi_surface_integral(sp.Integer(1), "conduction") - sp.diff(area, MU)) == 0
+    assert sp.simplify(fermi_surface_integral(sp.Integer(1), "valence") + sp.diff(area, MU)) == 0
