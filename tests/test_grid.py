@@ -195,3 +195,21 @@ def test_user_model_bcd_matches_literature_and_gap_rule():
     assert abs(res.sigma[0][0, 1, 1] - lit) <= res.error_estimate[0][0, 1, 1]
     assert res.error_estimate[0][0, 1, 1] < STATED_REL * abs(lit)
     assert np.all(res.sigma[1] == 0.0)          # in the gap found by the probe
+
+
+def test_error_estimate_stays_honest_on_a_coarse_grid():
+    """Under-resolved settings (few points, high temperatures): the error grows, the estimate with it."""
+    mu = 4 * D
+    ref = np.array(mp_ref.sigma_linear_mp("tilted-dirac", "bcd", mu, PAPER, dps=20), dtype=float)
+    res = grid_sigma("tilted-dirac", "bcd", mu, n_k=101, temperatures_K=(60, 80, 100))
+    diff = np.abs(res.sigma[0] - ref)
+    assert np.max(diff) > 1e-4 * np.max(np.abs(ref))        # genuinely coarse
+    assert np.all(diff <= res.error_estimate[0])
+
+
+@pytest.mark.parametrize("bad", [{"foo": 1}, {"temperatures_K": (-1.0,)}, {"n_k": 2},
+                                 {"kT_fractions": (0.1, 0.1)}, {"k_max": 0.0}])
+def test_bad_grid_options_are_refused(bad):
+    from symenh.responses.spec import ResponseError
+    with pytest.raises(ResponseError):
+        sigma("tilted-dirac", "bcd", [2 * D], method="grid", **bad)
