@@ -213,3 +213,23 @@ def test_bad_grid_options_are_refused(bad):
     from symenh.responses.spec import ResponseError
     with pytest.raises(ResponseError):
         sigma("tilted-dirac", "bcd", [2 * D], method="grid", **bad)
+
+
+def test_four_band_user_model_matches_mpmath():
+    """H_PT typed in by a user (own symbol names, own spin matrices): probe-found gap, scales,
+    reference energy and degenerate levels, against the mpmath path for the paper model."""
+    kx, ky, m, u, w, a = sp.symbols("qx qy m u w a", real=True)
+    s0, s1, s2, s3 = (sp.eye(2), sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                      sp.Matrix([[1, 0], [0, -1]]))
+    d_s = u * kx * s1 + w * ky * s2 + m * s3
+    H = sp.kronecker_product(s2, d_s) + a * ky * sp.eye(4)
+    spin = [sp.kronecker_product(s0, s) for s in (s1, s2, s3)]
+    model = from_matrix(H, kx=kx, ky=ky, spin=spin, params=(m, u, w, a), tilt_symbol=a, name="my-pt")
+    by_name = {"m": D, "u": PAPER.hbar_vx, "w": PAPER.hbar_vy, "a": PAPER.alpha_eV_nm}
+    vals = {p: by_name[p.name] for p in model.params}
+    mu = 4 * D
+    for mech in ("inh", "enh-pt"):
+        res = sigma(model, mech, [mu], method="grid", model_values=vals)
+        ref = np.array(mp_ref.sigma_linear_mp("pt-dirac", mech, mu, PAPER, dps=20), dtype=float)
+        assert np.all(np.abs(res.sigma[0] - ref) <= res.error_estimate[0]), mech
+        assert np.max(res.error_estimate[0]) < STATED_REL * np.max(np.abs(ref))
