@@ -140,18 +140,24 @@ class RayContours:
         out = np.full(mu.shape, -1)
         th = np.linspace(0, 2 * np.pi, 16, endpoint=False)
         for N in range(self.ex.n_levels):
-            e_in = self.energy(N, 0.0 * th, th, 0.0)[0][0]
-            big = self._far_energy(N, th)
+            kmax = self._kmax_for(N, np.max(np.abs(mu)))
+            grid = kmax * np.linspace(0.0, 1.0, 193) ** 2
+            e = self.energy(N, grid[:, None], th[None, :], 0.0)[0]  # (n_grid, n_th)
+            f = e[:, None, :] - mu[None, :, None]
+            sg = np.signbit(f)
+            changes = np.sum(sg[1:] != sg[:-1], axis=0)  # (n_mu, n_th)
             for i, m in enumerate(mu):
-                cross = np.sign(e_in - m) != np.sign(big - m)
-                if np.all(cross):
+                if np.all(changes[i] == 0):
+                    continue
+                if np.all(changes[i] == 1):
                     if out[i] >= 0:
                         raise ContourError(f"{self.model.name}: two levels cross mu = {m} eV; the ray "
                                            "method handles one Fermi contour per component")
                     out[i] = N
-                elif np.any(cross):
-                    raise ContourError(f"{self.model.name}: the Fermi pocket at mu = {m} eV does not enclose "
-                                       "k = 0 (not star-shaped around k = 0); use method='grid'")
+                else:
+                    raise ContourError(f"{self.model.name}: at mu = {m} eV a ray from k = 0 crosses the "
+                                       "Fermi level more than once or the pocket does not enclose k = 0 "
+                                       "(not star-shaped around k = 0); use method='grid'")
         return out
 
     def _far_energy(self, N, th, k=1e6):

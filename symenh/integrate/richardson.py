@@ -4,9 +4,10 @@ For an even expansion ``F(h) = F(0) + c_1 h^2 + c_2 h^4 + ...`` (a central diffe
 quotient ``[f(h) - f(-h)] / (2 h)`` is one), the Neville-type tableau
 
     T[i][0] = F(h_i),
-    T[i][k] = T[i][k-1] + (T[i][k-1] - T[i-1][k-1]) / ((h_{i-k} / h_i)^(p k) - 1)
+    T[i][k] = T[i][k-1] + (T[i][k-1] - T[i-1][k-1]) / ((h_{i-k} / h_i)^p - 1)
 
-removes one power ``h^(p k)`` per column (``p = 2`` for even expansions).  The
+(Neville's polynomial extrapolation in x = h^p to x = 0) removes one power
+``h^(p k)`` per column (``p = 2`` for even expansions); any decreasing steps.  The
 best value is the last diagonal entry; its error estimate is the larger of its
 distance to the entry left of it and to the previous diagonal entry (the usual
 conservative choice).  Steps may differ per batch entry (broadcast).
@@ -30,7 +31,7 @@ def _tableau(values, hs, power):
     T = [[values[i]] for i in range(n)]
     for i in range(1, n):
         for k in range(1, i + 1):
-            r = (hs[i - k] / hs[i]) ** (power * k)
+            r = (hs[i - k] / hs[i]) ** power
             T[i].append(T[i][k - 1] + (T[i][k - 1] - T[i - 1][k - 1]) / (r - 1.0))
     return T
 

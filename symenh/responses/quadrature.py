@@ -190,6 +190,15 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     return 2.0 * scale * (sum_O + sum_A)
 
 
+def _alpha(job) -> float:
+    """The tilt value (eV nm), with ``job.values`` keyed by symbol or by name."""
+    sym = job.components[0].tilt_symbol
+    for key, value in job.values.items():
+        if key == sym or str(key) == sym.name:
+            return float(value)
+    raise ResponseError(f"model_values: missing a value for the tilt {sym.name!r}")
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu."""
     opts = dict(job.options)
@@ -205,7 +214,7 @@ def compute(job):
     mu_all = np.asarray(job.mu_eV, dtype=float)
     out = np.zeros((len(mu_all), 2, 2, 2))
     err_out = np.zeros(len(mu_all))
-    alpha = job.alpha
+    alpha = _alpha(job)
     if alpha == 0 or len(mu_all) == 0:
         return out, err_out
     comps = [RayContours(m, job.values) for m in job.components]
