@@ -30,7 +30,8 @@ energy range over the probe grid at alpha = 0 (a sinh-spaced Cartesian probe up 
 512 scaled-momentum units; band extrema between probe points may be missed by
 the probe resolution).
 
-Error estimate (same raw units, per mu): the sum of the absolute changes of sigma
+Error estimate (same raw units, one number per mu bounding every element; element-wise
+from :func:`compute_elementwise`): the sum of the absolute changes of sigma
 when (i) the T-extrapolation drops the highest temperature, (ii) every grid sum is
 replaced by its checkerboard sub-lattice sum (spacing sqrt(2) h), and (iii) the
 cutoff extrapolation drops the smallest cutoff.  Each variant is a strictly worse
@@ -276,7 +277,17 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
 
 
 def compute(job: Job):
-    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate (same shape)."""
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu.
+
+    The estimate (shape (len(mu),), same raw units) bounds every tensor element at that
+    mu: the largest element-wise estimate (see :func:`compute_elementwise`).
+    """
+    out, err = compute_elementwise(job)
+    return out, err.reshape(len(out), -1).max(axis=1)
+
+
+def compute_elementwise(job: Job):
+    """Like :func:`compute`, with an error estimate per tensor element (len(mu), 2, 2, 2)."""
     opt = _options(job)
     need = set(FACTORS[job.mechanism])
     gap = _paper_gap(job)
