@@ -392,9 +392,6 @@ def grid_over(xlim, ylim, hx: float, hy: float) -> UniformGrid:
 # The two integrals
 # ---------------------------------------------------------------------------
 
-FACTOR_SHAPES = {"D1": (2,), "X1": (2, 2, 2), "A0": (2, 4, 2), "A1": (2, 4, 2), "C0": (4, 2), "C1": (4, 2),
-                 "B1": (4, 2), "Bd": (4, 2)}
-
 
 def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kTs, E_ref: float,
                    chunk_points: int = 16384) -> dict:
