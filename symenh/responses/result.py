@@ -67,8 +67,8 @@ class SigmaResult:
             "order": "linear in alpha",
             "alpha_over_hbar_v": self.params.alpha_over_hbar_v,
             "mu_eV": [float(m) for m in self.mu_eV],
-            "sigma": np.asarray(self.sigma, dtype=float).tolist(),
-            "sigma_symmetrized": np.asarray(self.sigma_symmetrized, dtype=float).tolist(),
+            "sigma": (np.asarray(self.sigma, dtype=float) + 0.0).tolist(),  # + 0.0 turns -0.0 into 0.0
+            "sigma_symmetrized": (np.asarray(self.sigma_symmetrized, dtype=float) + 0.0).tolist(),
             "nonzero": self.nonzero,
             "error_estimate": err,
             "exchange_valleys": self.exchange_valleys,
