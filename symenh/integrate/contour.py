@@ -160,9 +160,6 @@ class RayContours:
                                        "(not star-shaped around k = 0); use method='grid'")
         return out
 
-    def _far_energy(self, N, th, k=1e6):
-        return self.energy(N, k + 0 * th, th, 0.0)[0]
-
     # -- the contour radius ----------------------------------------------------
     def radius(self, level: int, mu, alpha, th):
         """Contour radius p_c(th) of ``level`` at chemical potential mu and tilt alpha.
