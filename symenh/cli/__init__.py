@@ -52,7 +52,10 @@ def build_parser() -> Parser:
 def main(argv=None) -> int:
     argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2, one line already printed)
+        return int(exc.code or 0)
     prog = f"symenh {args.command}"
     try:
         return int(args.func(args) or 0)

@@ -1,0 +1,110 @@
+"""The `symenh sigma` command-line contract (issue 3) and its Python twin."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import symenh
+from symenh.cli import main
+
+KEYS = {"model", "mechanism", "method", "convention", "units", "order", "alpha_over_hbar_v", "mu_eV", "sigma",
+        "sigma_symmetrized", "nonzero", "error_estimate"}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract_and_python_twin(capsys):
+    code, out, err = run(capsys, "sigma", "--model", "pt-dirac", "--mechanism", "enh-pt", "--mu", "100meV",
+                         "--mu", "0.2eV", "--json")
+    assert code == 0
+    obj = json.loads(out)
+    assert KEYS <= set(obj)
+    assert obj["units"] == "A m / V^2" and obj["order"] == "linear in alpha"
+    assert obj["mu_eV"] == [0.1, 0.2]
+    sig = np.array(obj["sigma"])
+    assert sig.shape == (2, 2, 2, 2)
+    # raw tensor antisymmetric in (c, a); the symmetrised one is (sigma^{cab} + sigma^{cba})/2
+    np.testing.assert_allclose(sig, -np.swapaxes(sig, 1, 2), rtol=0, atol=0)
+    np.testing.assert_allclose(np.array(obj["sigma_symmetrized"]), 0.5 * (sig + np.swapaxes(sig, 2, 3)))
+    assert obj["nonzero"] == ["xyx", "yxx"]
+    assert obj["error_estimate"] is None
+    py = symenh.sigma("pt-dirac", "enh-pt", [0.1, 0.2])
+    np.testing.assert_array_equal(py.sigma, sig)
+
+
+def test_quadrature_reports_error_estimate(capsys):
+    code, out, _ = run(capsys, "sigma", "--model", "tilted-dirac", "--mechanism", "bcd", "--mu", "80meV",
+                       "--method", "quadrature", "--json")
+    obj = json.loads(out)
+    assert code == 0 and len(obj["error_estimate"]) == 1
+    sig = np.array(obj["sigma"])[0]
+    assert 0 < obj["error_estimate"][0] < 1e-8 * np.max(np.abs(sig))
+
+
+@pytest.mark.parametrize("form", [("--mu", "-60meV"), ("--mu=-60meV",)])
+def test_negative_mu_is_hole_doping(capsys, form):
+    code, out, _ = run(capsys, "sigma", "--model", "tilted-dirac", "--mechanism", "bcd", *form, "--json")
+    assert code == 0
+    obj = json.loads(out)
+    assert obj["mu_eV"] == [-0.06]
+    # particle-hole symmetry of the massive Dirac model: sigma(-mu) = -sigma(mu) (charge conjugation)
+    plus = symenh.sigma("tilted-dirac", "bcd", 0.06).sigma[0]
+    np.testing.assert_allclose(np.array(obj["sigma"])[0], -plus, rtol=1e-12)
+
+
+def test_gap_is_exactly_zero(capsys):
+    code, out, _ = run(capsys, "sigma", "--model", "pt-dirac", "--mechanism", "inh", "--mu", "10meV",
+                       "--mu", "-49meV", "--json")
+    assert code == 0
+    assert np.array(json.loads(out)["sigma"]).tolist() == np.zeros((2, 2, 2, 2)).tolist()
+
+
+def test_printed_convention_flips_enh_only(capsys):
+    for mech, flips in (("enh-pt", True), ("inh", False)):
+        a = symenh.sigma("pt-dirac", mech, 0.1).sigma
+        b = symenh.sigma("pt-dirac", mech, 0.1, convention="printed").sigma
+        np.testing.assert_allclose(b, -a if flips else a, rtol=1e-14)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--model", "graphene", "--mechanism", "bcd", "--mu", "1eV"], "--model"),
+    (["--model", "pt-dirac", "--mechanism", "shift", "--mu", "1eV"], "--mechanism"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "100"], "--mu"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "100K"], "--mu"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--param", "tau=-1ps"], "tau"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--param", "tau=0ps"], "tau"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--param", "q_s=-0.2/nm"], "q_s"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--param", "tau=1meV"], "tau"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--method", "exact"], "--method"),
+    (["--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--convention", "mine"], "--convention"),
+])
+def test_bad_input_one_line_exit_2(capsys, argv, needle):
+    code, out, err = run(capsys, "sigma", *argv, "--json")
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and needle in err
+
+
+def test_no_traceback_from_a_subprocess():
+    proc = subprocess.run([sys.executable, "-m", "symenh", "sigma", "--model", "pt-dirac", "--mechanism", "inh",
+                           "--mu", "1eV", "--param", "tau=-0.5ps", "--json"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_python_api_errors_name_the_parameter():
+    with pytest.raises(ValueError, match="mechanism"):
+        symenh.sigma("pt-dirac", "drude", 0.1)
+    with pytest.raises(ValueError, match="model"):
+        symenh.sigma("bilayer", "inh", 0.1)
+    with pytest.raises(ValueError, match="mu_eV"):
+        symenh.sigma("pt-dirac", "inh", float("nan"))
+    with pytest.raises(ValueError, match="tau"):
+        symenh.Parameters(tau_ps=-1)
