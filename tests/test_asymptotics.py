@@ -9,7 +9,6 @@ The series gives exactly these powers (-1 and -2) for H_PT; for H_T it gives BCD
 and ENH(T) ~ 1/mu, so ENH(T)/BCD ~ mu (the growth of the paper's Fig. 3b).
 """
 
-import importlib.util
 import json
 
 import mpmath as mp
@@ -25,7 +24,6 @@ from symenh.responses.spec import ResponseError
 from symenh.units import sigma_to_si
 
 ALLOWED = (("tilted-dirac", "bcd"), ("tilted-dirac", "enh-t"), ("pt-dirac", "inh"), ("pt-dirac", "enh-pt"))
-HAVE_MP = importlib.util.find_spec("symenh.integrate.mp") is not None
 
 
 def _vals(p=PAPER):
@@ -88,7 +86,6 @@ def test_series_vs_closed_form_at_high_mu(model, mech):
         assert float(mp.log10(r2 / r1)) == pytest.approx(nxt.power - lead.power, abs=1e-3)
 
 
-@pytest.mark.skipif(not HAVE_MP, reason="symenh.integrate.mp not available")
 @pytest.mark.parametrize("model,mech", ALLOWED)
 def test_series_vs_mpmath_quadrature(model, mech):
     """Series vs the mpmath quadrature (dps = 30; enh-pt at dps = 18, its 30-digit Fermi sea is slow)."""

@@ -41,7 +41,12 @@ def _resolve_model(model, params: Parameters, model_values):
         raise ResponseError("model: a user model needs a tilt_symbol (responses are linear in the tilt)")
     if model_values is None:
         raise ResponseError("model_values: required for a user model (values of its parameter symbols)")
-    return comps[0].name, comps, dict(model_values)
+    by_name = {(k.name if hasattr(k, "name") else str(k)): float(v) for k, v in dict(model_values).items()}
+    symbols = {p for c in comps for p in c.params}
+    missing = sorted(p.name for p in symbols if p.name not in by_name)
+    if missing:
+        raise ResponseError(f"model_values: missing values for {', '.join(missing)}")
+    return comps[0].name, comps, {p: by_name[p.name] for p in symbols}
 
 
 def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", convention: str = "consistent",

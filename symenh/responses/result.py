@@ -47,8 +47,9 @@ class SigmaResult:
 
     @property
     def nonzero(self) -> list:
-        """Names ("xyy", ...) of the raw elements that are not zero (relative 1e-8)."""
-        return nonzero_elements(self.sigma)
+        """Names ("xyy", ...) of the raw elements that are not zero: above 1e-8 of the largest
+        and above ten times the path's error estimate (see spec.nonzero_elements)."""
+        return nonzero_elements(self.sigma, error=self.error_estimate)
 
     def element(self, name: str) -> np.ndarray:
         """One raw element over mu, e.g. ``element("xyy")``, A m / V^2."""

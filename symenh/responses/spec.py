@@ -147,11 +147,20 @@ def symmetrize(sigma: np.ndarray) -> np.ndarray:
     return 0.5 * (sigma + np.swapaxes(sigma, -1, -2))
 
 
-def nonzero_elements(sigma: np.ndarray, rtol: float = 1e-8) -> list:
-    """Names of raw elements whose magnitude exceeds rtol * the largest, over all batch entries."""
+def nonzero_elements(sigma: np.ndarray, rtol: float = 1e-8, error=None, n_sigma: float = 10.0) -> list:
+    """Names of raw elements that are not zero, over all batch entries (e.g. mu values).
+
+    An element counts as non-zero where its magnitude exceeds ``rtol`` times the
+    largest element and ``n_sigma`` times the path's own error estimate ``error``
+    (one number per batch entry, or None for exact paths): the noise of a
+    numerical path is never reported as a non-zero element.
+    """
     s = np.asarray(sigma).reshape(-1, 2, 2, 2)
     scale = np.max(np.abs(s)) if s.size else 0.0
     if scale == 0:
         return []
-    mask = np.max(np.abs(s), axis=0) > rtol * scale
+    floor = rtol * scale
+    if error is not None:
+        floor = np.maximum(floor, n_sigma * np.asarray(error, dtype=float).reshape(-1, 1, 1, 1))
+    mask = np.any(np.abs(s) > floor, axis=0)
     return [element_name(c, a, b) for c in range(2) for a in range(2) for b in range(2) if mask[c, a, b]]
