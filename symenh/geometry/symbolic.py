@@ -149,7 +149,7 @@ def _derive(model: SymbolicModel) -> tuple:
     L = len(energies)
     out = {"omega": [], "g": [], "G": [], "S": [], "spin": []}
     for N in range(L):
-        omega = g = G = 0
+        omega = 0
         g = [[0, 0], [0, 0]]
         G = [[0, 0], [0, 0]]
         S = [[0, 0] for _ in range(4)]
