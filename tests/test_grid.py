@@ -3,12 +3,13 @@
 References: the mpmath path (symenh.integrate.mp, Fermi-circle identities at T = 0 in
 polar coordinates, no grid, no temperature), the Sodemann-Fu literature BCD formula
 (physics.md 3), symmetry, and exact identities of the extrapolation helpers.  The grid's
-own error estimate (T, cutoff and grid-refinement differences plus a roundoff floor) must
+own error estimate (T, cutoff, sea-tail and grid-refinement differences plus a roundoff floor) must
 cover the true error; it is also required to be small (relative 1e-4 of the tensor), so
 the check cannot pass by inflating the estimate.
 
 Runtime: one Fermi-box pass per model and mu (shared by the mechanisms through the
-module cache), ~30 s in total on 2 cores.
+module cache), ~45 s in total on 2 cores (the k^2-mass user model's quadrature reference
+derives its geometry symbolically, ~7 s).
 """
 
 from __future__ import annotations
@@ -69,6 +70,17 @@ def test_fermi_derivatives_match_finite_differences():
     # far tails: no overflow, exact limits
     f, f1, f2 = G.fermi_derivatives(np.array([-1e3, 1e3]), 0.0, 1e-4)
     assert f.tolist() == [1.0, 0.0] and np.all(f1 == 0) and np.all(f2 == 0)
+
+
+def test_clenshaw_curtis_is_exact_for_polynomials_and_nested():
+    x, w = G.clenshaw_curtis(16)
+    xh, wh = G.clenshaw_curtis(8)
+    assert np.allclose(x[::2], xh, rtol=0, atol=1e-15)           # the half rule uses every other node
+    for deg in range(0, 17):
+        exact = (1.0 - (-1.0) ** (deg + 1)) / (deg + 1)
+        assert np.sum(w * x**deg) == pytest.approx(exact, abs=1e-14)
+        if deg <= 8:
+            assert np.sum(wh * xh**deg) == pytest.approx(exact, abs=1e-14)
 
 
 def test_smooth_window_is_radial_step():
@@ -155,7 +167,7 @@ def test_fermi_sea_independent_of_cutoff():
     mu = 4 * D
     a = grid_sigma("pt-dirac", "enh-pt", mu)
     k_scale = D / PAPER.hbar_vx          # 1/nm: the scaled-momentum unit |Delta|/(hbar v)
-    b = grid_sigma("pt-dirac", "enh-pt", mu, k_max=8 * k_scale)   # cutoffs 2..8 instead of 4..16
+    b = grid_sigma("pt-dirac", "enh-pt", mu, k_max=20 * k_scale)   # cutoffs 10..20 instead of 4..8
     assert np.all(np.abs(a.sigma[0] - b.sigma[0]) <= a.error_estimate[0] + b.error_estimate[0])
     assert np.max(np.abs(a.sigma)) > 0
     # the raw windowed sea at a single cutoff is NOT converged: the extrapolation matters
@@ -208,7 +220,7 @@ def test_error_estimate_stays_honest_on_a_coarse_grid():
 
 
 @pytest.mark.parametrize("bad", [{"foo": 1}, {"temperatures_K": (-1.0,)}, {"n_k": 2},
-                                 {"kT_fractions": (0.1, 0.1)}, {"k_max": 0.0}])
+                                 {"kT_fractions": (0.1, 0.1)}, {"k_max": 0.0}, {"sea_cutoffs": (4.0,)}])
 def test_bad_grid_options_are_refused(bad):
     from symenh.responses.spec import ResponseError
     with pytest.raises(ResponseError):
@@ -233,3 +245,57 @@ def test_four_band_user_model_matches_mpmath():
         ref = np.array(mp_ref.sigma_linear_mp("pt-dirac", mech, mu, PAPER, dps=20), dtype=float)
         assert np.all(np.abs(res.sigma[0] - ref) <= res.error_estimate[0]), mech
         assert np.max(res.error_estimate[0]) < STATED_REL * np.max(np.abs(ref))
+
+
+# ---------------------------------------------------------------------------
+# a user model whose mass grows as k^2: the Fermi-sea tail is not Dirac-like
+# ---------------------------------------------------------------------------
+
+#: H = hv (k_x s1 + k_y s2) + (Delta + beta k^2) s3 + t k_y (eV, eV nm, eV nm^2, eV nm)
+K2_VALUES = {"hv": 0.3, "Delta": 0.04, "beta": 0.5, "t": 0.02}
+
+
+def _k2_mass_model():
+    kx, ky = sp.symbols("k_x k_y", real=True)
+    hv, m, beta, t = sp.symbols("hv Delta beta t", real=True)
+    s1, s2, s3 = sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]])
+    H = hv * (kx * s1 + ky * s2) + (m + beta * (kx**2 + ky**2)) * s3 + t * ky * sp.eye(2)
+    return from_matrix(H, kx=kx, ky=ky, params=(hv, m, beta, t), tilt_symbol=t, name="k2-mass-dirac")
+
+
+def test_filled_band_sea_of_k2_mass_model_matches_radial_closed_form():
+    """For d = (hv k_x, hv k_y, Delta + beta k^2) and Pauli spin, the valence-level S^{yx} is
+    (2 beta hv k_x^2 - hv (Delta + beta k^2)) / (2 |d|^3), whose angular average is
+    -hv Delta / (2 |d|^3) (S^{xy} = -S^{yx} by the rotation symmetry).  So the filled-band sea is
+    B^{yx} = -(hv Delta / (4 pi)) int_0^inf k dk / |d|^3, a 1-D integral (scipy quad here), and its
+    radial integrand a(r) ~ r^-5 at large k (|d| ~ beta k^2): not the 1/r^2 of the Dirac models."""
+    from scipy.integrate import quad
+
+    hv, m, beta = K2_VALUES["hv"], K2_VALUES["Delta"], K2_VALUES["beta"]
+    d3 = lambda k: (hv**2 * k**2 + (m + beta * k**2) ** 2) ** 1.5  # noqa: E731
+    exact = -(hv * m / (4 * np.pi)) * quad(lambda k: k / d3(k), 0, np.inf, epsabs=0, epsrel=1e-13, limit=200)[0]
+    num, p0, scan = G.scan_for(_k2_mass_model(), K2_VALUES)
+    cut = np.array([4.0, 8.0])
+    cart = G.sea_reference_sums(num, p0, scan.k_scale, 0.0, cut, 0.2)[0]
+    tail = G.sea_tail(num, p0, scan.k_scale, 0.0, cut)
+    total = cart + tail.value                      # (nK, eta, a): index eta 1 = x, 2 = y
+    assert tail.power == pytest.approx(5.0, abs=1e-3)
+    for j in range(len(cut)):
+        assert total[j, 2, 0] == pytest.approx(exact, rel=1e-8)
+        assert total[j, 1, 1] == pytest.approx(-exact, rel=1e-8)
+    # the windowed Cartesian sum alone misses a tail well above that accuracy
+    assert abs(cart[0, 2, 0] - exact) > 1e-4 * abs(exact)
+
+
+def test_k2_mass_user_model_enh_pt_matches_quadrature_within_estimate():
+    """ENH(PT) of the k^2-mass model: grid vs the quadrature path (symbolic geometry, polar
+    quadrature, T = 0): the grid's estimate covers the difference and is below 1e-4 relative."""
+    model = _k2_mass_model()
+    mus = [0.08, 0.15]
+    g = sigma(model, "enh-pt", mus, method="grid", model_values=K2_VALUES)
+    q = sigma(model, "enh-pt", mus, method="quadrature", model_values=K2_VALUES)
+    for i in range(len(mus)):
+        scale = np.max(np.abs(q.sigma[i]))
+        assert scale > 0
+        assert np.all(np.abs(g.sigma[i] - q.sigma[i]) <= g.error_estimate[i]), (mus[i], g.sigma[i], q.sigma[i])
+        assert g.error_estimate[i] < STATED_REL * scale

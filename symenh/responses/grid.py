@@ -17,11 +17,14 @@ potential and every component (valley) of the model:
    temperatures ``kT_j = dist * kT_fractions[j]``, where ``dist`` is the distance of
    mu from the nearest band edge (the closest non-analyticity), or the given
    ``temperatures_K``.
-4. **Cutoff -> infinity** (only the alpha = 0 Fermi sea B of ENH(PT)): the filled
-   bands below ``E_ref`` (a point in the gap) are integrated on a coarser grid with
-   smooth circular cutoffs w(|q|/K) in scaled momentum, then extrapolated in 1/K
-   with odd powers (1, 3, 5, 7).  The remainder sum int (f - theta_ref) S has compact
-   support and is done on the Fermi box.
+4. **Fermi sea** (only the alpha = 0 factor B of ENH(PT)): the filled bands below
+   ``E_ref`` (a point in the gap) are split with smooth circular windows w(|q|/K) in
+   scaled momentum: w S on a coarser Cartesian grid, (1 - w) S on circles (angle
+   first, so the dipolar 1/k^2 parts cancel) and then in the radius, out to where the
+   measured power-law remainder is below 1e-12 of the sum
+   (:func:`symenh.integrate.grid.sea_tail`); no large-k form of S is assumed.  The
+   total must be the same for every K (``sea_cutoffs``).  The remainder
+   sum int (f - theta_ref) S has compact support and is done on the Fermi box.
 5. **Assembly** with :func:`symenh.responses.spec.linear_sigma`.
 
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:
@@ -33,9 +36,11 @@ the probe resolution).
 Error estimate (same raw units, one number per mu bounding every element; element-wise
 from :func:`compute_elementwise`): the sum of the absolute changes of sigma
 when (i) the T-extrapolation drops the highest temperature, (ii) every grid sum is
-replaced by its checkerboard sub-lattice sum (spacing sqrt(2) h), and (iii) the
-cutoff extrapolation drops the smallest cutoff.  Each variant is a strictly worse
-approximation, so the estimate is conservative (typically 10-1000 x the true error).
+replaced by its checkerboard sub-lattice sum (spacing sqrt(2) h), (iii) the Fermi
+sea is taken at the cutoff K whose total disagrees most with the largest K's, and
+(iv) the sea tail uses half the angles, the half-order radial rule and stops one
+radial panel earlier with the exponent measured there; plus a roundoff floor.  Each
+variant is a strictly worse approximation, so the estimate is conservative.
 
 Options (``symenh.sigma(..., method="grid", **options)``), defaults in
 :data:`DEFAULTS`:
@@ -45,7 +50,8 @@ Options (``symenh.sigma(..., method="grid", **options)``), defaults in
 * ``spacing_over_kT``: grid step times max band velocity over kT_min (default 0.75);
 * ``n_k``: points per side of the Fermi box (overrides spacing_over_kT);
 * ``margin_kT``: how far (in kT_max) beyond mu the box extends (default 25);
-* ``sea_cutoffs``: circular cutoffs K in scaled momentum (default 4 * 2^(j/2), j = 0..4);
+* ``sea_cutoffs``: circular window radii K in scaled momentum, at least two (default
+  4 * 2^(j/2), j = 0..2); the Cartesian sea grid covers |q| < 2 max(K);
 * ``k_max``: the largest cutoff as a wave number along x in 1/nm (rescales sea_cutoffs);
 * ``sea_spacing``: step of the sea grid in scaled momentum (default 0.2);
 * ``chunk_points``: grid points diagonalised at once (default 16384);
@@ -57,16 +63,22 @@ relative to the largest tensor element):
 =============  ===========  ==================  ===================  =====================
 model          mu / Delta   true error          error estimate       time (first mech.)
 =============  ===========  ==================  ===================  =====================
-tilted-dirac   1.05 .. 4    5e-12 .. 7e-8       2e-6 .. 6e-5         1.1 .. 2.8 s
-tilted-dirac   20           2e-6                1.5e-4               0.9 s
-pt-dirac       1.05 .. 4    7e-11 .. 2e-8       2e-6 .. 3e-5         3 .. 9 s
-pt-dirac       20           7e-7                6e-5                 2.2 s
+tilted-dirac   1.05 .. 4    5e-12 .. 7e-8       2e-6 .. 6e-5         1.6 .. 4.8 s
+tilted-dirac   20           2e-6                1.5e-4               1.2 s
+pt-dirac       1.05 .. 4    5e-11 .. 2e-8       2e-6 .. 2e-5         2 .. 7 s
+pt-dirac       20           7e-7                6e-5                 1.7 s
+k2-mass (*)    2, 3.75      1e-8, 4e-8          9e-7, 2.4e-7         2.7 s (both mu)
 =============  ===========  ==================  ===================  =====================
+
+(*) ENH(PT) of the user model H = hv (k_x s1 + k_y s2) + (Delta + beta k^2) s3 + t k_y
+(hv = 0.3 eV nm, Delta = 0.04 eV, beta = 0.5 eV nm^2, t = 0.02 eV nm), against the
+quadrature path.  Its S falls as 1/k^6 on circles: an extrapolation in 1/K with the
+Dirac models' odd powers was off by 2.4e-4 there while estimating 6e-5.
 
 The estimate is dominated by the sub-lattice (grid) term and is 10-1e5 times the
 true error.  All four mechanisms of one model and mu share one Fermi-box pass (module
 cache), so further mechanisms cost milliseconds; ENH(PT) adds the mu-independent
-filled-band sea once per model (1 s for H_T, 1.5 s for H_PT).  Symmetry-forbidden
+filled-band sea once per model (Cartesian part and radial tail: ~1 s for H_PT).  Symmetry-forbidden
 mechanisms come out as roundoff noise, ~1e-16 of the allowed mechanism's size.
 """
 
@@ -87,15 +99,14 @@ DEFAULTS = {
     "spacing_over_kT": 0.75,
     "n_k": None,
     "margin_kT": 25.0,
-    "sea_cutoffs": tuple(4.0 * 2 ** (j / 2) for j in range(5)),
+    "sea_cutoffs": tuple(4.0 * 2 ** (j / 2) for j in range(3)),
     "k_max": None,
     "sea_spacing": 0.2,
     "chunk_points": 16384,
     "max_points": 4_000_000,
 }
 
-SEA_POWERS = (1, 3, 5, 7)
-VARIANTS = ("best", "T", "grid", "K", "abs")
+VARIANTS = ("best", "T", "grid", "K", "Q", "abs")
 #: relative floating-point roundoff floor of the error estimate, applied to the sums of
 #: absolute values of all terms (sigma from those sums); covers the Richardson amplification
 ROUNDOFF = 1e-12
@@ -125,6 +136,9 @@ def _options(job: Job) -> dict:
         raise ResponseError(f"n_k: at least 3 points per side, got {opt['n_k']!r}")
     if opt["k_max"] is not None and not float(opt["k_max"]) > 0:
         raise ResponseError(f"k_max: must be positive (1/nm), got {opt['k_max']!r}")
+    cut = np.atleast_1d(np.asarray(opt["sea_cutoffs"], dtype=float))
+    if cut.size < 2 or np.any(~(cut > 0)) or len(set(cut)) != cut.size:
+        raise ResponseError("sea_cutoffs: give at least two distinct positive cutoffs (scaled momentum)")
     if int(opt["chunk_points"]) < 1:
         raise ResponseError("chunk_points: must be >= 1")
     return opt
@@ -200,21 +214,33 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
 
 
 def _sea_reference(comp, values, E_ref, opt):
-    """Filled-band sea (best, cutoff variant, sub-lattice variant), each (4, 2) in 1/(eV nm)."""
+    """Filled-band sea: (best, cutoff variant, sub-lattice variant, tail-quadrature variant,
+    sums of |terms|), each (4, 2) in 1/(eV nm).
+
+    For each cutoff K: the windowed Cartesian sum of w(|q|/K) S plus the radial tail
+    ``int (1 - w(r/K)) a(r) dr`` from circles (:func:`symenh.integrate.grid.sea_tail`); the
+    total does not depend on K.  Best: the largest K.  Cutoff variant: the total at the
+    cutoff that disagrees most with it.
+    """
     num, p0, scan = G.scan_for(comp, values)
     cut = np.asarray(opt["sea_cutoffs"], dtype=float)
     if opt["k_max"] is not None:
         cut = cut * (float(opt["k_max"]) / scan.k_scale[0]) / cut.max()
-    if cut.size < len(SEA_POWERS) + 1:
-        raise ResponseError(f"sea_cutoffs: need at least {len(SEA_POWERS) + 1} cutoffs")
     key = (comp.source(), p0, E_ref, tuple(cut), opt["sea_spacing"], opt["chunk_points"])
     if key not in _SEA_CACHE:
         sums = G.sea_reference_sums(num, p0, scan.k_scale, E_ref, cut, opt["sea_spacing"], opt["chunk_points"])
-        x = 1.0 / cut
-        best = G.extrapolate_powers(x, sums[0], SEA_POWERS)
-        alt_k = G.extrapolate_powers(x[1:], sums[0][1:], SEA_POWERS[:-1])
-        alt_g = G.extrapolate_powers(x, sums[1], SEA_POWERS)
-        _SEA_CACHE[key] = (best, alt_k, alt_g, sums[2].max(axis=0))
+        try:
+            tail = G.sea_tail(num, p0, scan.k_scale, E_ref, cut, chunk_points=opt["chunk_points"])
+        except ValueError as exc:
+            raise ResponseError(f"grid: {exc}") from None
+        total = sums[0] + tail.value                     # (nK, 4, 2): K-independent up to errors
+        j = int(np.argmax(cut))
+        dev = np.abs(total - total[j]).reshape(len(cut), -1).max(axis=1)
+        best = total[j]
+        alt_k = total[int(np.argmax(dev))]
+        alt_g = sums[1][j] + tail.value[j]
+        alt_q = sums[0][j] + tail.coarse[j]
+        _SEA_CACHE[key] = (best, alt_k, alt_g, alt_q, sums[2][j] + tail.abs[j])
     return _SEA_CACHE[key]
 
 
@@ -229,7 +255,7 @@ def _t_extrapolate(arr, kTs):
 def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
     """Factors of one component at alpha = 0 and d/dalpha, in variants.
 
-    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K" and "abs" (the
+    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K", "Q" and "abs" (the
     largest sums of absolute values of the terms over the temperatures: the scale of
     floating-point roundoff).
     """
@@ -239,7 +265,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
     def put(name, which, arr):
         b, t = _t_extrapolate(arr[0], kTs)
         g, _ = _t_extrapolate(arr[1], kTs)
-        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("abs", arr[2].max(axis=0))):
+        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b), ("abs", arr[2].max(axis=0))):
             variants[v][which][name] = val
 
     shapes = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
@@ -258,7 +284,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
         if E_ref is None:
             raise ResponseError("grid: the Fermi-sea factor of enh-pt needs a spectral gap in the model "
                                 "(none found on the probe grid)")
-        ref_best, ref_k, ref_g, ref_abs = _sea_reference(comp, values, E_ref, opt)
+        ref_best, ref_k, ref_g, ref_q, ref_abs = _sea_reference(comp, values, E_ref, opt)
         if sums is None:
             d_best = d_t = d_g = d_abs = np.zeros((4, 2))
         else:
@@ -270,6 +296,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
         variants["K"][0]["B"] = ref_k + d_best
+        variants["Q"][0]["B"] = ref_q + d_best
     else:
         for v in variants:
             variants[v][0]["B"] = np.zeros((4, 2))
@@ -329,5 +356,5 @@ def compute_elementwise(job: Job):
             sig[v] = linear_sigma(job.mechanism, F0, F1, alpha, job.pre, job.exchange)
         out[i] = sig["best"]
         floor = ROUNDOFF * np.max(np.abs(sig["abs"]))
-        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K")) + floor
+        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K", "Q")) + floor
     return out, err
