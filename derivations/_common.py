@@ -78,6 +78,27 @@ def assert_zero_at_points(expr, symbols, what: str, npoints: int = 4,
         assert ok, f"FAILED at {subs}: {what}: residual = {val}"
 
 
+def zero_mod_root(expr, D, D2) -> bool:
+    """Exact test of ``expr == 0`` when ``expr`` is rational in a symbol ``D``
+    that stands for the square root ``D = sqrt(D2)`` (D2 free of D).
+
+    The numerator is reduced modulo ``D**2 - D2``; what is left is
+    ``p0 + p1*D`` with p0, p1 free of D, and both must vanish identically.
+    (For generic parameters D is irrational, so this is also necessary.)
+    """
+    expr = sp.sympify(expr)
+    if expr == 0:
+        return True
+    num, _den = sp.fraction(sp.together(expr))
+    num = sp.expand(num)
+    if num == 0:
+        return True
+    if D not in num.free_symbols:
+        return False  # a non-zero polynomial free of D
+    rem = sp.Poly(num, D).rem(sp.Poly(D**2 - D2, D))
+    return all(sp.expand(cf) == 0 for cf in rem.all_coeffs())
+
+
 # ---------------------------------------------------------------------------
 # Markdown output
 # ---------------------------------------------------------------------------
