@@ -26,6 +26,7 @@ import numpy as np
 
 import symenh
 from symenh.integrate.mp import sigma_linear_mp
+from symenh.responses.grid import clear_caches
 
 CASES = (("tilted-dirac", "bcd"), ("tilted-dirac", "enh-t"), ("pt-dirac", "inh"), ("pt-dirac", "enh-pt"))
 
@@ -72,6 +73,7 @@ def main(argv=None) -> int:
         tq = (time.perf_counter() - t0) / len(sub)
         err = _rel_err(symenh.sigma(model, mech, mu_check, method="quadrature", rtol=1e-10).sigma, ref)
         print(f"{model:14s} {mech:9s} {'quadrature':12s} {tq * 1e3:12.2f} ms/mu     {err:24.1e}")
+        clear_caches()  # the grid memoises passes shared by mechanisms: time it cold
         t0 = time.perf_counter()
         g = symenh.sigma(model, mech, mu_check[:n_grid], method="grid")
         tg = (time.perf_counter() - t0) / n_grid
@@ -88,7 +90,8 @@ def main(argv=None) -> int:
             for label in ("cold (empty cache)", "warm (cache filled)"):
                 t0 = time.perf_counter()
                 subprocess.run(cmd, env=env, check=True, capture_output=True)
-                print(f"symenh reproduce, {label}: {time.perf_counter() - t0:.1f} s (target cold < 60 s)")
+                print(f"symenh reproduce, {label}: {time.perf_counter() - t0:.1f} s" +
+                      (" (target < 60 s)" if label.startswith("cold") else ""))
     return 0
 
 
