@@ -108,3 +108,17 @@ def test_python_api_errors_name_the_parameter():
         symenh.sigma("pt-dirac", "inh", float("nan"))
     with pytest.raises(ValueError, match="tau"):
         symenh.Parameters(tau_ps=-1)
+
+
+@pytest.mark.parametrize("convention", ["consistent", "printed"])
+def test_relative_signs_in_metadata_hold_on_the_numbers(convention):
+    mu = abs(symenh.PAPER.Delta_eV) * np.concatenate([np.linspace(1.02, 30, 25), -np.linspace(1.02, 30, 25)])
+    claims = symenh.sigma("pt-dirac", "inh", 0.1, convention=convention).meta["relative_signs"]
+    for (model, enh, ref, el), key in (
+            (("pt-dirac", "enh-pt", "inh", "xyx"), "enh-pt vs inh (pt-dirac)"),
+            (("tilted-dirac", "enh-t", "bcd", "xyy"), "enh-t vs bcd (tilted-dirac)")):
+        for method in ("closed-form", "quadrature"):
+            r = symenh.sigma(model, enh, mu, convention=convention, method=method).element(el) / \
+                symenh.sigma(model, ref, mu, convention=convention, method=method).element(el)
+            found = "same sign" if np.all(r > 0) else "opposite signs" if np.all(r < 0) else "mixed"
+            assert found == claims[key], (model, method, convention)

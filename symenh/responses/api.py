@@ -21,7 +21,7 @@ from ..models.paper import MODEL_NAMES, paper_valleys
 from ..params import PAPER, Parameters
 from ..units import sigma_to_si
 from .job import Job
-from .result import CONVENTION_NOTES, SigmaResult
+from .result import CONVENTION_NOTES, RELATIVE_SIGNS, SigmaResult
 from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS, Prefactors, ResponseError,
                    check_choice, enh_sign)
 
@@ -96,6 +96,7 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
         raise ResponseError(f"{method}: produced a non-finite conductivity at mu = "
                             f"{mu[~np.all(np.isfinite(sig.reshape(len(mu), -1)), axis=1)]} eV")
     meta = {"convention_note": CONVENTION_NOTES[convention],
+            "relative_signs": RELATIVE_SIGNS[convention],
             "sigma_bcd_form": "DC (the rectified-AC coefficient of Sodemann-Fu is half of it)",
             "fierz_factor": "as printed (Eq. 3 without 1/2)",
             "temperature_K": 0.0}

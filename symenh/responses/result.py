@@ -19,6 +19,15 @@ CONVENTION_NOTES = {
 }
 
 
+#: relative signs of the ENH mechanisms against their competitors, per convention: derived in
+#: derivations/eq2_density_matrix_convention.py and eq9_eq10_from_eq2_eq3_eq8.py, and true of
+#: the closed forms at every mu outside the gap (tests/test_cli_sigma.py checks them on the numbers)
+RELATIVE_SIGNS = {
+    "consistent": {"enh-pt vs inh (pt-dirac)": "same sign", "enh-t vs bcd (tilted-dirac)": "opposite signs"},
+    "printed": {"enh-pt vs inh (pt-dirac)": "opposite signs", "enh-t vs bcd (tilted-dirac)": "same sign"},
+}
+
+
 @dataclass(frozen=True)
 class SigmaResult:
     """Second-order conductivity tensors over a list of chemical potentials.
