@@ -93,7 +93,7 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
         cs = axis.contour(mu_ratio, yvals, mag, levels=[0.0], colors="w", linewidths=1.2)
         axis.clabel(cs, fmt={0.0: "ratio = 1"}, fontsize=8)
         axis.axhline(marker, color="w", lw=0.8, ls="--")
-        axis.annotate("paper value", (mu_ratio[-1], marker), color="w", fontsize=8, ha="right", va="bottom")
+        axis.annotate("paper value", (mu_ratio[0] + 0.1, marker), color="w", fontsize=8, ha="left", va="bottom")
         if log_y:
             axis.set_yscale("log")
         axis.set(xlabel=r"$\mu / |\Delta|$", ylabel=ylabel, title=title)
