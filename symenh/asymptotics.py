@@ -31,12 +31,12 @@ from .integrate.symbolic import MU
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 from .params import PAPER, Parameters
 from .responses import closed_form as cf
-from .responses.spec import FORBIDDEN, MECHANISMS, ResponseError, check_choice
+from .responses.spec import ENH_PAIRS, FORBIDDEN, MECHANISMS, ResponseError, check_choice
 from .units import SIGMA_UNITS, sigma_to_si
 
 _X = sp.Symbol("x", positive=True)  # 1/mu
 #: the ENH mechanism and its reference (competing) mechanism per model
-PAIRS = {"tilted-dirac": ("enh-t", "bcd"), "pt-dirac": ("enh-pt", "inh")}
+PAIRS = {m: (enh, ref) for m, (enh, ref, _) in ENH_PAIRS.items()}
 _WHY = {"tilted-dirac": "time-reversal symmetry", "pt-dirac": "PT symmetry"}
 _SERIES_ORDER = 12
 #: how the symbols print in LaTeX
@@ -159,8 +159,12 @@ def element_expansions(model: str, mechanism: str, params: Parameters = PAPER,
     """
     _check(model, mechanism)
     exprs = cf.branch_expressions(model, mechanism, "conduction", convention, exchange)
-    return {name: _expand(model, mechanism, name, e, params, convention, si=True)
-            for name, e in exprs.items() if e != 0}
+    out = {name: _expand(model, mechanism, name, e, params, convention, si=True)
+           for name, e in exprs.items() if e != 0}
+    if not out:
+        raise ResponseError(f"mechanism {mechanism!r} vanishes identically for {model} with exchange "
+                            f"{exchange!r} (exchange over both valleys cancels it): no series to expand")
+    return out
 
 
 def main_element(expansions: dict) -> str:

@@ -127,5 +127,10 @@ def parse_params(assignments, base: Parameters = PAPER) -> Parameters:
         else:
             value = units.parse_quantity(text, dim, name)
         for f in fields:
-            changes[f] = value
-    return base.replace(**changes)
+            changes[f] = (name, value)
+    try:
+        return base.replace(**{f: v for f, (_, v) in changes.items()})
+    except ParameterError as exc:  # name the parameter as the user typed it
+        field_name = str(exc).split(":", 1)[0]
+        typed = changes.get(field_name, (field_name, None))[0]
+        raise ParameterError(f"{typed}: {str(exc).split(':', 1)[1].strip()}") from None

@@ -13,10 +13,10 @@ import numpy as np
 
 from .models.paper import MODEL_NAMES
 from .responses.api import sigma
-from .responses.spec import CONVENTIONS, FORBIDDEN, MECHANISMS, symmetrize
+from .responses.spec import CONVENTIONS, ENH_PAIRS, FORBIDDEN, MECHANISMS, nonzero_elements, symmetrize
 
-PAIRS = (("pt-dirac", "enh-pt", "inh", "xyx", "opposite signs (text before Fig. 3d)"),
-         ("tilted-dirac", "enh-t", "bcd", "xyy", "not stated"))
+#: what the paper says of each pair's relative sign
+PAPER_SAYS = {"pt-dirac": "opposite signs (text before Fig. 3d)", "tilted-dirac": "not stated"}
 
 AMBIGUITIES = [
     ("Sign of e in Eq. 2",
@@ -58,16 +58,13 @@ def _fmt(x: float) -> str:
 def nonzero_table(params, mu_over_delta=(1.5, 3.0, 10.0)) -> list:
     """Markdown rows: non-zero raw and symmetrised elements per model and mechanism."""
     rows = ["| model | mechanism | non-zero raw elements | non-zero symmetrised | "
-            "value of first at mu = 3 |Delta| (A m/V^2) |", "|---|---|---|---|---|"]
+            "value of first at mu = 3 Delta (A m/V^2) |", "|---|---|---|---|---|"]
     mu = abs(params.Delta_eV) * np.asarray(mu_over_delta)
     for model in MODEL_NAMES:
         for mech in MECHANISMS:
             res = sigma(model, mech, mu, params=params)
             nz = res.nonzero
-            sym = symmetrize(res.sigma)
-            scale = np.max(np.abs(res.sigma)) if res.sigma.size else 0
-            nzs = [n for n in nz if np.max(np.abs(sym[(slice(None),) + tuple("xy".index(c) for c in n)]))
-                   > 1e-8 * scale] if scale else []
+            nzs = nonzero_elements(symmetrize(res.sigma))
             if not nz:
                 why = "(forbidden by symmetry)" if mech in FORBIDDEN[model] else ""
                 rows.append(f"| {model} | {mech} | none {why} | none | 0 |")
@@ -81,7 +78,8 @@ def sign_table(params, mu_over_delta=np.linspace(1.05, 20, 40)) -> list:
     """Markdown rows: relative sign of ENH against its reference mechanism, per convention."""
     rows = ["| model | pair (element) | consistent | printed | paper |", "|---|---|---|---|---|"]
     mu = abs(params.Delta_eV) * mu_over_delta
-    for model, enh, ref, el, paper in PAIRS:
+    for model, (enh, ref, el) in ENH_PAIRS.items():
+        paper = PAPER_SAYS[model]
         cells = []
         for conv in CONVENTIONS:
             r = sigma(model, enh, mu, params=params, convention=conv).element(el) / \
@@ -93,7 +91,7 @@ def sign_table(params, mu_over_delta=np.linspace(1.05, 20, 40)) -> list:
 
 def crosscheck_table(params, mu_over_delta=(1.5, 4.0)) -> list:
     """Markdown rows: closed form vs adaptive quadrature (relative difference, max over elements)."""
-    rows = ["| model | mechanism | mu/|Delta| | max rel. difference closed form vs quadrature |",
+    rows = ["| model | mechanism | mu/Delta | max rel. difference closed form vs quadrature |",
             "|---|---|---|---|"]
     mu = abs(params.Delta_eV) * np.asarray(mu_over_delta)
     for model in MODEL_NAMES:
@@ -108,14 +106,14 @@ def crosscheck_table(params, mu_over_delta=(1.5, 4.0)) -> list:
     return rows
 
 
-def asymptotics_rows(params) -> list:
+def asymptotics_rows(params, convention: str = "consistent") -> list:
     """Markdown rows of the large-mu series (leading and next power) per non-zero mechanism,
     the ENH/reference ratios, and the paper's two claims checked."""
     from . import asymptotics
 
     rows = ["| model | mechanism | element | leading power p | C (A m/V^2) | next power | next C |",
             "|---|---|---|---|---|---|---|"]
-    rep = asymptotics.report(params)
+    rep = asymptotics.report(params, convention)
     ratios = []
     for model, entry in rep["models"].items():
         for mech, d in entry.items():
@@ -133,8 +131,9 @@ def asymptotics_rows(params) -> list:
     return rows
 
 
-def write_summary(path: Path, params, report=print) -> Path:
-    """Write the markdown summary to ``path`` and return it."""
+def write_summary(path: Path, params, report=print, convention: str = "consistent") -> Path:
+    """Write the markdown summary to ``path`` and return it (ENH signs in ``convention``
+    for the asymptotics; the relative-sign table shows both conventions)."""
     report("summary: non-zero elements")
     lines = ["# symenh summary", "",
              "All conductivities: T = 0, linear order in the tilt alpha (alpha d sigma/d alpha at alpha = 0), "
@@ -153,8 +152,8 @@ def write_summary(path: Path, params, report=print) -> Path:
     lines += sign_table(params)
     report("summary: large-mu asymptotics")
     lines += ["", "## Large-mu asymptotics", "", "sigma ~ C (mu / 1 eV)^p (A m/V^2), from the SymPy series of "
-              "the closed forms (`symenh asymptotics --json`).", ""]
-    lines += asymptotics_rows(params)
+              f"the closed forms (`symenh asymptotics --json`); {convention} convention.", ""]
+    lines += asymptotics_rows(params, convention)
     report("summary: closed form vs quadrature")
     lines += ["", "## Cross-check", ""]
     lines += crosscheck_table(params)

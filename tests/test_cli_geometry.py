@@ -128,9 +128,9 @@ def test_command_line_errors_have_no_traceback(argv, pattern):
 def test_derive_prints_simplified_sbp_latex_and_text(capsys):
     code, out, _ = run_cli(capsys, "derive", "--model", "pt-dirac", "--quantity", "sbp")
     assert code == 0
-    assert r"E = \sqrt{\Delta^{2} + \hbar v_x^{2} k_x^{2} + \hbar v_y^{2} k_y^{2}}" in out
+    assert r"E = \sqrt{\Delta^{2} + (\hbar v_x)^{2} k_x^{2} + (\hbar v_y)^{2} k_y^{2}}" in out
     # conduction level S^{2x} = Delta hbar v_x / E^3 (traced over the Kramers pair)
-    assert r"\frac{\Delta \hbar v_x}{E^{3}}" in out and r"\mathcal{S}_{1}" in out
+    assert r"\frac{\Delta (\hbar v_x)}{E^{3}}" in out and r"\mathcal{S}_{1}" in out
     code, out, _ = run_cli(capsys, "derive", "--model", "tilted-dirac", "--valley", "1",
                            "--quantity", "berry-curvature", "--format", "text")
     assert code == 0

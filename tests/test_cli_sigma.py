@@ -122,3 +122,25 @@ def test_relative_signs_in_metadata_hold_on_the_numbers(convention):
                 symenh.sigma(model, ref, mu, convention=convention, method=method).element(el)
             found = "same sign" if np.all(r > 0) else "opposite signs" if np.all(r < 0) else "mixed"
             assert found == claims[key], (model, method, convention)
+
+
+def test_more_bad_input_is_one_line(capsys, tmp_path):
+    afile = tmp_path / "a_file"
+    afile.write_text("x")
+    cases = [(["figure", "fig2", "--out", str(afile)], "--out"),
+             (["figure", "fig3", "--out", str(tmp_path / "f"), "--param", "Delta=0eV"], "Delta"),
+             (["asymptotics", "--model", "tilted-dirac", "--mechanism", "enh-t", "--exchange-valleys", "all",
+               "--json"], "vanishes"),
+             (["sigma", "--model", "pt-dirac", "--mechanism", "inh", "--mu", "1eV", "--param", "v=0m/s"], "v:")]
+    for argv, needle in cases:
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and len(err.strip().splitlines()) == 1 and needle in err, (argv, err)
+
+
+def test_python_api_refuses_misplaced_model_values_and_bad_element_names():
+    with pytest.raises(ValueError, match="model_values"):
+        symenh.sigma("pt-dirac", "inh", 0.1, model_values={"Delta": 0.03})
+    res = symenh.sigma("pt-dirac", "inh", 0.1)
+    for bad in ("xy", "xyz", "XYY"):
+        with pytest.raises(ValueError, match="element"):
+            res.element(bad)

@@ -100,7 +100,7 @@ def test_alpha_is_alpha_over_hbar_v_times_hbar_vy():
     ("alpha_over_hbar_v=fast", ParameterError, r"^alpha_over_hbar_v: .*not a number"),
     ("Delta", ParameterError, r"expected NAME=VALUE"),
     ("alpha_over_hbar_v=1.5", ParameterError, r"^alpha_over_hbar_v: "),
-    ("v=-4e5m/s", ParameterError, r"^vx_m_per_s: must be positive"),
+    ("v=-4e5m/s", ParameterError, r"^v: must be positive"),
 ])
 def test_param_parser_errors_are_one_line_and_name_the_parameter(item, error, pattern):
     with pytest.raises(error, match=pattern) as exc:

@@ -26,7 +26,7 @@ DERIVE_QUANTITIES = ("energy", "eigenvectors", "r", "s", "sbp", "bcp", "berry-cu
                      "quantum-metric", "spin")
 FORMATS = ("latex", "text")
 
-_LATEX_NAMES = {HVX: r"\hbar v_x", HVY: r"\hbar v_y", DELTA: r"\Delta", ALPHA: r"\alpha",
+_LATEX_NAMES = {HVX: r"(\hbar v_x)", HVY: r"(\hbar v_y)", DELTA: r"\Delta", ALPHA: r"\alpha",
                 KX: "k_x", KY: "k_y"}
 #: LaTeX / text symbol of each level-traced quantity, and the meaning of its components
 _SYMBOL = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from ..responses.spec import CONVENTIONS
 from .common import CliError, add_param_option, params_from, progress
 
 #: figure name -> module in symenh.figures providing make(out_dir, params, progress) -> [paths]
@@ -15,8 +16,8 @@ def register(sub) -> None:
     p = sub.add_parser("figure", help="write a figure (PNG and PDF)")
     p.add_argument("name", choices=sorted(FIGURES), help="which figure")
     p.add_argument("--out", default="results", help="output folder (default: results)")
-    p.add_argument("--convention", default="consistent", choices=("consistent", "printed"),
-                   help="sign convention of the ENH curves (fig3)")
+    p.add_argument("--convention", default="consistent", choices=CONVENTIONS,
+                   help="sign convention of the ENH curves (fig3, asymptotics)")
     add_param_option(p)
     p.set_defaults(func=run)
 
@@ -31,12 +32,15 @@ def make_figure(name: str, out: Path, params, report=progress, **options) -> lis
         if exc.name and exc.name.startswith("matplotlib"):
             raise CliError("figures need matplotlib: pip install matplotlib") from None
         raise
-    out.mkdir(parents=True, exist_ok=True)
-    return mod.make(out, params, report, **options)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return mod.make(out, params, report, **options)
+    except OSError as exc:
+        raise CliError(f"--out: cannot write into {out} ({exc.strerror or exc})") from None
 
 
 def run(args) -> int:
-    options = {"convention": args.convention} if args.name == "fig3" else {}
+    options = {"convention": args.convention} if args.name in ("fig3", "asymptotics") else {}
     paths = make_figure(args.name, Path(args.out), params_from(args), **options)
     for path in paths:
         print(path)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..kernels import kernel_for
 from ..models import pt_dirac
-from .style import DIVERGING, plt, save
+from .style import DIVERGING, plt, save, styled
 
 #: half-width of the k window in units of |Delta| / (hbar v) (per axis)
 K_WINDOW = 3.0
@@ -41,6 +41,7 @@ def sbp_maps(params, n: int = 301):
     return kx, ky, S
 
 
+@styled
 def make(out_dir: Path, params, report=print) -> list[Path]:
     """Write fig2.png and fig2.pdf into ``out_dir``; return the paths."""
     report("fig2: SBP maps of H_PT (closed-form kernel)")

@@ -2,9 +2,9 @@
 
 Panels (paper parameters unless overridden; T = 0, linear order in alpha):
 
-(a) sigma_ENH^(T) and sigma_BCD vs mu for H_T (element xyy, both valleys);
+(a) sigma_ENH^(T) and sigma_BCD vs mu for H_T (element xyy = j_x / E_y^2, both valleys);
 (b) sigma_ENH^(T) / sigma_BCD over mu x q_s (the interaction strength V_0 = e^2/(4 pi eps_0 q_s));
-(c) sigma_ENH^(PT) and sigma_INH vs mu for H_PT (element xyx);
+(c) sigma_ENH^(PT) and sigma_INH vs mu for H_PT (element yxx = j_y / E_x^2);
 (d) sigma_ENH^(PT) / sigma_INH over mu x Delta (the gap: the second parameter).
 
 Also writes the plotted curves as CSV with unit headers.  Conductivities in SI
@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from ..responses.api import sigma
-from .style import plt, save
+from ..responses.spec import ENH_PAIRS, ResponseError
+from .style import plt, save, styled
 
-#: the element plotted for each pair (non-zero raw elements; see the summary)
-ELEMENT = {"tilted-dirac": "xyy", "pt-dirac": "xyx"}
-PAIRS = {"tilted-dirac": ("enh-t", "bcd"), "pt-dirac": ("enh-pt", "inh")}
+#: the element plotted for each model, and the (ENH, reference) pair
+ELEMENT = {m: el for m, (_, _, el) in ENH_PAIRS.items()}
+PAIRS = {m: (enh, ref) for m, (enh, ref, _) in ENH_PAIRS.items()}
 
 
 def curves(params, convention="consistent", n_mu=240, mu_max_over_delta=6.0):
@@ -60,8 +61,11 @@ def _write_csv(path: Path, header, columns):
             w.writerow([f"{x:.12e}" for x in row])
 
 
+@styled
 def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
     """Write fig3.png, fig3.pdf and the CSV of its curves into ``out_dir``; return the paths."""
+    if params.Delta_eV == 0:
+        raise ResponseError("Delta: Fig. 3 needs a gapped model (Delta != 0): its axes are mu/|Delta|")
     report("fig3: conductivity curves (closed form)")
     mu, cur = curves(params, convention)
     mu_meV = mu * 1e3
@@ -81,7 +85,7 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
           title=r"(a) $H_T$ (both valleys), $\tau$ = %.2g ps" % params.tau_ps)
     c.plot(mu_meV, cur[("pt-dirac", "enh-pt")] / scale_pt, color="tab:red", label=r"$\sigma_{\rm ENH}^{(PT)}$")
     c.plot(mu_meV, cur[("pt-dirac", "inh")] / scale_pt, color="tab:blue", label=r"$\sigma_{\rm INH}$")
-    c.set(xlabel=r"$\mu$ (meV)", ylabel=r"$\sigma^{xyx}$ ($10^{-14}$ A m V$^{-2}$)", title=r"(c) $H_{PT}$")
+    c.set(xlabel=r"$\mu$ (meV)", ylabel=r"$\sigma^{yxx}$ ($10^{-14}$ A m V$^{-2}$)", title=r"(c) $H_{PT}$")
     for axis in (a, c):
         axis.axhline(0, color="0.6", lw=0.6)
         axis.axvline(abs(params.Delta_eV) * 1e3, color="0.6", lw=0.6, ls=":")
@@ -108,12 +112,14 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     fig.suptitle(r"$\Delta$ = %.0f meV, $v$ = %.3g m/s, $\alpha/\hbar v$ = %.2g, $q_s$ = %.2g nm$^{-1}$;"
                  r" T = 0, linear in $\alpha$; convention: %s" % (params.Delta_eV * 1e3, params.vx_m_per_s,
                                                                params.alpha_over_hbar_v, params.q_s_per_nm,
-                                                               convention), fontsize=10)
+                                                               convention) +
+                 "\n" + r"$V_0 = e^2/(4\pi\epsilon_0 q_s)$ (vacuum permittivity), Eq. 3 as printed "
+                 "(no Fierz factor 1/2): both scale the ENH curves linearly", fontsize=10)
     paths = save(fig, out_dir / "fig3")
 
     csv_a = out_dir / "fig3_curves.csv"
     _write_csv(csv_a, ["mu_meV", "sigma_enh_t_xyy_A_m_per_V2", "sigma_bcd_xyy_A_m_per_V2",
-                       "sigma_enh_pt_xyx_A_m_per_V2", "sigma_inh_xyx_A_m_per_V2"],
+                       "sigma_enh_pt_yxx_A_m_per_V2", "sigma_inh_yxx_A_m_per_V2"],
                [mu_meV, cur[("tilted-dirac", "enh-t")], cur[("tilted-dirac", "bcd")],
                 cur[("pt-dirac", "enh-pt")], cur[("pt-dirac", "inh")]])
     csv_b = out_dir / "fig3b_ratio.csv"

@@ -1,11 +1,13 @@
 """Shared figure styling: fonts and sizes close to a journal figure, and one save helper.
 
-``plt`` is :mod:`matplotlib.pyplot` with symenh's rc settings applied; ``save``
-writes a figure as PNG (300 dpi) and PDF beside each other.
+``plt`` is :mod:`matplotlib.pyplot`; :func:`styled` applies symenh's rc settings
+while one figure function runs (the user's global matplotlib state is left alone);
+``save`` writes a figure as PNG (300 dpi) and PDF beside each other.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -24,7 +26,15 @@ RC = {
     "mathtext.fontset": "cm",
     "savefig.bbox": "tight",
 }
-plt.rcParams.update(RC)
+
+
+def styled(fn):
+    """Decorator: run a figure-making function inside ``plt.rc_context(RC)``."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(RC):
+            return fn(*args, **kwargs)
+    return wrapper
 
 #: diverging colour map for signed quantities (centred on zero by the caller)
 DIVERGING = "RdBu_r"
@@ -40,4 +50,4 @@ def save(fig, base: Path, dpi: int = 300) -> list[Path]:
     return paths
 
 
-__all__ = ["DIVERGING", "RC", "plt", "save"]
+__all__ = ["DIVERGING", "RC", "plt", "save", "styled"]

@@ -31,9 +31,10 @@ _PATH_MODULES = {"closed-form": "closed_form", "quadrature": "quadrature", "grid
 def _resolve_model(model, params: Parameters, model_values):
     if isinstance(model, str):
         check_choice("model", model, MODEL_NAMES)
-        comps = paper_valleys(model)
-        values = params.symbol_values() if model_values is None else dict(model_values)
-        return model, comps, values
+        if model_values is not None:
+            raise ResponseError(f"model_values: not used for the paper model {model!r}; set its parameters "
+                                "with params=symenh.Parameters(...) (units in the field names)")
+        return model, paper_valleys(model), params.symbol_values()
     comps = (model,) if isinstance(model, SymbolicModel) else tuple(model)
     if not comps or not all(isinstance(c, SymbolicModel) for c in comps):
         raise ResponseError("model: give a paper model name or SymbolicModel(s)")
@@ -96,10 +97,14 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
         raise ResponseError(f"{method}: produced a non-finite conductivity at mu = "
                             f"{mu[~np.all(np.isfinite(sig.reshape(len(mu), -1)), axis=1)]} eV")
     meta = {"convention_note": CONVENTION_NOTES[convention],
-            "relative_signs": RELATIVE_SIGNS[convention],
             "sigma_bcd_form": "DC (the rectified-AC coefficient of Sodemann-Fu is half of it)",
             "fierz_factor": "as printed (Eq. 3 without 1/2)",
             "temperature_K": 0.0}
+    if isinstance(model, str):
+        meta["relative_signs"] = RELATIVE_SIGNS[convention]
+    else:  # a user model: its own parameters, not the paper's alpha
+        meta["model_values"] = {p.name: v for p, v in values.items()}
+        meta["alpha"] = job.alpha
     return SigmaResult(model=name, mechanism=mechanism, method=method, convention=convention,
                        exchange_valleys=exchange_valleys, params=params, mu_eV=mu, sigma=sig,
                        error_estimate=err_si, meta=meta)

@@ -10,9 +10,7 @@ from ..params import Parameters
 from ..units import SIGMA_UNITS
 from .spec import nonzero_elements, symmetrize
 
-#: relative sign of ENH against the reference mechanism, per convention, as derived in
-#: derivations/eq2_density_matrix_convention.py (filled in from the computed numbers
-#: by symenh.responses.api.relative_signs; these strings document the origin)
+#: what each convention means (derivations/eq2_density_matrix_convention.py)
 CONVENTION_NOTES = {
     "consistent": "electron charge -e and H' = +e E.r in every mechanism; ENH = -(printed Eqs. 9, 10)",
     "printed": "Eqs. 9 and 10 as printed (their Eq. 2 answers to H' = -e E.r); BCD and INH as quoted",
@@ -61,7 +59,9 @@ class SigmaResult:
         return nonzero_elements(self.sigma, error=self.error_estimate)
 
     def element(self, name: str) -> np.ndarray:
-        """One raw element over mu, e.g. ``element("xyy")``, A m / V^2."""
+        """One raw element over mu, e.g. ``element("xyy")`` = sigma^{xyy}, A m / V^2."""
+        if not (isinstance(name, str) and len(name) == 3 and set(name) <= {"x", "y"}):
+            raise ValueError(f"element: expected three letters from x, y (c a b, e.g. 'xyy'), got {name!r}")
         idx = tuple("xy".index(ch) for ch in name)
         return self.sigma[(slice(None),) + idx]
 
@@ -75,7 +75,7 @@ class SigmaResult:
             "convention": self.convention,
             "units": SIGMA_UNITS,
             "order": "linear in alpha",
-            "alpha_over_hbar_v": self.params.alpha_over_hbar_v,
+            "alpha_over_hbar_v": self.params.alpha_over_hbar_v if "model_values" not in self.meta else None,
             "mu_eV": [float(m) for m in self.mu_eV],
             "sigma": (np.asarray(self.sigma, dtype=float) + 0.0).tolist(),  # + 0.0 turns -0.0 into 0.0
             "sigma_symmetrized": (np.asarray(self.sigma_symmetrized, dtype=float) + 0.0).tolist(),

@@ -60,6 +60,10 @@ FACTORS = {"bcd": ("D",), "inh": ("X",), "enh-t": ("A", "C"), "enh-pt": ("A", "B
 #: the mechanisms that symmetry forbids for each paper model (exactly zero)
 FORBIDDEN = {"tilted-dirac": ("inh", "enh-pt"), "pt-dirac": ("bcd", "enh-t")}
 
+#: per paper model: the ENH mechanism, the mechanism it competes with (same tensor elements),
+#: and the element reported and plotted (a = b, so j^c = sigma^{cbb} E_b^2 with E along b)
+ENH_PAIRS = {"tilted-dirac": ("enh-t", "bcd", "xyy"), "pt-dirac": ("enh-pt", "inh", "yxx")}
+
 LEVI_CIVITA = np.array([[0.0, 1.0], [-1.0, 0.0]])
 
 
