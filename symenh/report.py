@@ -51,6 +51,35 @@ AMBIGUITIES = [
 ]
 
 
+def geometry_rows() -> list:
+    """Markdown rows: the closed-form geometry of the conduction level of each paper model."""
+    import sympy as sp
+
+    from .geometry import derive_geometry
+    from .models import pt_dirac, tilted_dirac
+    from .models.symbols import DELTA, HVX, HVY, KX, KY
+
+    E = sp.Symbol("E", positive=True)
+    root = sp.sqrt(DELTA**2 + HVX**2 * KX**2 + HVY**2 * KY**2)
+    names = {HVX: r"(\hbar v_x)", HVY: r"(\hbar v_y)", DELTA: r"\Delta"}
+
+    def tex(expr):
+        return "$" + sp.latex(sp.simplify(sp.sympify(expr).subs(root, E)), symbol_names=names) + "$"
+
+    rows = [r"Conduction level, traced over degenerate partners; $E = \sqrt{\Delta^2 + (\hbar v_x k_x)^2 + "
+            r"(\hbar v_y k_y)^2}$; the valence level carries minus these (band sum rule). "
+            "Units: Omega nm^2, S nm/eV, spin dimensionless (`symenh derive` prints every quantity).", "",
+            "| model | Omega | S^{1x}, S^{1y} | S^{2x}, S^{2y} | S^{3x}, S^{3y} | <s^1>, <s^2>, <s^3> |",
+            "|---|---|---|---|---|---|"]
+    for label, model in (("tilted-dirac, xi = +1", tilted_dirac(1)), ("pt-dirac", pt_dirac())):
+        g = derive_geometry(model)
+        S, spin = g.sbp[1], g.spin[1]
+        rows.append(f"| {label} | {tex(g.berry_curvature[1])} | "
+                    + " | ".join(f"{tex(S[eta][0])}, {tex(S[eta][1])}" for eta in (1, 2, 3))
+                    + " | " + ", ".join(tex(spin[eta]) for eta in (1, 2, 3)) + " |")
+    return rows
+
+
 def _fmt(x: float) -> str:
     return f"{x:.4e}"
 
@@ -142,8 +171,10 @@ def write_summary(path: Path, params, report=print, convention: str = "consisten
              "physical response. Element names read c a b.", "",
              "## Parameters", "", "| name | value |", "|---|---|"]
     lines += [f"| {k} | {v:g} |" for k, v in params.as_dict().items()]
-    lines += [f"| V0_eV_nm2 (derived) | {params.V0_eV_nm2:.4g} |", "",
-              "## Non-zero tensor elements (closed form)", ""]
+    lines += [f"| V0_eV_nm2 (derived) | {params.V0_eV_nm2:.4g} |", ""]
+    report("summary: band geometry")
+    lines += ["## Band geometry (closed form)", ""] + geometry_rows() + ["", "## Non-zero tensor elements (closed form)",
+                                                                        ""]
     lines += nonzero_table(params)
     report("summary: relative signs")
     lines += ["", "## Relative signs", "",
