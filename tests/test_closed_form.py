@@ -251,12 +251,16 @@ def test_sea_factor_from_closed_form_matches_numeric_outside_integral():
     np.testing.assert_allclose(numeric, closed, rtol=0, atol=1e-8 * np.max(np.abs(closed)))
 
 
-def test_fermi_sea_integral_of_one_is_the_pocket_area():
-    """int f_c d^2k/(2pi)^2 = pi k_x k_y (ellipse area) / (4 pi^2) = (mu^2 - Delta^2)/(4 pi hbar v_x hbar v_y)."""
-    from symenh.integrate.symbolic import fermi_sea_integral, fermi_surface_integral
+def test_surface_and_outside_integrals_density_of_states_and_derivative():
+    """The two integrals the closed-form path uses: the density of states of the ellipse
+    E(k) = E_F is d/dE_F of its area pi k_x k_y / (4 pi^2) = (E_F^2 - Delta^2)/(4 pi |hv_x hv_y|);
+    and d/dE_F of the outside integral is minus the surface integral (for a convergent F)."""
+    from symenh.integrate.symbolic import EF, fermi_surface_integral_ef, outside_fermi_surface_integral_ef
 
-    area = (MU**2 - DELTA**2) / (4 * sp.pi * HVX * HVY)
-    assert sp.simplify(fermi_sea_integral(sp.Integer(1), "conduction") - area) == 0
-    # density of states = d(area)/d mu on the conduction branch, and with |mu| on the valence branch
-    assert sp.simplify(fermi_surface_integral(sp.Integer(1), "conduction") - sp.diff(area, MU)) == 0
-    assert sp.simplify(fermi_surface_integral(sp.Integer(1), "valence") + sp.diff(area, MU)) == 0
+    area = (EF**2 - DELTA**2) / (4 * sp.pi * sp.Abs(HVX * HVY))
+    assert sp.simplify(fermi_surface_integral_ef(sp.Integer(1)) - sp.diff(area, EF)) == 0
+    E2 = DELTA**2 + HVX**2 * KX**2 + HVY**2 * KY**2
+    F = (DELTA**2 + HVY**2 * KY**2) / E2**3
+    out = outside_fermi_surface_integral_ef(F)
+    assert sp.simplify(sp.diff(out, EF) + fermi_surface_integral_ef(F)) == 0
+    assert sp.limit(out.subs({HVX: 1, HVY: 1, DELTA: 1}), EF, sp.oo) == 0

@@ -7,7 +7,10 @@ is an energy; ``s_x = s_y = 1`` for a user model, p in 1/nm) the contour
 ``eps_N = mu`` is a radius ``p_c(th)`` per ray, and
 
     int d^2k/(2 pi)^2 delta(mu - eps_N(k)) F(k)
-        = 1/(4 pi^2 s_x s_y) int_0^{2 pi} dth  p_c F / |d_p eps_N|  at p = p_c(th).
+        = 1/(4 pi^2 |s_x s_y|) int_0^{2 pi} dth  p_c F / |d_p eps_N|  at p = p_c(th)
+
+(the Jacobian is |d^2k / (p dp dth)| = 1/|s_x s_y|: a negative hbar v only mirrors the
+angle, it does not change the sign of an area).
 
 Roots: for a Dirac model (levels ``+- sqrt(Delta^2 + (hbar v_x k_x)^2 + (hbar v_y k_y)^2)``
 and a tilt ``alpha c k_y``) the root is the positive root of a quadratic, in a form free of
@@ -217,9 +220,9 @@ class RayContours:
         return 0.5 * (lo + hi)
 
     def surface_weight(self, level: int, p, th, alpha):
-        """(w, d_x eps, d_y eps) with w = p / (4 pi^2 s_x s_y |d_p eps|) (units nm^-2 eV^-1 per radian).
+        """(w, d_x eps, d_y eps) with w = p / (4 pi^2 |s_x s_y| |d_p eps|) (units nm^-2 eV^-1 per radian).
 
         ``int d^2k/(2pi)^2 delta(mu - eps) F = int_0^{2pi} dth w F`` at p = p_c(th).
         """
         _, dx, dy, dp = self.energy(level, p, th, alpha)
-        return p / (4 * np.pi ** 2 * self.sx * self.sy * np.abs(dp)), dx, dy
+        return p / (4 * np.pi ** 2 * abs(self.sx * self.sy) * np.abs(dp)), dx, dy

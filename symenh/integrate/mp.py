@@ -178,7 +178,7 @@ def linear_factors_mp(model: SymbolicModel, mu, c: dict, needed=("D", "X", "A", 
     if abs(mu) <= abs(D):
         raise ValueError("linear_factors_mp: mu in the gap (every factor's Fermi surface is empty)")
     pF = mp.sqrt(mu * mu - D * D)
-    pref = 1 / (4 * mp.pi ** 2 * hvx * hvy)
+    pref = 1 / (4 * mp.pi ** 2 * abs(hvx * hvy))  # |Jacobian|
     # the crossing level: the one whose alpha=0 energy at p_F equals mu
     level = min(range(len(funcs)), key=lambda N: abs(funcs[N](pF, mp.mpf(0), D, hvx, hvy)[_EPS] - mu))
 
@@ -260,7 +260,7 @@ def _fermi_sea_B0(sea_funcs, sum_rule_ok, mu, pF, c):
     if not sum_rule_ok:  # pragma: no cover - both paper models obey it
         raise ValueError("level sum rule sum_N S_N = 0 does not hold; the sea needs the full plane")
     D, hvx, hvy = c["Delta"], c["hvx"], c["hvy"]
-    pref = 1 / (4 * mp.pi ** 2 * hvx * hvy)
+    pref = 1 / (4 * mp.pi ** 2 * abs(hvx * hvy))  # |Jacobian|
 
     # levels filled outside the Fermi circle (the paper models' levels depend on p only)
     probe = 2 * pF + abs(D)

@@ -61,7 +61,7 @@ def _sbp(rc: RayContours, level: int, p, th):
 
 
 def _radial_gl(rc, level, th, p0, p1):
-    """int_{p0}^{p1} dp p S(p, th) / (4 pi^2 s_x s_y) with GL20 and GL10: (hi, lo), shape (*p0, 4, 2)."""
+    """int_{p0}^{p1} dp p S(p, th) / (4 pi^2 |s_x s_y|) with GL20 and GL10: (hi, lo), shape (*p0, 4, 2)."""
     out = []
     for x, w in (GL_HI, GL_LO):
         shape = (len(x),) + (1,) * np.ndim(p0)
@@ -69,7 +69,7 @@ def _radial_gl(rc, level, th, p0, p1):
         p = p0[None] + (p1 - p0)[None] * xx
         S = _sbp(rc, level, p, th)
         out.append(np.einsum("n...,n...ea->...ea", ww * p * (p1 - p0)[None], S))
-    norm = 1.0 / (4 * np.pi ** 2 * rc.sx * rc.sy)
+    norm = 1.0 / (4 * np.pi ** 2 * abs(rc.sx * rc.sy))  # |Jacobian|
     return out[0] * norm, out[1] * norm
 
 
@@ -163,7 +163,7 @@ def sea_exterior(rc: RayContours, R, rtol: float = 1e-12, n_theta: int = 64):
     val = valence_level(rc)
     R = np.asarray(R, dtype=float)
     th = np.linspace(0, 2 * np.pi, n_theta, endpoint=False)
-    norm = 1.0 / (4 * np.pi ** 2 * rc.sx * rc.sy)
+    norm = 1.0 / (4 * np.pi ** 2 * abs(rc.sx * rc.sy))  # |Jacobian|
 
     def ang(u):
         p = R / u

@@ -7,7 +7,9 @@ Both paper models (and each tau_y block of H_PT) have levels
 
 In *scaled polar coordinates* ``p_x = hbar v_x k_x = p cos(th)``,
 ``p_y = hbar v_y k_y = p sin(th)``, ``E = sqrt(p^2 + Delta^2)`` and
-``d^2k = p dp dth / (hbar v_x hbar v_y) = E dE dth / (hbar v_x hbar v_y)``.  Every
+``d^2k = p dp dth / |hbar v_x hbar v_y| = E dE dth / |hbar v_x hbar v_y|`` (the
+absolute value: a negative hbar v mirrors the angle but an area stays positive; the
+factor :data:`JACOBIAN` below).  Every
 integrand built from the closed-form geometry of
 :func:`symenh.geometry.symbolic.derive_geometry` becomes a polynomial in
 ``cos(th), sin(th)`` with coefficients rational in ``p`` and ``E``; the angular
@@ -22,13 +24,13 @@ symmetric cutoff), and the remaining radial integrals converge absolutely.
 
 Conventions (all integrals are ``int d^2k / (2 pi)^2``, momenta in 1/nm):
 
-* ``level`` is ``"conduction"`` (eps0 = +E, Fermi level mu > |Delta|) or
-  ``"valence"`` (eps0 = -E, mu < -|Delta|, hole doping).  On the Fermi contour
-  ``E = E_F = |mu|`` and ``p_F = sqrt(mu^2 - Delta^2)``.
-* Results are closed forms in the symbols :data:`MU` (eV), ``Delta`` (eV),
-  ``hbar_v_x``, ``hbar_v_y`` (eV nm) -- valid on the branch of their level only;
-  Delta's sign is kept general (only Delta^2 enters E; odd powers of Delta in the
-  integrand survive as they are).
+* The Fermi contour of either level (conduction eps0 = +E at mu > |Delta|, valence
+  eps0 = -E at mu < -|Delta|, hole doping) is ``E = E_F = |mu|``, ``p_F = sqrt(mu^2 -
+  Delta^2)``; results are closed forms in the symbol :data:`EF` (eV), which the caller
+  (:mod:`symenh.responses.closed_form`) replaces by +mu or -mu per branch.
+* Other symbols: ``Delta`` (eV), ``hbar_v_x``, ``hbar_v_y`` (eV nm, any sign: the
+  Jacobian carries their absolute values); Delta's sign is kept general (only Delta^2
+  enters E; odd powers of Delta in the integrand survive as they are).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import sympy as sp
 
 from ..models.symbols import DELTA, HVX, HVY, KX, KY
 
-#: chemical potential, eV (real; its sign selects the branch)
+#: chemical potential, eV (real; its sign selects the branch; used by the callers)
 MU = sp.Symbol("mu", real=True)
 #: Fermi energy |mu| measured from mid-gap, eV (positive)
 EF = sp.Symbol("E_F", positive=True)
@@ -48,19 +50,12 @@ E = sp.Symbol("E", positive=True)
 #: scaled radial momentum p = sqrt((hbar v_x k_x)^2 + (hbar v_y k_y)^2), eV (positive)
 P = sp.Symbol("p", positive=True)
 _C, _S = sp.symbols("c s", real=True)  # cos(th), sin(th)
-
-LEVELS = ("conduction", "valence")
+#: |d^2k / (p dp dth)| = 1/|hbar v_x hbar v_y| (1/(eV nm)^2): the Jacobian of the scaled polar coordinates
+JACOBIAN = 1 / (sp.Abs(HVX) * sp.Abs(HVY))
 
 
 class IntegrationError(ValueError):
     """An integrand outside what the closed-form integrator handles."""
-
-
-def level_sign(level: str) -> int:
-    """+1 for the conduction level (eps0 = +E), -1 for the valence level (eps0 = -E)."""
-    if level not in LEVELS:
-        raise IntegrationError(f"level: unknown level {level!r}; allowed: {', '.join(LEVELS)}")
-    return 1 if level == "conduction" else -1
 
 
 def dispersion_radicand() -> sp.Expr:
@@ -119,33 +114,19 @@ def angular_integral(polar_expr: sp.Expr) -> sp.Expr:
     return sp.simplify(sp.expand(total))
 
 
-def _branch(expr_in_ef: sp.Expr, level: str) -> sp.Expr:
-    """Substitute E_F = mu (conduction) or -mu (valence)."""
-    return sp.simplify(expr_in_ef.subs(EF, MU if level_sign(level) == 1 else -MU))
-
-
 @lru_cache(maxsize=4096)
 def _surface_ef(integrand: sp.Expr) -> sp.Expr:
     ang = angular_integral(to_polar(integrand))
-    return sp.factor(sp.simplify(EF * ang.subs(E, EF) / (4 * sp.pi**2 * HVX * HVY)))
+    return sp.factor(sp.simplify(EF * ang.subs(E, EF) * JACOBIAN / (4 * sp.pi**2)))
 
 
 def fermi_surface_integral_ef(integrand: sp.Expr) -> sp.Expr:
     """int d^2k/(2 pi)^2 delta(E_F - E(k)) F(k), a closed form in E_F = |mu| (> |Delta|).
 
-    = E_F / (4 pi^2 hbar v_x hbar v_y) int_0^{2 pi} dth F(p_F, th); units of F times 1/(eV nm^2).
+    = E_F / (4 pi^2 |hbar v_x hbar v_y|) int_0^{2 pi} dth F(p_F, th); units of F times 1/(eV nm^2).
     For the valence level at mu = -E_F, delta(mu - eps0) = delta(E_F - E): the same integral.
     """
     return _surface_ef(sp.sympify(integrand))
-
-
-def fermi_surface_integral(integrand: sp.Expr, level: str) -> sp.Expr:
-    """int d^2k/(2 pi)^2 delta(mu - eps0_level(k)) F(k), closed form in mu.
-
-    ``level`` "conduction" (valid for mu > |Delta|) or "valence" (mu < -|Delta|).
-    Units: those of F times 1/(eV nm^2).
-    """
-    return _branch(fermi_surface_integral_ef(integrand), level)
 
 
 @lru_cache(maxsize=4096)
@@ -155,29 +136,13 @@ def _outside_ef(integrand: sp.Expr) -> sp.Expr:
     if radial.has(sp.oo, sp.zoo, sp.nan) or isinstance(radial, sp.Integral):
         raise IntegrationError(f"integrand: the radial integral outside the Fermi surface diverges "
                                f"or has no closed form ({ang})")
-    return sp.factor(sp.simplify(radial / (4 * sp.pi**2 * HVX * HVY)))
+    return sp.factor(sp.simplify(radial * JACOBIAN / (4 * sp.pi**2)))
 
 
 def outside_fermi_surface_integral_ef(integrand: sp.Expr) -> sp.Expr:
     """int_{E(k) > E_F} d^2k/(2 pi)^2 F(k), closed form in E_F = |mu|.
 
     The angular integral is done first at each E (conditional convergence), then
-    int_{E_F}^oo E dE / (4 pi^2 hbar v_x hbar v_y).  Units: those of F times 1/nm^2.
+    int_{E_F}^oo E dE / (4 pi^2 |hbar v_x hbar v_y|).  Units: those of F times 1/nm^2.
     """
     return _outside_ef(sp.sympify(integrand))
-
-
-def fermi_sea_integral(integrand: sp.Expr, level: str) -> sp.Expr:
-    """int d^2k/(2 pi)^2 f_level(k) F(k) at T = 0 for the *partially filled* level.
-
-    conduction (mu > |Delta|): the inside of the Fermi contour, E < mu (absolutely
-    convergent, E from |Delta| to mu); valence (mu < -|Delta|): the occupied region
-    E > |mu| outside the hole pocket (conditionally convergent; angular integral first).
-    Closed form in mu; units of F times 1/nm^2.
-    """
-    if level_sign(level) == -1:
-        return _branch(outside_fermi_surface_integral_ef(integrand), level)
-    ang = angular_integral(to_polar(integrand))
-    lower = sp.Abs(DELTA)
-    radial = sp.integrate(sp.expand(E * ang), (E, lower, EF), conds="none")
-    return _branch(sp.factor(sp.simplify(radial / (4 * sp.pi**2 * HVX * HVY))), level)

@@ -23,7 +23,8 @@ doping and +int_{E > E_F} S_v for hole doping, angular integral first
 (:mod:`symenh.integrate.symbolic`).  All factors are closed forms in E_F = |mu|.
 
 The derived expressions are cached on disk (:mod:`symenh.cache`, keyed by this
-module's source, the integrator's and the geometry's, and the model's source) and
+module's source, the integrator's and the geometry's, the model's source and the
+symenh version) and
 lambdified once per process; :func:`compute` assembles them with
 :func:`symenh.responses.spec.linear_sigma`.  :func:`sigma_expressions` gives the raw
 sigma^{cab} as explicit SymPy functions of mu and every parameter.
@@ -32,6 +33,7 @@ sigma^{cab} as explicit SymPy functions of mu and every parameter.
 from __future__ import annotations
 
 import inspect
+import sys
 from functools import lru_cache
 
 import numpy as np
@@ -41,6 +43,7 @@ from .. import cache
 from ..geometry import symbolic as _geom_mod
 from ..geometry.symbolic import derive_geometry
 from ..integrate import symbolic as _int_mod
+from ..kernels.lambdified import flatten
 from ..integrate.symbolic import EF, MU, fermi_surface_integral_ef, outside_fermi_surface_integral_ef
 from ..models.paper import paper_valleys
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
@@ -54,7 +57,7 @@ BRANCHES = {"conduction": 1, "valence": 0}
 #: contact interaction V_0 (eV nm^2) and tau/hbar (1/eV) as symbols of sigma_expressions
 V0 = sp.Symbol("V_0", positive=True)
 TAU_OVER_HBAR = sp.Symbol("tau_over_hbar", positive=True)
-#: factor name -> (shape, has a value at alpha = 0 that enters linear order)
+#: factor name -> shape of its tensor (the components of symenh.responses.spec)
 FACTOR_SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
 _K = (KX, KY)
 _LAMBDA_ARGS = (EF, DELTA, HVX, HVY)
@@ -106,7 +109,7 @@ def factor_expressions(model) -> dict:
     Units as in :mod:`symenh.responses.spec` (a "1" suffix is d/d alpha, so one more
     1/(eV nm)).  Derived once, cached on disk, keyed by the deriving source.
     """
-    key = cache.make_key("closed-form-factors", inspect.getsource(_derive_component),
+    key = cache.make_key("closed-form-factors", inspect.getsource(sys.modules[__name__]),
                          inspect.getsource(_int_mod), inspect.getsource(_geom_mod), model.source())
     raw = cache.cached_exprs(key, lambda: _derive_component(model))
     return {branch: dict(zip(_ORDER, raw[i])) for i, branch in enumerate(BRANCHES)}
@@ -120,12 +123,6 @@ def _needed(mechanism: str) -> tuple:
     return (a + "0", a + "1", b + "0", b + "1")
 
 
-def _flatten(x):
-    if isinstance(x, tuple):
-        return [y for z in x for y in _flatten(z)]
-    return [x]
-
-
 @lru_cache(maxsize=64)
 def _lambdified(model, branch: str, mechanism: str):
     """Numeric function (E_F, Delta, hvx, hvy) -> {entry: array (*E_F.shape, *factor shape)}."""
@@ -133,7 +130,7 @@ def _lambdified(model, branch: str, mechanism: str):
     entries = _needed(mechanism)
     flat, layout = [], []
     for ent in entries:
-        items = _flatten(fx[ent])
+        items = flatten(fx[ent])
         layout.append((ent, len(flat), len(items)))
         flat.extend(items)
     fn = sp.lambdify(_LAMBDA_ARGS, flat, modules="numpy", cse=True)
@@ -249,7 +246,30 @@ def branch_expressions(model_name: str, mechanism: str, branch: str, convention:
         for a in range(2):
             for b in range(2):
                 expr = sp.sympify(ALPHA * sig[c, a, b]).subs(EF, ef_val)
-                out["xy"[c] + "xy"[a] + "xy"[b]] = sp.factor(sp.simplify(expr))
+                out["xy"[c] + "xy"[a] + "xy"[b]] = _velocity_signs(sp.factor(sp.simplify(expr)))
+    return out
+
+
+def _velocity_signs(expr: sp.Expr) -> sp.Expr:
+    """``expr`` as its form for positive hbar v_x, hbar v_y in |hbar v_x|, |hbar v_y|, times
+    sign(hbar v)^parity for each velocity it is odd in.
+
+    The integrals carry the Jacobian 1/|hbar v_x hbar v_y| (:mod:`symenh.integrate.symbolic`),
+    so the raw closed forms hold quotients like ``hbar_v_x hbar_v_y / Abs(hbar_v_x hbar_v_y)``;
+    this rewrites them so that for positive velocities (every paper parameter set) the
+    expression is the plain one, and stays correct for negative ones.
+    """
+    if expr == 0:
+        return expr
+    pos = {HVX: sp.Symbol("_hvx", positive=True), HVY: sp.Symbol("_hvy", positive=True)}
+    out = sp.factor(sp.simplify(expr.subs(pos)))
+    out = out.subs({pos[HVX]: sp.Abs(HVX), pos[HVY]: sp.Abs(HVY)})
+    for sym in (HVX, HVY):
+        flipped = expr.subs(sym, -sym)
+        if sp.simplify(flipped + expr) == 0:
+            out = out * sp.sign(sym)
+        elif sp.simplify(flipped - expr) != 0:  # pragma: no cover - the models are homogeneous in v
+            return sp.factor(sp.simplify(expr))
     return out
 
 
