@@ -1,8 +1,10 @@
 """On-disk cache for slow SymPy derivations, keyed by the source they come from.
 
-The key is a SHA-256 of (symenh version, the text of the deriving module, the
-model's :meth:`~symenh.models.base.SymbolicModel.source` and any extra parts),
-so the cache is rebuilt whenever the expressions' source changes.  Values are
+The key (:func:`make_key`) is a SHA-256 of the symenh version (always prepended)
+and the parts the caller passes: every caller passes the full source text of each
+module its values derive from (``inspect.getsource(module)``), the model's
+:meth:`~symenh.models.base.SymbolicModel.source` and its other inputs, so the cache
+is rebuilt whenever the deriving code, the model or the version changes.  Values are
 SymPy objects stored with :func:`sympy.srepr` (plain text) and read back with
 :func:`sympy.sympify`; a missing or unreadable entry is simply rebuilt, so a
 cold run always works.  Location: ``$SYMENH_CACHE`` or ``~/.cache/symenh``;
@@ -29,8 +31,12 @@ def cache_dir() -> Path | None:
 
 
 def make_key(*parts: str) -> str:
-    """SHA-256 hex digest of the given source texts."""
+    """SHA-256 hex digest of the symenh version followed by the given source texts."""
+    from . import __version__
+
     h = hashlib.sha256()
+    h.update(f"symenh {__version__}".encode())
+    h.update(b"\0")
     for p in parts:
         h.update(p.encode())
         h.update(b"\0")

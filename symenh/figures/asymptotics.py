@@ -13,8 +13,9 @@ SI units A m / V^2):
 (c) relative remainder |sigma - C mu^p| / |sigma|, falling with the next power
     (dashed: |C' / C| mu^(p' - p) from the series).
 
-The mpmath points are cached on disk (:mod:`symenh.cache`).  If the mpmath path is not
-available the points come from the closed form evaluated in mpmath, and the figure says so.
+The mpmath points (30 significant digits for every mechanism) are cached on disk
+(:mod:`symenh.cache`), keyed by the source of :mod:`symenh.integrate.mp` and of the
+geometry module it integrates, the symenh version and every input.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import sympy as sp
 
 from .. import asymptotics as asy
 from .. import cache
-from ..responses import closed_form as cf
+from ..geometry import symbolic as geom
+from ..integrate import mp as mpq
 from .style import plt, save
 
 #: (model, mechanism) in plotting order, with colours
@@ -38,21 +40,17 @@ CURVES = (("tilted-dirac", "bcd", "tab:blue"), ("tilted-dirac", "enh-t", "tab:re
 MARKERS = {"bcd": ("o", 7), "enh-t": ("s", 5), "inh": ("^", 4), "enh-pt": ("D", 3)}
 LABELS = {"bcd": r"BCD ($H_T$)", "enh-t": r"ENH$^{(T)}$ ($H_T$)", "inh": r"INH ($H_{PT}$)",
           "enh-pt": r"ENH$^{(PT)}$ ($H_{PT}$)"}
-#: decimal digits of the mpmath quadrature (ENH(PT)'s Fermi-sea integral is slow at 30 digits;
-#: 18 digits leave 10 digits of the 1e-8 remainder at mu = 10^4 |Delta|)
-DPS = {"bcd": 30, "inh": 30, "enh-t": 30, "enh-pt": 18}
+#: decimal digits of the mpmath quadrature (30 for all: the remainder at mu = 10^4 |Delta| is
+#: ~1e-8 relative, so it keeps ~20 digits; ENH(PT)'s Fermi sea costs 2-4 s per point)
+DPS = {"bcd": 30, "inh": 30, "enh-t": 30, "enh-pt": 30}
 MU_OVER_DELTA = np.logspace(1, 4, 7)
 
 
 def _mp_points(model, mech, element, mu_list, params, convention):
-    """[(mu, sigma) as strings], from symenh.integrate.mp (or None if it is missing)."""
-    try:
-        from ..integrate import mp as mpq
-    except ImportError:
-        return None
+    """sigma^{element} (A m/V^2, floats) at each mu (eV) from :mod:`symenh.integrate.mp`, cached."""
     c, a, b = ("xy".index(ch) for ch in element)
-    key = cache.make_key("asymptotics-figure-points", inspect.getsource(mpq), repr(params), model, mech,
-                         element, convention, repr(list(mu_list)), str(DPS[mech]))
+    key = cache.make_key("asymptotics-figure-points", inspect.getsource(mpq), inspect.getsource(geom),
+                         repr(params), model, mech, element, convention, repr(list(mu_list)), str(DPS[mech]))
 
     def build():
         return tuple(sp.Float(mp.nstr(mpq.sigma_linear_mp(model, mech, mu, params, convention,
@@ -60,14 +58,6 @@ def _mp_points(model, mech, element, mu_list, params, convention):
                      for mu in mu_list)
 
     return [float(x) for x in cache.cached_exprs(key, build)]
-
-
-def _closed_form_points(model, mech, element, mu_list, params, convention):
-    expr = cf.branch_expressions(model, mech, "conduction", convention)[element]
-    vals = {**params.symbol_values(), cf.V0: params.V0_eV_nm2, cf.TAU_OVER_HBAR: params.tau_over_hbar_per_eV}
-    from ..units import sigma_to_si
-    return [float(sigma_to_si(float(sp.N(expr.subs(vals).subs(asy.MU, sp.Float(mu, 30)), 30))))
-            for mu in mu_list]
 
 
 def data(params, convention="consistent", report=print):
@@ -80,9 +70,6 @@ def data(params, convention="consistent", report=print):
         report(f"asymptotics figure: {mech} ({model}, element {exp.element}) by mpmath quadrature")
         pts = _mp_points(model, mech, exp.element, list(map(float, mu)), params, convention)
         source = f"mpmath quadrature (symenh.integrate.mp, dps={DPS[mech]})"
-        if pts is None:
-            pts = _closed_form_points(model, mech, exp.element, mu, params, convention)
-            source = "closed form (mpmath quadrature unavailable)"
         out[mech] = {"model": model, "element": exp.element, "mu": mu, "sigma": np.array(pts),
                      "expansion": exp, "source": source}
     return out

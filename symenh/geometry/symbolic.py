@@ -24,6 +24,7 @@ display and for the symbolic check that both routes agree.
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -176,8 +177,16 @@ def _derive(model: SymbolicModel) -> tuple:
 
 @lru_cache(maxsize=32)
 def derive_geometry(model: SymbolicModel) -> SymbolicGeometry:
-    """Derive (or load from the on-disk cache) the closed-form geometry of ``model``."""
-    key = cache.make_key("geometry", inspect.getsource(_derive), model.source())
+    """Derive (or load from the on-disk cache) the closed-form geometry of ``model``.
+
+    Returns a :class:`SymbolicGeometry`: per level (ascending), energy (eV), Berry
+    curvature Omega (nm^2, paper Eq. 6), quantum metric g (nm^2), BCP G (nm^2/eV, the
+    Gao-Yang-Niu polarizability of the INH, Eq. 2), SBP S (nm/eV, paper Eq. 5) and
+    spin <s^eta> (dimensionless), as SymPy expressions in k_x, k_y (1/nm) and the
+    model's parameters (eV, eV nm).  The disk-cache key hashes this whole module's
+    source, the model's source and the symenh version (:mod:`symenh.cache`).
+    """
+    key = cache.make_key("geometry", inspect.getsource(sys.modules[__name__]), model.source())
     e, d, om, g, G, S, spin = cache.cached_exprs(key, lambda: _derive(model))
     return SymbolicGeometry(model=model, energy=e, degeneracy=tuple(int(x) for x in d),
                             berry_curvature=om, quantum_metric=g, bcp=G, sbp=S, spin=spin)
