@@ -19,6 +19,7 @@ import pytest
 import sympy as sp
 
 from symenh.integrate import grid as G
+from symenh.integrate.richardson import richardson
 from symenh.models.base import from_matrix
 from symenh.models.paper import pt_dirac
 from symenh.params import PAPER
@@ -51,11 +52,14 @@ def literature_bcd_xyy(mu, valleys=2):
 # ---------------------------------------------------------------------------
 
 def test_richardson_is_exact_for_polynomials_in_x():
+    """The shared Neville extrapolation the grid path uses: exact for a cubic in x = T^2."""
+    kTs = np.array([0.3, 0.2, 0.1, 0.05])
+    x = kTs**2
+    vals = 1.7 - 2.0 * x + 5.0 * x**2 - 3.0 * x**3
+    assert richardson(vals, kTs, power=2)[0] == pytest.approx(1.7, rel=1e-13)
     xs = np.array([0.3, 0.2, 0.1, 0.05])
-    vals = 1.7 - 2.0 * xs + 5.0 * xs**2 - 3.0 * xs**3
-    assert G.richardson(xs, vals) == pytest.approx(1.7, rel=1e-13)
-    vals2 = 0.5 + 2.0 * xs + 7.0 * xs**3 - xs**5
-    assert G.extrapolate_powers(xs, vals2, (1, 3, 5)) == pytest.approx(0.5, rel=1e-12)
+    vals1 = 0.5 + 2.0 * xs + 7.0 * xs**3
+    assert richardson(vals1, xs, power=1)[0] == pytest.approx(0.5, rel=1e-12)
 
 
 def test_fermi_derivatives_match_finite_differences():

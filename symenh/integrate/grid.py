@@ -76,34 +76,8 @@ def fermi_derivatives(eps, mu: float, kT: float):
 
 
 # ---------------------------------------------------------------------------
-# Extrapolation helpers
+# Smooth cutoff window
 # ---------------------------------------------------------------------------
-
-def extrapolate_powers(xs, values, powers):
-    """Value at x = 0 of the least-squares fit ``c0 + sum_i c_i x^powers[i]`` (exact when
-    len(xs) == len(powers) + 1).  ``values`` has the sample axis first.  (A generic
-    helper; the Fermi-sea cutoff no longer uses it: an assumed set of powers fails for
-    models whose S does not fall like the Dirac models', see :func:`sea_tail`.)"""
-    xs = np.asarray(xs, dtype=float)
-    v = np.asarray(values, dtype=float)
-    A = np.column_stack([np.ones_like(xs)] + [xs ** p for p in powers])
-    coef = np.linalg.lstsq(A, v.reshape(len(xs), -1), rcond=None)[0]
-    return coef[0].reshape(v.shape[1:])
-
-
-def richardson(xs, values):
-    """Value at x = 0 of the polynomial in x through (xs[j], values[j]) (Neville).
-
-    ``values`` has the sample axis first; any trailing shape broadcasts.  Used with
-    x = T^2 (Sommerfeld) and x = 1/K (cutoff).
-    """
-    xs = np.asarray(xs, dtype=float)
-    p = [np.asarray(v, dtype=float) for v in values]
-    n = len(xs)
-    for m in range(1, n):
-        p = [(xs[j + m] * p[j] - xs[j] * p[j + 1]) / (xs[j + m] - xs[j]) for j in range(n - m)]
-    return p[0]
-
 
 def smooth_window(s):
     """C-infinity radial cutoff: 1 for s <= 1, 0 for s >= 2, smooth in between."""
@@ -145,6 +119,12 @@ class ModelNumerics:
 
 
 _NUMERICS: dict = {}
+
+
+def clear_numerics() -> None:
+    """Forget the lambdified per-model numerics and the spectrum scans built from them."""
+    _NUMERICS.clear()
+    _scan_cached.cache_clear()
 
 
 def _numerics(key: str, model: SymbolicModel) -> ModelNumerics:

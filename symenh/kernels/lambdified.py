@@ -20,9 +20,10 @@ from ..models.base import ModelError, SymbolicModel
 from .hamiltonian import check_k, param_vector
 
 
-def _flatten(value):
+def flatten(value) -> list:
+    """Row-major flat list of the leaves of a nested tuple/list (e.g. a geometry component tensor)."""
     if isinstance(value, (tuple, list)):
-        return [x for v in value for x in _flatten(v)]
+        return [x for v in value for x in flatten(v)]
     return [value]
 
 
@@ -54,7 +55,7 @@ def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:
     args = (*model.k, *model.params)
     funcs, source = {}, {}
     for q in QUANTITIES:
-        exprs = _flatten(geometry.quantity(q))
+        exprs = flatten(geometry.quantity(q))
         f = sp.lambdify(args, exprs, "numpy", cse=True)
         funcs[q] = f
         source[q] = inspect.getsource(f)

@@ -45,7 +45,7 @@ variant is a strictly worse approximation, so the estimate is conservative.
 Options (``symenh.sigma(..., method="grid", **options)``), defaults in
 :data:`DEFAULTS`:
 
-* ``kT_fractions``: kT_j / dist for the automatic temperatures (default 1/20, 1/25, 1/30);
+* ``kT_fractions``: kT_j / dist for the automatic temperatures (default 1/24, 1/30, 1/36, 1/42);
 * ``temperatures_K``: explicit temperatures in kelvin (overrides kT_fractions);
 * ``spacing_over_kT``: grid step times max band velocity over kT_min (default 0.75);
 * ``n_k``: points per side of the Fermi box (overrides spacing_over_kT);
@@ -87,6 +87,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..integrate import grid as G
+from ..integrate.richardson import richardson
 from ..models.paper import MODEL_NAMES
 from ..models.symbols import DELTA
 from ..units import KB_EV_PER_K
@@ -117,9 +118,12 @@ _CACHE_LIMIT = 512
 
 
 def clear_caches() -> None:
-    """Forget the memoised Fermi-box and Fermi-sea sums (benchmarks time cold grid passes)."""
+    """Forget every memo of the grid path: the Fermi-box and Fermi-sea sums and the
+    lambdified model numerics and spectrum scans of :mod:`symenh.integrate.grid`
+    (benchmarks time cold grid passes)."""
     _BOX_CACHE.clear()
     _SEA_CACHE.clear()
+    G.clear_numerics()
 
 
 def _options(job: Job) -> dict:
@@ -252,9 +256,8 @@ def _sea_reference(comp, values, E_ref, opt):
 
 def _t_extrapolate(arr, kTs):
     """(best, fewer-temperatures variant) of the T -> 0 Richardson extrapolation; arr (nT, ...)."""
-    x = kTs**2
-    best = G.richardson(x, arr)
-    alt = G.richardson(x[1:], arr[1:]) if len(x) > 1 else arr[-1]
+    best = richardson(arr, kTs, power=2)[0]          # polynomial in kT^2 (Sommerfeld), Neville
+    alt = richardson(arr[1:], kTs[1:], power=2)[0] if len(kTs) > 1 else arr[-1]
     return best, alt
 
 

@@ -32,7 +32,8 @@ and the quadrature errors are not amplified by 1/h.
 Error estimate (raw units, per mu, max over tensor elements): ``|alpha|`` times the
 Richardson truncation estimate plus the quadrature error propagated through the
 (bi)linear assembly and the Richardson weights.  Options: ``rtol`` (default 1e-10, the
-target relative accuracy; the integrals are done to ``rtol / 100``, at most 1e-14),
+target relative accuracy; the integrals are done to ``rtol / 100`` clipped to
+[1e-14, 1e-10], i.e. never tighter than 1e-14 and never looser than 1e-10),
 ``h_fraction``, ``n_steps``, ``sea_split`` (split radius factor, default 2).
 
 mu in a gap (no Fermi contour in any component): exactly 0.  User models: see the
