@@ -303,3 +303,17 @@ def test_k2_mass_user_model_enh_pt_matches_quadrature_within_estimate():
         assert scale > 0
         assert np.all(np.abs(g.sigma[i] - q.sigma[i]) <= g.error_estimate[i]), (mus[i], g.sigma[i], q.sigma[i])
         assert g.error_estimate[i] < STATED_REL * scale
+
+
+@pytest.mark.parametrize("model, mech", [("tilted-dirac", "bcd"), ("pt-dirac", "inh")])
+def test_grid_odd_in_alpha_and_zero_at_zero_tilt(model, mech):
+    """sigma(-alpha) = -sigma(alpha) and sigma(alpha = 0) = 0 exactly on the grid path (one mu)."""
+    mu = [3.0 * D]
+    p = PAPER.replace(alpha_over_hbar_v=0.05)
+    plus = sigma(model, mech, mu, method="grid", params=p).sigma
+    minus = sigma(model, mech, mu, method="grid", params=p.replace(alpha_over_hbar_v=-0.05)).sigma
+    zero = sigma(model, mech, mu, method="grid", params=p.replace(alpha_over_hbar_v=0.0)).sigma
+    s = np.max(np.abs(plus))
+    assert s > 0
+    np.testing.assert_allclose(minus, -plus, rtol=0, atol=1e-12 * s)
+    assert np.all(zero == 0.0)
