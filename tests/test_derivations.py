@@ -22,8 +22,11 @@ def test_enough_scripts_found():
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_derivation_script_runs(script):
+    md = ROOT / "docs" / "derivations" / f"{script.stem}.md"
+    before = md.stat().st_mtime_ns if md.exists() else None
     proc = subprocess.run([sys.executable, str(script)], cwd=str(ROOT),
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"{script.name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    md = ROOT / "docs" / "derivations" / f"{script.stem}.md"
     assert md.is_file(), f"{script.name} did not write {md}"
+    # the script must (re)write it now: a committed file left over from an earlier run does not count
+    assert before is None or md.stat().st_mtime_ns > before, f"{script.name} did not rewrite {md}"
