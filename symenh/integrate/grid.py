@@ -261,7 +261,15 @@ def probe_axis(q_max: float, n: int = 301, core: float = 0.02) -> np.ndarray:
 
 
 def scan_model(num: ModelNumerics, params0, q_max: float = 512.0, n: int = 401) -> Scan:
-    """Probe the alpha = 0 spectrum on a sinh-spaced Cartesian grid in scaled momentum."""
+    """Probe the alpha = 0 spectrum on a sinh-spaced Cartesian grid in scaled momentum.
+
+    Scaled momentum q_c = k_c / k_scale_c (dimensionless; k_scale from :func:`model_scales`,
+    |Delta| / hbar v_c in 1/nm for the paper models), |q_c| <= ``q_max``, ``n`` points
+    per axis.  Returns a :class:`Scan`: the k scales (1/nm), the probe axis q, the levels
+    (eV) and band velocities (eV nm) on the probe grid, each band's min/max energy (eV)
+    and the band extrema found inside the probe (eV), used for the gap test and the
+    Fermi box.  ``params0``: parameter vector at alpha = 0 (eV, eV nm).
+    """
     Es, ksc = model_scales(num, params0)
     q = probe_axis(q_max, n)
     QX, QY = np.meshgrid(q, q, indexing="ij")

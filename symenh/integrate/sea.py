@@ -74,9 +74,13 @@ def _radial_gl(rc, level, th, p0, p1):
 
 
 def split_radius(rc: RayContours, level, mu, alphas, split: float = 2.0):
-    """R per mu: ``split`` times the largest contour radius over th and the given tilts.
+    """Split radius R per mu between the compact and exterior parts of the Fermi sea (paper Eq. 9's
+    k' integral): ``split`` times the largest contour radius over th and the given tilts.
 
-    ``level``: crossing level per mu (-1: none); ``alphas``: (n_a, n_mu)."""
+    ``level``: crossing level per mu (-1: none); ``mu``: (n_mu,) in eV; ``alphas``: (n_a, n_mu)
+    tilts in eV nm.  R is in the polar radial variable of ``rc``: p = hbar v k in eV for the
+    paper's Dirac models, k in 1/nm for a user model; at least ``split * |Delta|`` (eV) for a
+    Dirac model, ``split`` (1/nm) when a component has no contour."""
     if split <= 1.05:
         raise ValueError("split: the split radius factor must exceed 1.05")
     th = np.linspace(0, 2 * np.pi, 257)
@@ -93,7 +97,11 @@ def split_radius(rc: RayContours, level, mu, alphas, split: float = 2.0):
 
 
 def contour_radii(rc: RayContours, level, mu, alphas, th):
-    """p_c per (alpha, mu) at angle th; 0 where the component has no contour (level -1)."""
+    """Tilted Fermi-contour radius p_c(th) per (alpha, mu) at angle th (rad), shape (n_a, n_mu).
+
+    p_c is in the polar radial variable of ``rc``: eV (p = hbar v k) for the paper's Dirac
+    models, 1/nm (p = |k|) for a user model; 0 where the component has no contour (level -1).
+    ``mu`` in eV, ``alphas`` (n_a, n_mu) in eV nm (the tilt in eps_N = eps0_N + alpha tau)."""
     p = np.zeros(alphas.shape)
     for N in (0, 1):
         sel = level == N

@@ -64,5 +64,12 @@ def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:
 
 @lru_cache(maxsize=32)
 def kernel_for(model: SymbolicModel) -> GeometryKernel:
-    """The numeric kernel of a model, derived (or loaded from the disk cache) once per process."""
+    """The numeric kernel of a model, derived (or loaded from the disk cache) once per process.
+
+    ``kernel_for(model).evaluate(quantity, kx, ky, values)`` gives, for k in 1/nm and
+    parameter values in eV / eV nm, an array of shape (*k, L, *components) per level:
+    energy (eV), Berry curvature (nm^2, paper Eq. 6), quantum metric (nm^2), BCP G
+    (nm^2/eV, Eq. 2), SBP S (nm/eV, Eq. 5), spin (1) -- the lambdified closed forms of
+    :func:`symenh.geometry.derive_geometry`.
+    """
     return build_kernel(derive_geometry(model))

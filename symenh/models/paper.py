@@ -81,7 +81,13 @@ MODEL_NAMES = ("tilted-dirac", "pt-dirac")
 
 
 def paper_valleys(name: str) -> tuple[SymbolicModel, ...]:
-    """The components a response sums over: both valleys of tilted-dirac, or pt-dirac."""
+    """The components a response sums over: both valleys of tilted-dirac, or pt-dirac.
+
+    ``"tilted-dirac"`` -> (H_T at xi = +1, H_T at xi = -1) (paper, text before Fig. 3; the
+    conductivities of Eqs. 9/10 are sums over these valleys); ``"pt-dirac"`` -> (H_PT,)
+    (four bands, single component).  Each is a :class:`SymbolicModel` in k (1/nm) with
+    parameters Delta (eV), hbar v_x, hbar v_y, alpha (eV nm).
+    """
     if name == "tilted-dirac":
         return (tilted_dirac(1), tilted_dirac(-1))
     if name == "pt-dirac":
