@@ -101,16 +101,20 @@ def _check(model: str, mechanism: str) -> None:
 def symbolic_series(expr: sp.Expr) -> tuple:
     """((power of mu, symbolic coefficient), ...) of ``expr`` at mu -> +oo, leading first.
 
-    ``expr`` is a function of the symbol ``mu``; the expansion is in x = 1/mu.
+    ``expr`` is a function of the symbol ``mu``; the expansion is in x = 1/mu.  The
+    velocities are taken positive (as :class:`~symenh.params.Parameters` requires), so the
+    closed forms' sign(hbar v) factors drop out of the printed coefficients.
     """
-    ser = sp.series(sp.sympify(expr).subs(MU, 1 / _X), _X, 0, _SERIES_ORDER).removeO()
+    pos = {HVX: sp.Symbol(HVX.name, positive=True), HVY: sp.Symbol(HVY.name, positive=True)}
+    back = {v: k for k, v in pos.items()}
+    ser = sp.series(sp.sympify(expr).subs(pos).subs(MU, 1 / _X), _X, 0, _SERIES_ORDER).removeO()
     coeffs = {}
     for term in sp.Add.make_args(sp.expand(ser)):
         c, e = term.as_coeff_exponent(_X)
         coeffs[int(-e)] = coeffs.get(int(-e), 0) + c
     out = []
     for power, c in coeffs.items():
-        c = sp.factor(sp.simplify(c))
+        c = sp.factor(sp.simplify(c)).subs(back)
         if c != 0:
             out.append((power, c))
     return tuple(sorted(out, key=lambda t: -t[0]))
@@ -123,9 +127,12 @@ def _values(params: Parameters) -> dict:
     return vals
 
 
-def _latex_term(power: int, coeff: sp.Expr, prefix: str) -> str:
-    body = sp.latex(coeff * MU**power, symbol_names=_LATEX_NAMES)
-    return prefix + body
+def _latex_term(power: int, coeff: sp.Expr, prefix: str, factor: str = "") -> str:
+    """``prefix`` [sign] ``factor`` C mu^power, with the overall sign pulled to the front."""
+    term = coeff * MU**power
+    sign = "-" if term.could_extract_minus_sign() else ""
+    body = sp.latex(-term if sign else term, symbol_names=_LATEX_NAMES)
+    return f"{prefix}{sign}{factor}{body}"
 
 
 def _expand(model, mechanism, element, expr, params, convention, si: bool) -> Expansion:
@@ -142,8 +149,8 @@ def _expand(model, mechanism, element, expr, params, convention, si: bool) -> Ex
         raise ResponseError(f"{model} {mechanism} {element}: zero at these parameters")
     lead = terms[0]
     if si:
-        latex = _latex_term(lead.power, lead.symbolic,
-                            rf"\sigma^{{{element}}} \simeq \frac{{e^3}}{{\hbar}}\,")
+        latex = _latex_term(lead.power, lead.symbolic, rf"\sigma^{{{element}}} \simeq ",
+                            r"\frac{e^3}{\hbar}\,")
     else:
         latex = _latex_term(lead.power, lead.symbolic, r"\frac{\sigma_{\rm ENH}}{\sigma_{\rm ref}} \simeq ")
     return Expansion(model=model, mechanism=mechanism, element=element, terms=tuple(terms), latex=latex,
