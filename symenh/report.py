@@ -87,7 +87,7 @@ def _fmt(x: float) -> str:
 def nonzero_table(params, mu_over_delta=(1.5, 3.0, 10.0)) -> list:
     """Markdown rows: non-zero raw and symmetrised elements per model and mechanism."""
     rows = ["| model | mechanism | non-zero raw elements | non-zero symmetrised | "
-            "value of first at mu = 3 Delta (A m/V^2) |", "|---|---|---|---|---|"]
+            "value at mu = 3 Delta (A m/V^2) |", "|---|---|---|---|---|"]
     mu = abs(params.Delta_eV) * np.asarray(mu_over_delta)
     for model in MODEL_NAMES:
         for mech in MECHANISMS:
@@ -98,8 +98,9 @@ def nonzero_table(params, mu_over_delta=(1.5, 3.0, 10.0)) -> list:
                 why = "(forbidden by symmetry)" if mech in FORBIDDEN[model] else ""
                 rows.append(f"| {model} | {mech} | none {why} | none | 0 |")
             else:
+                el = ENH_PAIRS[model][2] if ENH_PAIRS[model][2] in nz else nz[0]
                 rows.append(f"| {model} | {mech} | {', '.join(nz)} | {', '.join(nzs)} | "
-                            f"{_fmt(res.element(nz[0])[1])} ({nz[0]}) |")
+                            f"{_fmt(res.element(el)[1])} ({el}) |")
     return rows
 
 
