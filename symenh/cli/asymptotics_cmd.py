@@ -6,19 +6,12 @@ derived from the closed forms by a SymPy series in 1/mu (:mod:`symenh.asymptotic
 
 from __future__ import annotations
 
-from ..models.paper import MODEL_NAMES
-from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
-from .common import add_param_option, params_from, print_json
+from .common import add_response_options, params_from, print_json
 
 
 def register(sub) -> None:
     p = sub.add_parser("asymptotics", help="large-mu leading power and coefficient of a conductivity")
-    p.add_argument("--model", required=True, choices=MODEL_NAMES)
-    p.add_argument("--mechanism", required=True, choices=MECHANISMS)
-    p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
-    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
-    add_param_option(p)
-    p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
+    add_response_options(p)
     p.set_defaults(func=run)
 
 

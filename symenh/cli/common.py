@@ -36,6 +36,20 @@ def add_param_option(p: argparse.ArgumentParser) -> None:
                         "q_s=0.2/nm alpha_over_hbar_v=0.1")
 
 
+def add_response_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by the conductivity commands: --model, --mechanism, --convention,
+    --exchange-valleys, --param and --json (added after any command-specific ones)."""
+    from ..models.paper import MODEL_NAMES
+    from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
+
+    p.add_argument("--model", required=True, choices=MODEL_NAMES)
+    p.add_argument("--mechanism", required=True, choices=MECHANISMS)
+    p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
+    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
+    add_param_option(p)
+    p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
+
+
 def params_from(args):
     """Parameters from the parsed ``--param`` options (paper values by default)."""
     return parse_params(args.param)

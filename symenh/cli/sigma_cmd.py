@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from ..models.paper import MODEL_NAMES
 from ..responses import api
-from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS
+from ..responses.spec import METHODS
 from ..units import SIGMA_UNITS, parse_quantity
-from .common import add_param_option, params_from, print_json
+from .common import add_response_options, params_from, print_json
 
 
 def register(sub) -> None:
     p = sub.add_parser("sigma", help=f"nonlinear Hall conductivity sigma^{{cab}} in {SIGMA_UNITS}")
-    p.add_argument("--model", required=True, choices=MODEL_NAMES)
-    p.add_argument("--mechanism", required=True, choices=MECHANISMS)
     p.add_argument("--mu", action="append", required=True, metavar="VALUE",
                    help="chemical potential with an energy unit (100meV, 0.1eV, -60meV); repeatable")
     p.add_argument("--method", default="closed-form", choices=METHODS)
-    p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
-    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
-    add_param_option(p)
-    p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
+    add_response_options(p)
     p.set_defaults(func=run)
 
 
