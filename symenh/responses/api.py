@@ -90,7 +90,8 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
                      enh_sign=enh_sign(convention))
     job = Job(name, comps, mechanism, mu, params, values, pre, convention, exchange_valleys, dict(options))
     path = importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
-    raw, err = path.compute(job)
+    with np.errstate(all="ignore"):  # overflow is reported below as one error, not as warnings
+        raw, err = path.compute(job)
     sig = sigma_to_si(raw)
     err_si = None if err is None else np.asarray(sigma_to_si(err), dtype=float)
     if not np.all(np.isfinite(sig)):
