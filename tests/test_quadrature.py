@@ -18,13 +18,13 @@ import pytest
 import sympy as sp
 
 from symenh.integrate.contour import ContourError, RayContours
-from symenh.integrate.mp import assemble_linear, sigma_linear_mp
+from symenh.integrate.mp import sigma_linear_mp
 from symenh.integrate.richardson import richardson, richardson_weights
 from symenh.models import from_matrix, paper_valleys, tilted_dirac
 from symenh.params import PAPER
 from symenh.responses import sigma
 from symenh.responses.closed_form import sigma_expressions as closed_form_sigma_expressions
-from symenh.responses.spec import FORBIDDEN, MECHANISMS, Prefactors, linear_sigma, sigma_from_factors
+from symenh.responses.spec import FORBIDDEN, MECHANISMS, Prefactors, sigma_from_factors
 from symenh.units import sigma_to_si
 
 DELTA = PAPER.Delta_eV
@@ -142,26 +142,6 @@ def test_richardson_known_limit():
     assert abs(np.sum(w * vals) - best) < 1e-14 and abs(np.sum(w) - 1.0) < 1e-12
     # without extrapolation the finest step is far off: the test can fail
     assert abs(vals[-1] - 1.0) > 1e-4
-
-
-def test_mp_assembly_matches_spec():
-    """The mpmath assembly follows spec.linear_sigma's index conventions (random factors)."""
-    import mpmath as mp
-    rng = np.random.default_rng(3)
-    pre = Prefactors(0.7, 1.3, -1.0)
-    shapes = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
-    for mech in MECHANISMS:
-        for exchange in ("same", "all"):
-            f0 = {n: rng.normal(size=(2,) + s) for n, s in shapes.items()}
-            f1 = {n: rng.normal(size=(2,) + s) for n, s in shapes.items()}
-            ref = linear_sigma(mech, f0, f1, 0.3, pre, exchange)
-            tolist = lambda a: [[mp.mpf(float(x)) for x in r] for r in a] if a.ndim == 2 else (  # noqa: E731
-                [mp.mpf(float(x)) for x in a] if a.ndim == 1 else [tolist(x) for x in a])
-            f0s = [{n: tolist(f0[n][v]) for n in shapes} for v in range(2)]
-            f1s = [{n: tolist(f1[n][v]) for n in shapes} for v in range(2)]
-            got = assemble_linear(mech, f0s, f1s, mp.mpf("0.3"),
-                                  {"tau_over_hbar": 0.7, "V0": 1.3, "enh_sign": -1}, exchange)
-            np.testing.assert_allclose(np.array(got, dtype=float), ref, rtol=1e-13, atol=1e-13)
 
 
 def _user_dirac(valley=1):

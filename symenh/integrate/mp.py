@@ -39,6 +39,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import mpmath as mp
+import numpy as np
 import sympy as sp
 from scipy import constants as _c
 
@@ -46,7 +47,8 @@ from ..geometry.symbolic import derive_geometry
 from ..models.base import SymbolicModel
 from ..models.paper import paper_valleys
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
-from ..responses.spec import FACTORS, LEVI_CIVITA, check_choice, CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
+from ..responses.spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, check_choice,
+                              enh_sign, linear_sigma)
 
 __all__ = ["sigma_linear_mp", "sigma_linear_mp_raw", "linear_factors_mp", "mp_constants"]
 
@@ -288,60 +290,12 @@ def _fermi_sea_B0(sea_funcs, sum_rule_ok, mu, pF, c):
 
 
 # ---------------------------------------------------------------------------
-# assembly (mpmath twin of symenh.responses.spec.linear_sigma)
+# assembly: the same symenh.responses.spec.linear_sigma as every path, on object arrays of mpf
 # ---------------------------------------------------------------------------
 
-def _sum_components(fs):
-    """Elementwise sum over a list of nested lists."""
-    if isinstance(fs[0], list):
-        return [_sum_components([f[i] for f in fs]) for i in range(len(fs[0]))]
-    return sum(fs, mp.mpf(0))
-
-
-def _assemble_one(mechanism, F, pre):
-    """sigma^{cab} (raw) from summed-or-per-component factors F at one alpha (spec.sigma_from_factors)."""
-    R = range(2)
-    if mechanism == "bcd":
-        Dv = F["D"]
-        return [[[pre["tau_over_hbar"] * int(LEVI_CIVITA[cc][a]) * Dv[b] for b in R] for a in R] for cc in R]
-    if mechanism == "inh":
-        X = F["X"]
-        T = lambda cc, a, b: X[cc][b][a]  # noqa: E731
-        return [[[T(cc, a, b) - T(a, cc, b) for b in R] for a in R] for cc in R]
-    A = F["A"]
-    O = F["B"] if mechanism == "enh-pt" else F["C"]
-    T = lambda cc, a, b: sum((A[cc][e][a] * O[e][b] for e in range(4)), mp.mpf(0))  # noqa: E731
-    scale = pre["V0"] * pre["enh_sign"] * (pre["tau_over_hbar"] if mechanism == "enh-t" else 1)
-    return [[[scale * (T(cc, a, b) - T(a, cc, b)) for b in R] for a in R] for cc in R]
-
-
-def _add(x, y):
-    return [_add(a, b) for a, b in zip(x, y)] if isinstance(x, list) else x + y
-
-
-def assemble_linear(mechanism, f0s, f1s, alpha, pre, exchange="same"):
-    """alpha d sigma/d alpha from per-component factor lists f0s, f1s (mpmath nested lists).
-
-    Same index conventions as :func:`symenh.responses.spec.linear_sigma`.
-    ``pre``: {"tau_over_hbar", "V0", "enh_sign"}.
-    """
-    zero = [[[mp.mpf(0)] * 2 for _ in range(2)] for _ in range(2)]
-    if mechanism in ("bcd", "inh"):
-        name = FACTORS[mechanism][0]
-        F = {name: _sum_components([f[name] for f in f1s])}
-        out = _assemble_one(mechanism, F, pre)
-    else:
-        a, b = FACTORS[mechanism]
-        groups = [list(range(len(f0s)))] if exchange == "all" else [[i] for i in range(len(f0s))]
-        out = zero
-        for g in groups:
-            A0 = _sum_components([f0s[i][a] for i in g])
-            A1 = _sum_components([f1s[i][a] for i in g])
-            B0 = _sum_components([f0s[i][b] for i in g])
-            B1 = _sum_components([f1s[i][b] for i in g])
-            out = _add(out, _assemble_one(mechanism, {a: A0, b: B1}, pre))
-            out = _add(out, _assemble_one(mechanism, {a: A1, b: B0}, pre))
-    return [[[alpha * x for x in row] for row in mat] for mat in out]
+def _stack(per_component: list, names) -> dict:
+    """{name: object array [component][...]} from per-component {name: nested lists of mpf}."""
+    return {n: np.array([f[n] for f in per_component], dtype=object) for n in names}
 
 
 # ---------------------------------------------------------------------------
@@ -382,9 +336,8 @@ def sigma_linear_mp_raw(model_name, mechanism, mu_eV, params, convention="consis
             f0, f1 = linear_factors_mp(m, mu, c, needed)
             f0s.append(f0)
             f1s.append(f1)
-        pre = {"tau_over_hbar": c["tau_over_hbar"], "V0": c["V0"],
-               "enh_sign": -1 if convention == "consistent" else 1}
-        out = assemble_linear(mechanism, f0s, f1s, c["alpha"], pre, exchange)
+        pre = Prefactors(c["tau_over_hbar"], c["V0"], enh_sign(convention))
+        out = linear_sigma(mechanism, _stack(f0s, needed), _stack(f1s, needed), c["alpha"], pre, exchange).tolist()
     with mp.workdps(dps):
         return [[[+x for x in row] for row in mat] for mat in out]
 

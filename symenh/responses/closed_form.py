@@ -47,7 +47,7 @@ from ..kernels.lambdified import flatten
 from ..integrate.symbolic import EF, MU, fermi_surface_integral_ef, outside_fermi_surface_integral_ef
 from ..models.paper import paper_valleys
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, LEVI_CIVITA, MECHANISMS, ResponseError,
+from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, ResponseError,
                    check_choice, enh_sign, linear_sigma)
 
 #: models this path covers
@@ -190,18 +190,14 @@ def _arr(nested) -> np.ndarray:
     return a
 
 
-def _antisym(T):
-    return T - np.swapaxes(T, 0, 1)
-
-
-def _enh_T(A, other):
-    """T^{cab} = sum_eta A^{c eta a} other^{eta b} (object arrays)."""
-    T = np.empty((2, 2, 2), dtype=object)
-    for c in range(2):
-        for a in range(2):
-            for b in range(2):
-                T[c, a, b] = sum(A[c, e, a] * other[e, b] for e in range(4))
-    return T
+def _stacked_factors(model_name: str, branch: str) -> tuple:
+    """(f0, f1): factor name -> object array with a leading component (valley) axis, the
+    symbolic twin of what :func:`compute` feeds to :func:`~symenh.responses.spec.linear_sigma`."""
+    fx = [factor_expressions(c)[branch] for c in paper_valleys(model_name)]
+    f0, f1 = {}, {}
+    for key in fx[0]:
+        (f0 if key[1] == "0" else f1)[key[0]] = np.stack([_arr(f[key]) for f in fx])
+    return f0, f1
 
 
 @lru_cache(maxsize=64)
@@ -220,32 +216,14 @@ def branch_expressions(model_name: str, mechanism: str, branch: str, convention:
     check_choice("exchange", exchange, EXCHANGE_VALLEYS)
     if branch not in BRANCHES:
         raise ResponseError(f"branch: unknown branch {branch!r}; allowed: {', '.join(BRANCHES)}")
-    comps = paper_valleys(model_name)
-    fx = [{k: _arr(v) for k, v in factor_expressions(c)[branch].items()} for c in comps]
-    sig = np.zeros((2, 2, 2), dtype=object)
-    if mechanism == "bcd":
-        D = sum(f["D1"] for f in fx)
-        for c in range(2):
-            for a in range(2):
-                for b in range(2):
-                    sig[c, a, b] = TAU_OVER_HBAR * int(LEVI_CIVITA[c, a]) * D[b]
-    elif mechanism == "inh":
-        X = sum(f["X1"] for f in fx)  # [c][b][a]
-        sig = _antisym(np.swapaxes(X, 1, 2))
-    else:
-        a_name, b_name = FACTORS[mechanism]
-        pairs = [(f[a_name + "0"], f[a_name + "1"], f[b_name + "0"], f[b_name + "1"]) for f in fx]
-        if exchange == "all":
-            pairs = [tuple(sum(p[i] for p in pairs) for i in range(4))]
-        T = sum(_enh_T(a0, o1) + _enh_T(a1, o0) for a0, a1, o0, o1 in pairs)
-        scale = V0 * int(enh_sign(convention)) * (TAU_OVER_HBAR if mechanism == "enh-t" else 1)
-        sig = scale * _antisym(T)
+    sig = linear_sigma(mechanism, *_stacked_factors(model_name, branch), ALPHA,
+                       Prefactors(TAU_OVER_HBAR, V0, enh_sign(convention)), exchange)
     ef_val = MU if branch == "conduction" else -MU
     out = {}
     for c in range(2):
         for a in range(2):
             for b in range(2):
-                expr = sp.sympify(ALPHA * sig[c, a, b]).subs(EF, ef_val)
+                expr = sp.sympify(sig[c, a, b]).subs(EF, ef_val)
                 out["xy"[c] + "xy"[a] + "xy"[b]] = _velocity_signs(sp.factor(sp.simplify(expr)))
     return out
 

@@ -40,7 +40,9 @@ summed over components first ("all").  BCD and INH are plain sums over component
 Linear order in alpha: a path supplies each factor as (value at alpha = 0,
 d/d alpha at alpha = 0) and :func:`linear_sigma` forms alpha * d sigma / d alpha;
 or it supplies factors at finite alpha and :func:`sigma_from_factors` forms the
-full sigma(alpha).
+full sigma(alpha).  Both work on float arrays and on object arrays of SymPy
+expressions or mpmath numbers (the closed-form and mpmath paths use the same
+assembly): the Levi-Civita symbol and the convention sign are integers.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ FORBIDDEN = {"tilted-dirac": ("inh", "enh-pt"), "pt-dirac": ("bcd", "enh-t")}
 #: and the element reported and plotted (a = b, so j^c = sigma^{cbb} E_b^2 with E along b)
 ENH_PAIRS = {"tilted-dirac": ("enh-t", "bcd", "xyy"), "pt-dirac": ("enh-pt", "inh", "yxx")}
 
-LEVI_CIVITA = np.array([[0.0, 1.0], [-1.0, 0.0]])
+LEVI_CIVITA = np.array([[0, 1], [-1, 0]])
 
 
 class ResponseError(ValueError):
@@ -78,10 +80,10 @@ def check_choice(name: str, value: str, allowed) -> str:
     return value
 
 
-def enh_sign(convention: str) -> float:
+def enh_sign(convention: str) -> int:
     """Sign of sigma_ENH relative to the printed Eqs. 9 and 10: -1 consistent, +1 printed."""
     check_choice("convention", convention, CONVENTIONS)
-    return -1.0 if convention == "consistent" else 1.0
+    return -1 if convention == "consistent" else 1
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Prefactors:
 
     tau_over_hbar: float
     V0: float
-    enh_sign: float
+    enh_sign: int
 
 
 def _antisym(T):
@@ -121,7 +123,7 @@ def sigma_from_factors(mechanism: str, factors: dict, pre: Prefactors, exchange:
     if exchange == "all":
         A, other = A.sum(axis=0, keepdims=True), other.sum(axis=0, keepdims=True)
     T = np.einsum("v...cea,v...eb->...cab", A, other)
-    scale = pre.V0 * pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
+    scale = pre.V0 * pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1)
     return scale * _antisym(T)
 
 
