@@ -34,7 +34,7 @@ import sympy as sp
 from ..geometry.symbolic import derive_geometry
 from ..models.base import ModelError, SymbolicModel
 from ..models.symbols import DELTA, HVX, HVY, KX, KY
-from ..kernels.hamiltonian import param_vector
+from ..kernels.hamiltonian import param_vector, values_by_name
 
 
 class ContourError(ModelError):
@@ -94,7 +94,7 @@ class RayContours:
     def __init__(self, model: SymbolicModel, values: dict):
         self.model = model
         self.ex = level_expressions(model)
-        vals = {(k.name if isinstance(k, sp.Symbol) else str(k)): v for k, v in dict(values).items()}
+        vals = values_by_name(values)
         vals[model.tilt_symbol.name] = 0.0
         self.params = param_vector(model, vals)
         self.values = vals

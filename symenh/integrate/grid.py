@@ -50,7 +50,7 @@ import numpy as np
 import sympy as sp
 
 from ..kernels.direct import DEFAULT_DEGENERACY_TOL, band_geometry
-from ..kernels.hamiltonian import NumericHamiltonian, param_vector
+from ..kernels.hamiltonian import NumericHamiltonian, param_vector, values_by_name
 from ..models.base import SymbolicModel
 
 TWO_PI_SQ = 4.0 * np.pi**2
@@ -141,7 +141,7 @@ def _numerics(key: str, model: SymbolicModel) -> ModelNumerics:
 
 def zero_tilt_values(model: SymbolicModel, values) -> tuple:
     """Parameter vector of ``model`` with the tilt symbol set to 0 (alpha = 0 spectrum)."""
-    vals = {(k.name if isinstance(k, sp.Symbol) else str(k)): v for k, v in dict(values).items()}
+    vals = values_by_name(values)
     vals[model.tilt_symbol.name] = 0.0
     return param_vector(model, vals)
 

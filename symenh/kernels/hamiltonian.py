@@ -16,10 +16,16 @@ from ..models.base import ModelError, SymbolicModel
 from ..params import ParameterError
 
 
+def values_by_name(values) -> dict:
+    """{name: value} from a mapping of parameter values keyed by SymPy symbol or by name."""
+    return {(k.name if isinstance(k, sp.Symbol) else str(k)): v for k, v in dict(values).items()}
+
+
 def param_vector(model: SymbolicModel, values) -> tuple:
-    """Numeric values of ``model.params`` in order, from a mapping keyed by symbol or name."""
+    """Numeric values of ``model.params`` in order (the model's units: eV, eV nm, ...), from a
+    mapping keyed by symbol or name."""
     out = []
-    by_name = {(k.name if isinstance(k, sp.Symbol) else str(k)): v for k, v in dict(values).items()}
+    by_name = values_by_name(values)
     for p in model.params:
         if p.name not in by_name:
             raise ModelError(f"params: missing a value for {p.name!r} (the model needs "

@@ -16,6 +16,7 @@ import importlib
 
 import numpy as np
 
+from ..kernels.hamiltonian import values_by_name
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
 from ..params import PAPER, Parameters
@@ -42,7 +43,7 @@ def _resolve_model(model, params: Parameters, model_values):
         raise ResponseError("model: a user model needs a tilt_symbol (responses are linear in the tilt)")
     if model_values is None:
         raise ResponseError("model_values: required for a user model (values of its parameter symbols)")
-    by_name = {(k.name if hasattr(k, "name") else str(k)): float(v) for k, v in dict(model_values).items()}
+    by_name = {k: float(v) for k, v in values_by_name(model_values).items()}
     symbols = {p for c in comps for p in c.params}
     missing = sorted(p.name for p in symbols if p.name not in by_name)
     if missing:

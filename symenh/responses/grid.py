@@ -156,11 +156,7 @@ def _options(job: Job) -> dict:
 
 def _paper_gap(job: Job):
     """|Delta| for the paper models (their exact gap), else None."""
-    if job.model_name in MODEL_NAMES:
-        for k, v in job.values.items():
-            if getattr(k, "name", k) == DELTA.name:
-                return abs(float(v))
-    return None
+    return abs(float(job.values[DELTA])) if job.model_name in MODEL_NAMES else None
 
 
 def _e_ref(scan: G.Scan, mu: float, gap):
@@ -186,7 +182,7 @@ def _temperatures(opt, dist: float) -> np.ndarray:
 def _box_sums(comp, values, mu, kTs, E_ref, opt):
     """Fermi-box sums of one component (cached): {name: (2, nT, ...)} or None."""
     num, p0, scan = G.scan_for(comp, values)
-    key = (comp.source(), p0, G.param_vector(comp, {getattr(k, "name", k): v for k, v in values.items()}),
+    key = (comp.source(), p0, G.param_vector(comp, values),
            float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["n_k"], opt["margin_kT"], opt["chunk_points"])
     if key in _BOX_CACHE:
         return _BOX_CACHE[key]

@@ -16,8 +16,9 @@ class Job:
     """One conductivity request, resolved and validated.
 
     ``components``: the models summed over (both valleys of H_T, or H_PT alone).
-    ``values``: numeric values of the components' parameter symbols (eV, eV nm);
-    the tilt symbol's value is the alpha at which linear order is reported.
+    ``values``: numeric values keyed by the components' parameter symbols (eV, eV nm;
+    :func:`symenh.responses.api.sigma` normalises user input to that); the tilt
+    symbol's value is the alpha at which linear order is reported.
     ``mu_eV``: chemical potentials (eV), 1-D.  ``pre``: tau/hbar, V_0, ENH sign.
     ``model_name``: "tilted-dirac", "pt-dirac" or a user model's name.
     ``options``: path-specific settings (tolerances, grid sizes, ...).
@@ -39,10 +40,3 @@ class Job:
         """The tilt value (eV nm) of the first component's tilt symbol."""
         m: SymbolicModel = self.components[0]
         return float(self.values[m.tilt_symbol])
-
-    def with_alpha(self, alpha: float) -> "Job":
-        """The same job at another tilt value (eV nm)."""
-        vals = dict(self.values)
-        vals[self.components[0].tilt_symbol] = alpha
-        return Job(self.model_name, self.components, self.mechanism, self.mu_eV, self.params, vals,
-                   self.pre, self.convention, self.exchange, self.options)

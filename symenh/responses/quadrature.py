@@ -191,13 +191,6 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     return 2.0 * scale * (sum_O + sum_A)
 
 
-def _alpha(job) -> float:
-    """The tilt value (eV nm), with ``job.values`` keyed by symbol or by name."""
-    sym = job.components[0].tilt_symbol
-    for key, value in job.values.items():
-        if key == sym or str(key) == sym.name:
-            return float(value)
-    raise ResponseError(f"model_values: missing a value for the tilt {sym.name!r}")
 
 
 def compute(job):
@@ -215,7 +208,7 @@ def compute(job):
     mu_all = np.asarray(job.mu_eV, dtype=float)
     out = np.zeros((len(mu_all), 2, 2, 2))
     err_out = np.zeros(len(mu_all))
-    alpha = _alpha(job)
+    alpha = job.alpha
     if alpha == 0 or len(mu_all) == 0:
         return out, err_out
     comps = [RayContours(m, job.values) for m in job.components]
