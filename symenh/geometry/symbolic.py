@@ -225,7 +225,7 @@ def eigenvectors(model: SymbolicModel) -> tuple:
     """Closed-form orthonormal eigenvectors, one list per level (a gauge choice).
 
     Built as the normalised, Gram-Schmidt-orthogonalised non-zero columns of the
-    level projectors.  Returns ((energy, [column vectors]), ...).
+    level projectors.  Returns ((energy in eV, [normalised, dimensionless column vectors]), ...).
     """
     bands, subs = _eigen_columns(model)
     out = {}

@@ -51,7 +51,8 @@ class BandGeometry:
         return getattr(self, name.replace("-", "_"))
 
     def levels(self, name: str, index=()) -> list:
-        """[(energy, degeneracy, value), ...] of the distinct levels at one k (``index``)."""
+        """[(energy in eV, degeneracy, traced value in the quantity's unit), ...] of the distinct
+        levels at one k (``index``), ascending."""
         lv = self.level[index]
         out = []
         for L in range(int(lv.max()) + 1):

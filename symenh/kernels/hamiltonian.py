@@ -56,6 +56,7 @@ class NumericHamiltonian:
     _coeffs: tuple
     _dcoeffs: tuple
     _mats: np.ndarray
+    _spin: np.ndarray
 
     @classmethod
     def build(cls, model: SymbolicModel) -> "NumericHamiltonian":
@@ -64,7 +65,8 @@ class NumericHamiltonian:
         dco = tuple(tuple(sp.lambdify(args, sp.diff(c, ka), "numpy") for c, _ in model.terms)
                     for ka in model.k)
         mats = np.array([np.array(m.evalf(), dtype=complex) for _, m in model.terms])
-        return cls(model, coeffs, dco, mats)
+        spin = np.array([np.array(s.evalf(), dtype=complex) for s in model.spin])
+        return cls(model, coeffs, dco, mats, spin)
 
     def _contract(self, funcs, kx, ky, params):
         kx, ky = check_k(kx, ky)
@@ -81,5 +83,5 @@ class NumericHamiltonian:
         return self._contract(self._dcoeffs[a], kx, ky, params)
 
     def spin(self) -> np.ndarray:
-        """Spin operators (s^0..s^3) as an array of shape (4, N, N)."""
-        return np.array([np.array(s.evalf(), dtype=complex) for s in self.model.spin])
+        """Spin operators (s^0..s^3) as an array of shape (4, N, N) (dimensionless)."""
+        return self._spin

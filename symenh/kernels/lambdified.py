@@ -40,6 +40,9 @@ class GeometryKernel:
     source: dict
 
     def evaluate(self, quantity: str, kx, ky, values) -> np.ndarray:
+        """``quantity`` at k = (kx, ky) (1/nm, broadcast), parameter ``values`` in the model's
+        units (eV, eV nm); result (*k, L, *components) in the units of
+        :data:`symenh.units.GEOMETRY_UNITS` (paper Eqs. 5-7 for S, G, Omega, g)."""
         if quantity not in QUANTITIES:
             raise ModelError(f"quantity: unknown quantity {quantity!r}; allowed: {', '.join(QUANTITIES)}")
         kx, ky = check_k(kx, ky)
@@ -50,7 +53,8 @@ class GeometryKernel:
 
 
 def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:
-    """Lambdify every level-traced quantity of ``geometry`` (one callable per quantity)."""
+    """Lambdify every level-traced quantity of ``geometry`` (one callable per quantity; args
+    k_x, k_y in 1/nm then the model parameters; units of :data:`symenh.units.GEOMETRY_UNITS`)."""
     model = geometry.model
     args = (*model.k, *model.params)
     funcs, source = {}, {}

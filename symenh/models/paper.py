@@ -48,7 +48,7 @@ def pt_dirac() -> SymbolicModel:
               + \Delta s_z) + \alpha k_y
 
     (paper, text before Fig. 3; Tang et al., Nat. Phys. 12, 1100 (2016)).  Spin
-    operators s^eta = tau_0 (x) s^eta.
+    operators s^eta = tau_0 (x) s^eta.  Energies in eV, k in 1/nm, hbar v and alpha in eV nm.
     """
     kron = sp.kronecker_product
     terms = (
@@ -66,7 +66,7 @@ def pt_dirac() -> SymbolicModel:
 
 def pt_block(sign: int) -> SymbolicModel:
     r"""One tau_y block of H_PT: ``sign * d.s + alpha k_y`` with
-    d = (hbar v_x k_x, hbar v_y k_y, Delta) (an analytic cross-check of H_PT)."""
+    d = (hbar v_x k_x, hbar v_y k_y, Delta) (an analytic cross-check of H_PT; eV, k in 1/nm)."""
     if sign not in (1, -1):
         raise ModelError(f"sign: must be +1 or -1, got {sign!r}")
     g = sp.Integer(sign)
@@ -96,7 +96,8 @@ def paper_valleys(name: str) -> tuple[SymbolicModel, ...]:
 
 
 def paper_model(name: str, valley: int | None = None) -> SymbolicModel:
-    """One model by name: ``tilted-dirac`` needs ``valley`` (+1 or -1); ``pt-dirac`` refuses it."""
+    """One model by name: ``tilted-dirac`` needs ``valley`` (+1 or -1); ``pt-dirac`` refuses it.
+    Units as in :mod:`symenh.models.symbols` (eV, 1/nm, eV nm)."""
     if name == "tilted-dirac":
         if valley is None:
             raise ModelError("valley: required for tilted-dirac (+1 or -1)")

@@ -132,7 +132,9 @@ def linear_sigma(mechanism: str, f0: dict, f1: dict, alpha: float, pre: Prefacto
     """alpha * d sigma/d alpha at alpha = 0 from factors f0 (alpha = 0) and f1 (d/d alpha).
 
     BCD and INH are linear in their factor, so only f1 enters; the ENH
-    mechanisms are bilinear and use the product rule A0 B1 + A1 B0.
+    mechanisms (paper Eqs. 9, 10) are bilinear and use the product rule A0 B1 + A1 B0.
+    With factors in the units of the table above, f1 per eV nm of alpha and ``alpha``
+    in eV nm, the result is in e^3/hbar * nm/eV (:func:`symenh.units.sigma_to_si`).
     """
     if mechanism in ("bcd", "inh"):
         return alpha * sigma_from_factors(mechanism, f1, pre, exchange)
