@@ -17,14 +17,31 @@ from .common import USER_ERRORS, CliError, Parser, fail
 COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics")
 
 _NEG = re.compile(r"^-\.?\d")
+#: options that take several values; they reach argparse as one token "--opt=v1 v2"
+MULTI_VALUE = {"--k": 2}
 
 
 def _join_negative_values(argv):
-    """Turn ``--mu -60meV`` into ``--mu=-60meV`` so argparse accepts negative values with units."""
+    """Let argparse accept negative values (``--mu -60meV``, ``--k -0.1 -1e-3``).
+
+    A single-valued option followed by a negative value becomes ``--mu=-60meV``; a
+    multi-valued option (:data:`MULTI_VALUE`) always becomes one token ``--k=KX KY``
+    (also from ``--k=KX KY``), which its argparse ``type`` splits.
+    """
     out = []
     i = 0
     while i < len(argv):
         tok = argv[i]
+        name = tok.split("=", 1)[0]
+        if name in MULTI_VALUE:
+            vals = [tok.split("=", 1)[1]] if "=" in tok else []
+            i += 1
+            while len(vals) < MULTI_VALUE[name] and i < len(argv) and \
+                    (not argv[i].startswith("-") or _NEG.match(argv[i])):
+                vals.append(argv[i])
+                i += 1
+            out.append(f"{name}={' '.join(vals)}")
+            continue
         if tok.startswith("--") and "=" not in tok and i + 1 < len(argv) and _NEG.match(argv[i + 1]):
             out.append(f"{tok}={argv[i + 1]}")
             i += 2

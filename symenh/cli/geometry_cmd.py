@@ -11,40 +11,7 @@ from __future__ import annotations
 from ..geometry.symbolic import QUANTITIES
 from ..kernels.levels import METHODS, geometry_levels
 from ..models.paper import MODEL_NAMES
-from .common import Parser, add_param_option, params_from, print_json
-
-_K_OPTION = "--k"
-_K_SEP = " "
-
-
-def _merge_k(argv: list) -> list:
-    """Join ``--k KX KY`` (or ``--k=KX KY``, as the top-level parser passes negative
-    values) into the single token ``--k=KX KY``, so that negative and exponent
-    numbers (``-0.1``, ``-1e-3``) are never mistaken for options."""
-    out = []
-    i = 0
-    while i < len(argv):
-        tok = argv[i]
-        if tok == _K_OPTION or tok.startswith(_K_OPTION + "="):
-            vals = [tok.split("=", 1)[1]] if "=" in tok else []
-            j = i + 1
-            while len(vals) < 2 and j < len(argv) and not argv[j].startswith("--"):
-                vals.append(argv[j])
-                j += 1
-            out.append(f"{_K_OPTION}={_K_SEP.join(vals)}")
-            i = j
-            continue
-        out.append(tok)
-        i += 1
-    return out
-
-
-class _KParser(Parser):
-    """The ``geometry`` sub-parser: reads ``--k KX KY`` with possibly negative numbers."""
-
-    def parse_known_args(self, args=None, namespace=None):
-        return super().parse_known_args(_merge_k(list(args or [])), namespace)
-
+from .common import add_param_option, params_from, print_json
 
 def _k_pair(text: str) -> tuple:
     """argparse type of ``--k``: two numbers in 1/nm (finiteness is checked by geometry_levels)."""
@@ -73,12 +40,11 @@ def register(sub) -> None:
     p = sub.add_parser("geometry", help="band geometry per energy level at one k (JSON)",
                        description="Band geometry of a paper model at one k, traced over each energy "
                                    "level; prints one JSON object.")
-    p.__class__ = _KParser
     p.add_argument("--model", required=True, choices=MODEL_NAMES)
     p.add_argument("--valley", type=_valley, default=None, metavar="{1,-1}",
                    help="valley xi (required for tilted-dirac, refused for pt-dirac)")
     p.add_argument("--quantity", required=True, choices=tuple(QUANTITIES))
-    p.add_argument(_K_OPTION, required=True, type=_k_pair, metavar="KX KY", dest="k",
+    p.add_argument("--k", required=True, type=_k_pair, metavar="KX KY", dest="k",
                    help="crystal momentum in 1/nm, e.g. --k -0.1 0.2")
     p.add_argument("--method", default="closed-form", choices=METHODS,
                    help="closed-form kernel (default) or direct diagonalisation")
