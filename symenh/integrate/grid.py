@@ -157,22 +157,9 @@ def chunk_geometry(num: ModelNumerics, kx, ky, params0, degeneracy_tol=DEFAULT_D
     ``vel`` of shape (P, N, 2) in eV nm: ``d_c eps0`` of each band's level
     (Hellmann-Feynman ``Re <n|v^c|n>`` averaged over the degenerate level).
     """
-    box = {}
-
-    def capture(U, eps):
-        box["U"] = U
-        return U
-
     bg = band_geometry(num.model, kx, ky, dict(zip((p.name for p in num.model.params), params0)),
-                       degeneracy_tol=degeneracy_tol, ham=num.ham, gauge=capture)
-    U = box["U"]
-    vel = np.empty(bg.energy.shape + (2,))
-    same = (bg.level[..., :, None] == bg.level[..., None, :]).astype(float)
-    for c in range(2):
-        vc = num.ham.velocity(c, kx, ky, params0)
-        diag = np.real(np.sum(np.conj(U) * (vc @ U), axis=-2))          # <n|v^c|n>
-        vel[..., c] = (same @ diag[..., None])[..., 0] / bg.degeneracy
-    return bg, vel
+                       degeneracy_tol=degeneracy_tol, ham=num.ham)
+    return bg, bg.velocity
 
 
 # ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class BandGeometry:
     bcp: np.ndarray              # (*k, N, 2, 2) nm^2/eV
     sbp: np.ndarray              # (*k, N, 4, 2) nm/eV
     spin: np.ndarray             # (*k, N, 4)
+    velocity: np.ndarray         # (*k, N, 2) eV nm: d eps/d k_a, Re <n|v^a|n> averaged over the level
 
     def quantity(self, name: str) -> np.ndarray:
         return getattr(self, name.replace("-", "_"))
@@ -118,6 +119,8 @@ def band_geometry(model: SymbolicModel, kx, ky, values, *, degeneracy_tol: float
                                                     * inv2[..., None, :, :], axis=-1)), -2, -1)
     spin = np.real(np.diagonal(s, axis1=-2, axis2=-1))    # (*k, 4, N)
     spin = np.moveaxis(spin, -2, -1)                      # (*k, N, 4)
+    # band velocities (Hellmann-Feynman), averaged over each degenerate level
+    vel = np.stack([np.real(np.diagonal(v[a], axis1=-2, axis2=-1)) for a in range(2)], axis=-1)
     return BandGeometry(energy=eps, level=level, degeneracy=degeneracy,
                         berry_curvature=trace(omega), quantum_metric=trace(g), bcp=trace(G),
-                        sbp=trace(S), spin=trace(spin))
+                        sbp=trace(S), spin=trace(spin), velocity=trace(vel) / degeneracy[..., None])
