@@ -31,7 +31,7 @@ from .. import asymptotics as asy
 from .. import cache
 from ..geometry import symbolic as geom
 from ..integrate import mp as mpq
-from .style import plt, save
+from .style import plt, save, styled
 
 #: (model, mechanism) in plotting order, with colours
 CURVES = (("tilted-dirac", "bcd", "tab:blue"), ("tilted-dirac", "enh-t", "tab:red"),
@@ -75,6 +75,7 @@ def data(params, convention="consistent", report=print):
     return out
 
 
+@styled
 def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
     """Write asymptotics.png and asymptotics.pdf into ``out_dir``; return the paths."""
     dat = data(params, convention, report)
@@ -111,7 +112,8 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     axes[2].set_xlabel(r"$\mu / |\Delta|$")
     axes[2].set_ylabel(r"$|\sigma - C\mu^p| / |\sigma|$ (dimensionless)")
     axes[2].set_title("(c) remainder; dashed: next term", loc="left")
-    sources = "; ".join(f"{m}: {v['source']}" for m, v in dat.items())
+    sources = sorted({v["source"] for v in dat.values()})
+    sources = "; ".join(sources) if len(sources) > 1 else f"all four mechanisms by {sources[0]}"
     fig.suptitle(f"Large-$\\mu$ asymptotics ({convention} convention; $\\Delta$ = {params.Delta_eV * 1e3:g} meV, "
                  f"$v$ = {params.vx_m_per_s:.3g} m/s, $\\alpha/\\hbar v$ = {params.alpha_over_hbar_v:g}, "
                  f"$\\tau$ = {params.tau_ps:g} ps, $q_s$ = {params.q_s_per_nm:g}/nm). "
