@@ -2,21 +2,24 @@
 global matplotlib settings alone."""
 
 import importlib
+import subprocess
+import sys
 
-import matplotlib
 import pytest
 
 from symenh.cli.figure_cmd import FIGURES
 
 
 def test_importing_the_figures_does_not_touch_global_rc():
-    """(Choosing the Agg backend on a machine without a display is the one deliberate change.)"""
-    def style(rc):
-        return {k: v for k, v in rc.items() if not k.startswith("backend")}
-    before = style(dict(matplotlib.rcParams))
-    for mod in FIGURES.values():
-        importlib.import_module(f"symenh.figures.{mod}")
-    assert style(dict(matplotlib.rcParams)) == before
+    """In a fresh interpreter (imports earlier in this process would hide it); choosing the Agg
+    backend on a machine without a display is the one deliberate change."""
+    code = ("import matplotlib\n"
+            "style = lambda: {k: v for k, v in dict(matplotlib.rcParams).items() if not k.startswith('backend')}\n"
+            "before = style()\n"
+            f"import {', '.join('symenh.figures.' + m for m in FIGURES.values())}\n"
+            "assert style() == before, sorted(k for k in style() if style()[k] != before[k])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
