@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 import symenh
-from symenh.integrate.mp import sigma_linear_mp
+from symenh.responses.mpmath_path import sigma_linear_mp
 from symenh.responses.grid import clear_caches
 
 CASES = (("tilted-dirac", "bcd"), ("tilted-dirac", "enh-t"), ("pt-dirac", "inh"), ("pt-dirac", "enh-pt"))

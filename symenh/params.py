@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import units
+from .errors import ParameterError
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 
 
-class ParameterError(ValueError):
-    """A parameter outside its allowed range, or an unknown parameter name."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import re
 import numpy as np
 from scipy import constants as _c
 
+from .errors import UnitError
+
 #: elementary charge, C
 E_CHARGE = _c.e
 #: reduced Planck constant, J s
@@ -91,8 +93,6 @@ DIMENSIONS = {
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
-class UnitError(ValueError):
-    """A value given without its unit, with a wrong unit, or not a number."""
 
 
 def parse_quantity(text: str, dimension: str, name: str) -> float:

@@ -2,7 +2,7 @@
 
 Independent checks of the series: SymPy limits of the closed forms (not the series
 routine), the closed forms evaluated at 30 digits, and the high-precision mpmath
-quadrature of symenh.integrate.mp (its own Fermi-contour and Fermi-sea integrals).
+quadrature of symenh.responses.mpmath_path (its own Fermi-contour and Fermi-sea integrals).
 
 The paper's claims (text after Fig. 3): sigma_ENH^(PT) ~ 1/mu and sigma_INH ~ 1/mu^2.
 The series gives exactly these powers (-1 and -2) for H_PT; for H_T it gives BCD ~ 1/mu^2
@@ -95,7 +95,7 @@ def test_series_vs_closed_form_at_high_mu(model, mech):
 @pytest.mark.parametrize("model,mech", ALLOWED)
 def test_series_vs_mpmath_quadrature(model, mech):
     """Series vs the mpmath quadrature at 30 digits (every mechanism)."""
-    from symenh.integrate.mp import sigma_linear_mp
+    from symenh.responses.mpmath_path import sigma_linear_mp
 
     exp = asy.expansion(model, mech)
     c, a, b = ("xy".index(ch) for ch in exp.element)
@@ -119,7 +119,7 @@ def test_mpmath_local_slope_converges_to_derived_power(model, mech):
     """The local log-log slope d ln|sigma| / d ln mu of the 30-digit mpmath quadrature (independent
     of the closed forms) between neighbouring decades from 10 |Delta| to 10^4 |Delta| approaches
     the power the series derives, monotonically, and is within 1e-5 of it in the last decade."""
-    from symenh.integrate.mp import sigma_linear_mp
+    from symenh.responses.mpmath_path import sigma_linear_mp
 
     exp = asy.expansion(model, mech)
     c, a, b = ("xy".index(ch) for ch in exp.element)

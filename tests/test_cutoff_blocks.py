@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from symenh.integrate.contour import RayContours
-from symenh.integrate.mp import linear_factors_mp, mp_constants, sigma_linear_mp
+from symenh.integrate.mp import linear_factors_mp, mp_constants
+from symenh.responses.mpmath_path import sigma_linear_mp
 from symenh.integrate.sea import sea_compact, sea_exterior, split_radius
 from symenh.models import pt_block, pt_dirac, tilted_dirac
 from symenh.params import PAPER

@@ -1,6 +1,6 @@
 """The brute-force grid path (symenh.responses.grid) against independent references.
 
-References: the mpmath path (symenh.integrate.mp, Fermi-circle identities at T = 0 in
+References: the mpmath path (symenh.responses.mpmath_path, Fermi-circle identities at T = 0 in
 polar coordinates, no grid, no temperature), the Sodemann-Fu literature BCD formula
 (physics.md 3), symmetry, and exact identities of the extrapolation helpers.  The grid's
 own error estimate (T, cutoff, sea-tail and grid-refinement differences plus a roundoff floor) must
@@ -27,7 +27,7 @@ from symenh.responses.api import sigma
 from symenh.responses.spec import FORBIDDEN, MECHANISMS, nonzero_elements
 from symenh.units import sigma_to_si
 
-import symenh.integrate.mp as mp_ref  # noqa: E402
+import symenh.responses.mpmath_path as mp_ref  # noqa: E402
 
 D = PAPER.Delta_eV
 MUS = (1.5 * D, 4.0 * D)

@@ -18,7 +18,7 @@ import pytest
 import sympy as sp
 
 from symenh.integrate.contour import ContourError, RayContours
-from symenh.integrate.mp import sigma_linear_mp
+from symenh.responses.mpmath_path import sigma_linear_mp
 from symenh.integrate.richardson import richardson, richardson_weights
 from symenh.models import from_matrix, paper_valleys, tilted_dirac
 from symenh.params import PAPER

@@ -6,18 +6,16 @@ import argparse
 import json
 import sys
 
-from ..models.base import ModelError
-from ..params import PARAM_NAMES, ParameterError, parse_params
-from ..responses.spec import ResponseError
-from ..units import UnitError
+from ..errors import SymenhError
+from ..params import PARAM_NAMES, parse_params
 
 #: exceptions that are the user's input errors: reported in one line, exit status 2
-USER_ERRORS = (ModelError, ParameterError, UnitError, ResponseError)
+USER_ERRORS = (SymenhError,)
 
 EXIT_USAGE = 2
 
 
-class CliError(Exception):
+class CliError(SymenhError):
     """A user error found by the command line itself."""
 
 

@@ -5,7 +5,7 @@ SI units A m / V^2):
 
 (a) |sigma| of the four mechanisms (each its main non-zero element: BCD and ENH(T) of
     H_T, INH and ENH(PT) of H_PT) from mu = 10 |Delta| to 10^4 |Delta|: points from the
-    high-precision mpmath quadrature :func:`symenh.integrate.mp.sigma_linear_mp`
+    high-precision mpmath quadrature :func:`symenh.responses.mpmath_path.sigma_linear_mp`
     (independent of the SymPy closed forms), dashed lines the leading term
     C (mu / 1 eV)^p of :mod:`symenh.asymptotics`;
 (b) local log-log slope d ln|sigma| / d ln mu between neighbouring points, converging
@@ -14,8 +14,8 @@ SI units A m / V^2):
     (dashed: |C' / C| mu^(p' - p) from the series).
 
 The mpmath points (30 significant digits for every mechanism) are cached on disk
-(:mod:`symenh.cache`), keyed by the source of :mod:`symenh.integrate.mp` and of the
-geometry module it integrates, the symenh version and every input.
+(:mod:`symenh.cache`), keyed by the sources of :mod:`symenh.integrate.mp`,
+:mod:`symenh.responses.mpmath_path` and of the geometry module they integrate, the symenh version and every input.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .. import asymptotics as asy
 from .. import cache
 from ..geometry import symbolic as geom
 from ..integrate import mp as mpq
+from ..responses import mpmath_path as mpr
 from .style import plt, save, styled
 
 #: (model, mechanism) in plotting order, with colours
@@ -49,11 +50,12 @@ MU_OVER_DELTA = np.logspace(1, 4, 7)
 def _mp_points(model, mech, element, mu_list, params, convention):
     """sigma^{element} (A m/V^2, floats) at each mu (eV) from :mod:`symenh.integrate.mp`, cached."""
     c, a, b = ("xy".index(ch) for ch in element)
-    key = cache.make_key("asymptotics-figure-points", inspect.getsource(mpq), inspect.getsource(geom),
+    key = cache.make_key("asymptotics-figure-points", inspect.getsource(mpq), inspect.getsource(mpr),
+                         inspect.getsource(geom),
                          repr(params), model, mech, element, convention, repr(list(mu_list)), str(DPS[mech]))
 
     def build():
-        return tuple(sp.Float(mp.nstr(mpq.sigma_linear_mp(model, mech, mu, params, convention,
+        return tuple(sp.Float(mp.nstr(mpr.sigma_linear_mp(model, mech, mu, params, convention,
                                                           dps=DPS[mech])[c][a][b], DPS[mech]), DPS[mech])
                      for mu in mu_list)
 
@@ -69,7 +71,7 @@ def data(params, convention="consistent", report=print):
         exp = asy.expansion(model, mech, params, convention)
         report(f"asymptotics figure: {mech} ({model}, element {exp.element}) by mpmath quadrature")
         pts = _mp_points(model, mech, exp.element, list(map(float, mu)), params, convention)
-        source = f"mpmath quadrature (symenh.integrate.mp, dps={DPS[mech]})"
+        source = f"mpmath quadrature (symenh.responses.mpmath_path, dps={DPS[mech]})"
         out[mech] = {"model": model, "element": exp.element, "mu": mu, "sigma": np.array(pts),
                      "expansion": exp, "source": source}
     return out

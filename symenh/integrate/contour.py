@@ -32,13 +32,12 @@ import numpy as np
 import sympy as sp
 
 from ..geometry.symbolic import derive_geometry
-from ..models.base import ModelError, SymbolicModel
+from ..errors import ContourError, ModelError
+from ..models.base import SymbolicModel
 from ..models.symbols import DELTA, HVX, HVY, KX, KY
 from ..kernels.hamiltonian import param_vector, values_by_name
 
 
-class ContourError(ModelError):
-    """A Fermi contour symenh's ray method cannot represent (not star-shaped around k = 0)."""
 
 
 @dataclass(frozen=True)

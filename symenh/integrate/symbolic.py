@@ -39,6 +39,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..errors import IntegrationError
 from ..models.symbols import DELTA, HVX, HVY, KX, KY
 
 #: chemical potential, eV (real; its sign selects the branch; used by the callers)
@@ -54,8 +55,6 @@ _C, _S = sp.symbols("c s", real=True)  # cos(th), sin(th)
 JACOBIAN = 1 / (sp.Abs(HVX) * sp.Abs(HVY))
 
 
-class IntegrationError(ValueError):
-    """An integrand outside what the closed-form integrator handles."""
 
 
 def dispersion_radicand() -> sp.Expr:

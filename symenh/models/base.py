@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ..errors import ModelError
 from .symbols import KX, KY
 
 
-class ModelError(ValueError):
-    """A model that symenh cannot use (non-Hermitian, wrong shape, unknown name)."""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ResponseError
+
 MECHANISMS = ("bcd", "inh", "enh-t", "enh-pt")
 CONVENTIONS = ("consistent", "printed")
 EXCHANGE_VALLEYS = ("same", "all")
@@ -69,8 +71,6 @@ ENH_PAIRS = {"tilted-dirac": ("enh-t", "bcd", "xyy"), "pt-dirac": ("enh-pt", "in
 LEVI_CIVITA = np.array([[0, 1], [-1, 0]])
 
 
-class ResponseError(ValueError):
-    """An unknown mechanism, method or convention, or an invalid response parameter."""
 
 
 def check_choice(name: str, value: str, allowed) -> str:

@@ -1,0 +1,235 @@
+"""The filled-band Fermi sea on the grid path: smooth circular windows, a windowed
+Cartesian sum, and the radial tail on circles (angle first) with Clenshaw-Curtis panels.
+
+Units: S in nm/eV, the sea sums in 1/(eV nm); radii in scaled momentum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .box import TWO_PI_SQ, UniformGrid
+from .numerics import ModelNumerics, chunk_geometry
+
+
+def smooth_window(s):
+    """C-infinity radial cutoff: 1 for s <= 1, 0 for s >= 2, smooth in between."""
+    s = np.asarray(s, dtype=float)
+    x = np.clip(s - 1.0, 0.0, 1.0)
+
+    def g(t):
+        out = np.zeros_like(t)
+        pos = t > 0
+        out[pos] = np.exp(-1.0 / t[pos])
+        return out
+
+    a, b = g(x), g(1.0 - x)
+    return b / (a + b)
+
+
+
+def clenshaw_curtis(n: int):
+    """Clenshaw-Curtis nodes and weights on [-1, 1] (``n`` even, n + 1 nodes cos(pi j / n)).
+
+    The even-indexed nodes are the nodes of the n/2 rule (nested), so a coarser rule
+    costs no new evaluations.  Exact for polynomials of degree <= n.
+    """
+    if n < 2 or n % 2:
+        raise ValueError(f"clenshaw_curtis: n must be even and >= 2, got {n}")
+    k = np.arange(n + 1)
+    j = np.arange(1, n // 2 + 1)
+    b = np.where(j == n // 2, 1.0, 2.0)
+    w = 1.0 - np.sum(b / (4.0 * j**2 - 1.0) * np.cos(2.0 * np.pi * np.outer(k, j) / n), axis=1)
+    w *= np.where((k == 0) | (k == n), 1.0, 2.0) / n
+    return np.cos(np.pi * k / n), w
+
+
+def sea_angular_profile(num: ModelNumerics, params0, k_scale, E_ref: float, radii, n_theta: int,
+                        chunk_points: int = 16384):
+    """Angular integral of the filled-band SBP on circles of scaled radius r.
+
+    ``a(r) = k_sx k_sy / (2 pi)^2 * r * int_0^{2 pi} dth sum_N theta(E_ref - eps0_N) S_N(k)``
+    at ``k = (k_sx r cos th, k_sy r sin th)``, so that ``int_0^inf a(r) dr`` is the filled-band
+    Fermi sea ``sum_N int d^2k/(2 pi)^2 theta S`` with the angular integral done first
+    (1/(eV nm) per unit r; S in nm/eV, paper Eq. 5).  The angle uses the trapezoid rule
+    (spectral for periodic integrands) with ``n_theta`` points.
+
+    Returns (a, a_half, a_abs, e_max): ``a`` (nr, 4, 2); ``a_half`` the same on every other
+    angle (n_theta / 2 points, the angular-resolution check); ``a_abs`` with |S| (roundoff
+    scale); ``e_max`` (nr,) the largest |eps0| on each circle (eV).
+    """
+    radii = np.asarray(radii, dtype=float)
+    nr = len(radii)
+    th = 2.0 * np.pi * np.arange(n_theta) / n_theta
+    c, s = np.cos(th), np.sin(th)
+    pref = k_scale[0] * k_scale[1] / TWO_PI_SQ * radii * (2.0 * np.pi / n_theta)
+    a = np.zeros((nr, 8))
+    a_half = np.zeros((nr, 8))
+    a_abs = np.zeros((nr, 8))
+    e_max = np.zeros(nr)
+    rows = max(1, int(chunk_points) // n_theta)
+    even = (np.arange(n_theta) % 2 == 0).astype(float) * 2.0
+    for i0 in range(0, nr, rows):
+        r = radii[i0:i0 + rows]
+        kx = (r[:, None] * c[None, :] * k_scale[0]).ravel()
+        ky = (r[:, None] * s[None, :] * k_scale[1]).ravel()
+        bg, _ = chunk_geometry(num, kx, ky, params0)
+        filled = (bg.energy < E_ref) / bg.degeneracy
+        Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(r), n_theta, 8)
+        a[i0:i0 + rows] = Sf.sum(1)
+        a_half[i0:i0 + rows] = np.einsum("rtq,t->rq", Sf, even)
+        a_abs[i0:i0 + rows] = np.abs(Sf).sum(1)
+        e_max[i0:i0 + rows] = np.abs(bg.energy).reshape(len(r), -1).max(1)
+    p = pref[:, None]
+    return (a * p).reshape(nr, 4, 2), (a_half * p).reshape(nr, 4, 2), (a_abs * p).reshape(nr, 4, 2), e_max
+
+
+@dataclass(frozen=True)
+class SeaTail:
+    """Radial tails ``T(K) = int_0^inf (1 - w(r/K)) a(r) dr`` of the filled-band sea, per cutoff K.
+
+    ``value``, ``coarse``, ``abs``: (nK, 4, 2) in 1/(eV nm).  ``coarse`` uses half the
+    angles, the nested half-order radial rule and the power-law remainder with the
+    exponent of the previous radial panel (a strictly worse approximation: its
+    difference from ``value`` is the tail part of the error estimate).  ``power``: the
+    measured decay exponent m of |a(r)| ~ r^-m at ``r_max`` (scaled units), where the
+    radial probe stopped; ``remainder``: the power-law remainder beyond r_max (4, 2).
+    """
+
+    value: np.ndarray
+    coarse: np.ndarray
+    abs: np.ndarray
+    power: float
+    r_max: float
+    remainder: np.ndarray
+    n_theta: int
+
+
+def _radial_panels(cutoffs, ratio_inner=2 ** 0.25):
+    """Panel edges covering [min K, 2 max K]: every K 2^(i/4) (the window's shape points), no ratio > 2^(1/4)."""
+    pts = np.unique(np.round(np.concatenate([K * ratio_inner ** np.arange(5) for K in cutoffs]), 12))
+    edges = [pts[0]]
+    for b in pts[1:]:
+        a = edges[-1]
+        m = int(np.ceil(np.log(b / a) / np.log(ratio_inner) - 1e-9))
+        edges.extend(a * (b / a) ** (np.arange(1, m + 1) / m))
+    return np.asarray(edges)
+
+
+def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_theta: int = 32,
+             n_cc: int = 32, rtol: float = 1e-12, e_cap: float = 1e4, r_limit: float = 1e9,
+             max_theta: int = 512, chunk_points: int = 16384) -> SeaTail:
+    """Tails ``T(K) = int (1 - w(r/K)) a(r) dr`` of the filled-band Fermi sea beyond the windows w(|q|/K).
+
+    ``a(r)`` is the angular integral of the filled-band S on circles of scaled radius r
+    (:func:`sea_angular_profile`): the angle is integrated before the radius, so the
+    dipolar 1/k^2 parts of S cancel and only the decaying monopolar tail remains.
+    Nothing about the tail is assumed: the radial integral runs on Clenshaw-Curtis
+    panels (ratio 2^(1/4) over the windows, 2 beyond) outwards until the power-law
+    remainder ``a(R) R / (m - 1)`` (m the decay exponent measured between the last two
+    panel edges) is below ``rtol`` times the accumulated sum of |a|, or until the
+    energies reach ``e_cap`` eV (where eigenvalue roundoff would approach the
+    degeneracy tolerance) or r reaches ``r_limit``; the remainder is then added.  A
+    tail that does not decay faster than 1/r^1.2 is refused (the sea would diverge).
+    The angular resolution doubles (up to ``max_theta``) until the half-angle rule
+    agrees to 1e-10 relative.  ``cutoffs`` K and r are in scaled momentum units.
+    """
+    cutoffs = np.asarray(cutoffs, dtype=float)
+    x, wcc = clenshaw_curtis(n_cc)
+    _, wcc_half = clenshaw_curtis(n_cc // 2)
+    inner = _radial_panels(cutoffs)
+    while True:
+        edges = list(inner)
+        a_l, ah_l, aa_l, r_l, w_l, wh_l = [], [], [], [], [], []
+        power = power_prev = np.nan
+        rem = rem_prev = np.zeros((4, 2))
+        scale = 0.0
+        batch = list(zip(edges[:-1], edges[1:]))
+        while True:
+            r = np.concatenate([0.5 * (a + b) + 0.5 * (b - a) * x for a, b in batch])
+            jac = np.concatenate([np.full(len(x), 0.5 * (b - a)) for a, b in batch])
+            a, ah, aa, emax = sea_angular_profile(num, params0, k_scale, E_ref, r, n_theta, chunk_points)
+            a_l.append(a); ah_l.append(ah); aa_l.append(aa); r_l.append(r)
+            w_l.append(np.tile(wcc, len(batch)) * jac)
+            wh = np.zeros((len(batch), len(x)))
+            wh[:, ::2] = wcc_half
+            wh_l.append(wh.ravel() * jac)
+            A = np.concatenate(a_l)
+            W = np.concatenate(w_l)
+            scale = float(np.max(np.abs(np.einsum("r,rq->q", W, np.concatenate(aa_l).reshape(-1, 8)))))
+            # node values at the last three outer edges R/4, R/2, R (CC nodes include the ends)
+            R = batch[-1][1]
+            ends = [int(np.flatnonzero(np.isclose(np.concatenate(r_l), R * f, rtol=1e-13))[-1]) for f in (0.25, 0.5, 1.0)] \
+                if len(edges) > 2 and edges[-2] * 1.999 < R else None
+            iR = int(np.argmax(np.concatenate(r_l)))        # the node at R (CC nodes include the panel ends)
+            aR = A[iR]
+            norm = float(np.max(np.abs(aR)))
+            if ends is not None:
+                n4, n2, n1 = (float(np.max(np.abs(A[e]))) for e in ends)
+                power = -np.log2(n1 / n2) if n1 > 0 and n2 > 0 else np.inf
+                power_prev = -np.log2(n2 / n4) if n2 > 0 and n4 > 0 else np.inf
+            noise = norm * R <= 1e-3 * rtol * scale
+            if noise:
+                rem = rem_prev = np.zeros((4, 2))
+            elif ends is not None and power > 1.2 and power_prev > 1.2:
+                # remainder beyond R; the variant stops one panel earlier (at R/2) with the exponent there
+                rem = aR * R / (power - 1.0) if np.isfinite(power) else np.zeros((4, 2))
+                rem_prev = A[ends[1]] * (0.5 * R) / (power_prev - 1.0) if np.isfinite(power_prev) else np.zeros((4, 2))
+            if noise or (ends is not None and power > 1.2 and power_prev > 1.2
+                         and np.max(np.abs(rem)) <= rtol * scale):
+                break
+            if emax[-1] > e_cap or R > r_limit:
+                if noise or (ends is not None and power > 1.2 and power_prev > 1.2):
+                    break
+                raise ValueError(f"Fermi sea: the angular average of S decays only as r^-{power:.3g} "
+                                 f"(r = {R:.3g} scaled units); the filled-band sea does not converge")
+            start = R
+            batch = [(start * 2.0**i, start * 2.0 ** (i + 1)) for i in range(4)]
+            edges.extend(b for _, b in batch)
+        r_all = np.concatenate(r_l)
+        A, Ah, Aa = np.concatenate(a_l), np.concatenate(ah_l), np.concatenate(aa_l)
+        W, Wh = np.concatenate(w_l), np.concatenate(wh_l)
+        one_minus = 1.0 - np.stack([smooth_window(r_all / K) for K in cutoffs])      # (nK, nr)
+        value = np.einsum("kr,r,rab->kab", one_minus, W, A) + rem
+        ang = np.einsum("kr,r,rab->kab", one_minus, W, Ah) + rem
+        if np.max(np.abs(ang - value)) > 1e-10 * scale and n_theta < max_theta:
+            n_theta *= 2
+            continue
+        if np.any(rem_prev != 0):
+            Wh = Wh.copy()
+            Wh[-len(x):] = 0.0          # the variant ends at R/2 (rem_prev is its remainder)
+        coarse = np.einsum("kr,r,rab->kab", one_minus, Wh, Ah) + rem_prev
+        absval = np.einsum("kr,r,rab->kab", one_minus, W, Aa) + np.abs(rem)
+        return SeaTail(value, coarse, absval, float(power), float(r_all.max()), rem, n_theta)
+
+
+def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, spacing: float,
+                       chunk_points: int = 16384) -> np.ndarray:
+    """Filled-band Fermi sea ``sum_N int theta(E_ref - eps0_N) S_N w(|q|/K)`` for each K.
+
+    ``cutoffs`` K in scaled units q (circular in scaled momentum); ``spacing`` the grid
+    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (3, nK, 4, 2) in 1/(eV nm):
+    full grid, checkerboard sub-lattice, sums of absolute values (roundoff scale).
+    """
+    cutoffs = np.asarray(cutoffs, dtype=float)
+    Q = 2.0 * cutoffs.max()
+    n = int(np.ceil(Q / spacing))
+    h = Q / n
+    grid = UniformGrid(-Q * k_scale[0], -Q * k_scale[1], h * k_scale[0], h * k_scale[1], 2 * n + 1, 2 * n + 1)
+    out = np.zeros((3, len(cutoffs), 4, 2))
+    for kx, ky, sub in grid.chunks(chunk_points):
+        r = np.hypot(kx / k_scale[0], ky / k_scale[1])
+        keep = r < Q
+        kx, ky, sub, r = kx[keep], ky[keep], sub[keep], r[keep]
+        if kx.size == 0:
+            continue
+        bg, _ = chunk_geometry(num, kx, ky, params0)
+        filled = (bg.energy < E_ref) / bg.degeneracy       # (P, N)
+        win = np.stack([smooth_window(r / K) for K in cutoffs])  # (nK, P)
+        m = np.stack([np.ones_like(sub), sub])
+        Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(kx), 8)   # (P, 8)
+        out[:2] += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
+        out[2] += (win @ np.abs(Sf)).reshape(len(cutoffs), 4, 2)
+    return out * grid.cell
