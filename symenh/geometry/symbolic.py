@@ -33,7 +33,9 @@ import sympy as sp
 from .. import cache
 from ..models.base import ModelError, SymbolicModel
 
-#: quantity names -> component shape per level
+#: quantity names -> component shape per level (for the four spin operators s^0..s^3; a model
+#: whose ``spin`` holds n operators, e.g. the channels of the complete Fock exchange, has
+#: sbp (n, 2) and spin (n,): see :meth:`SymbolicGeometry.shape`)
 QUANTITIES = {
     "energy": (),
     "berry-curvature": (),
@@ -65,6 +67,21 @@ class SymbolicGeometry:
     @property
     def n_levels(self) -> int:
         return len(self.energy)
+
+    @property
+    def n_operators(self) -> int:
+        """Number of spin (channel) operators the SBP and the expectation values are taken of."""
+        return len(self.model.spin)
+
+    def shape(self, name: str) -> tuple:
+        """Component shape per level of quantity ``name`` (sbp: (n_operators, 2), spin: (n_operators,))."""
+        if name not in QUANTITIES:
+            raise ModelError(f"quantity: unknown quantity {name!r}; allowed: {', '.join(QUANTITIES)}")
+        if name == "sbp":
+            return (self.n_operators, 2)
+        if name == "spin":
+            return (self.n_operators,)
+        return QUANTITIES[name]
 
     def quantity(self, name: str) -> tuple:
         """The per-level expressions of a quantity named as in :data:`QUANTITIES`."""
@@ -153,7 +170,7 @@ def _derive(model: SymbolicModel) -> tuple:
         omega = 0
         g = [[0, 0], [0, 0]]
         G = [[0, 0], [0, 0]]
-        S = [[0, 0] for _ in range(4)]
+        S = [[0, 0] for _ in range(len(s))]
         for M in range(L):
             if M == N:
                 continue
@@ -164,13 +181,13 @@ def _derive(model: SymbolicModel) -> tuple:
                     t = _tr(projs[N], v[a], projs[M], v[b])
                     g[a][b] += sp.re(t) / de**2
                     G[a][b] += 2 * sp.re(t) / de**3
-                for eta in range(4):
+                for eta in range(len(s)):
                     S[eta][a] += -2 * sp.im(_tr(projs[N], s[eta], projs[M], v[a])) / de**2
         out["omega"].append(_simp(omega))
         out["g"].append(tuple(tuple(_simp(x) for x in row) for row in g))
         out["G"].append(tuple(tuple(_simp(x) for x in row) for row in G))
         out["S"].append(tuple(tuple(_simp(x) for x in row) for row in S))
-        out["spin"].append(tuple(_simp(sp.re(sp.expand((projs[N] * s[eta]).trace()))) for eta in range(4)))
+        out["spin"].append(tuple(_simp(sp.re(sp.expand((projs[N] * s[eta]).trace()))) for eta in range(len(s))))
     return (tuple(_simp(e) for e in energies), tuple(sp.Integer(d) for d in degs),
             tuple(out["omega"]), tuple(out["g"]), tuple(out["G"]), tuple(out["S"]), tuple(out["spin"]))
 

@@ -44,8 +44,8 @@ class BandGeometry:
     berry_curvature: np.ndarray  # (*k, N) nm^2
     quantum_metric: np.ndarray   # (*k, N, 2, 2) nm^2
     bcp: np.ndarray              # (*k, N, 2, 2) nm^2/eV
-    sbp: np.ndarray              # (*k, N, 4, 2) nm/eV
-    spin: np.ndarray             # (*k, N, 4)
+    sbp: np.ndarray              # (*k, N, n_ops, 2) nm/eV (n_ops = len(model.spin), 4 for s^0..s^3)
+    spin: np.ndarray             # (*k, N, n_ops)
     velocity: np.ndarray         # (*k, N, 2) eV nm: d eps/d k_a, Re <n|v^a|n> averaged over the level
 
     def quantity(self, name: str) -> np.ndarray:
@@ -86,7 +86,7 @@ def band_geometry(model: SymbolicModel, kx, ky, values, *, degeneracy_tol: float
         U = gauge(U, eps)
     Ud = np.conj(np.swapaxes(U, -1, -2))
     v = [Ud @ ham.velocity(a, kx, ky, params) @ U for a in range(2)]
-    s = np.einsum("...ij,ejk,...kl->...eil", Ud, ham.spin(), U)  # (*k, 4, N, N)
+    s = np.einsum("...ij,ejk,...kl->...eil", Ud, ham.spin(), U)  # (*k, n_ops, N, N)
 
     de = eps[..., :, None] - eps[..., None, :]           # eps_n - eps_m
     degenerate = np.abs(de) < degeneracy_tol             # includes n == m
@@ -112,7 +112,7 @@ def band_geometry(model: SymbolicModel, kx, ky, values, *, degeneracy_tol: float
             p = np.real(v[a] * np.swapaxes(v[b], -1, -2))
             g[..., a, b] = np.sum(p * inv2, axis=-1)
             G[..., a, b] = 2 * np.sum(p * inv3, axis=-1)
-    S = np.empty(eps.shape + (4, 2))
+    S = np.empty(eps.shape + (s.shape[-3], 2))     # one row per spin (channel) operator
     for a in range(2):
         # s^eta_nm v^a_mn, summed over m
         S[..., a] = np.moveaxis(-2 * np.imag(np.sum(s * np.swapaxes(v[a], -1, -2)[..., None, :, :]

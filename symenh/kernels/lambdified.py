@@ -49,7 +49,7 @@ class GeometryKernel:
         params = param_vector(self.geometry.model, values)
         flat = self.funcs[quantity](kx, ky, *params)
         arr = np.stack([np.broadcast_to(np.asarray(x, dtype=float), kx.shape) for x in flat], axis=-1)
-        return arr.reshape(kx.shape + (self.geometry.n_levels,) + QUANTITIES[quantity])
+        return arr.reshape(kx.shape + (self.geometry.n_levels,) + self.geometry.shape(quantity))
 
 
 def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:

@@ -30,7 +30,9 @@ class SymbolicModel:
     name : short identifier, e.g. ``"pt-dirac"``.
     terms : ((coefficient, matrix), ...); coefficients are SymPy expressions in
         ``k`` and ``params``, matrices are constant ``ImmutableMatrix`` (N x N).
-    spin : (s^0, s^1, s^2, s^3) as constant N x N matrices; s^0 is the identity.
+    spin : (s^0, s^1, s^2, s^3) as constant N x N matrices; s^0 is the identity.  Any other
+        tuple of constant Hermitian matrices is allowed too (e.g. the orthonormal channels of
+        the complete Fock exchange): the SBP and expectation values are taken of each.
     params : the symbols other than k the coefficients depend on, in a fixed order.
     tilt_symbol : the symbol whose linear order is taken in the responses (alpha),
         or ``None``.  It may only multiply the identity (it shifts energies but
