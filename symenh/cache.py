@@ -150,7 +150,9 @@ def _usable_dir() -> Path | None:
         return None  # e.g. a read-only home: not an error, we just compute
     if not stat.S_ISDIR(st.st_mode):
         return _refuse(folder, "it is not a directory")
-    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+    if os.name != "posix":
+        return folder  # no POSIX owner and mode bits to check
+    if st.st_uid != os.geteuid():
         return _refuse(folder, f"it is owned by uid {st.st_uid}, not by you (uid {os.geteuid()})")
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return _refuse(folder, f"it is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o}; "
