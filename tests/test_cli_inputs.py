@@ -42,7 +42,7 @@ SIGMA = ("sigma", "--model", "pt-dirac", "--mechanism", "inh")
     (("geometry", "--model", "pt-dirac", "--quantity", "energy", "--k", "1e400", "0", "--json"), "k: "),
     ((*SIGMA, "--mu", "2e4eV", "--json"), "--mu: chemical potentials must satisfy |mu| <= 10000 eV"),
     ((*SIGMA, "--mu", "1e400eV", "--json"), "--mu: "),
-    ((*SIGMA, "--mu", "1e-7eV", "--param", "Delta=0", "--json"), "--mu: with Delta = 0"),
+    ((*SIGMA, "--mu", "5e-5eV", "--param", "Delta=0", "--json"), "--mu: with Delta = 0"),
     ((*SIGMA, "--mu", "0.1eV", "--param", "tau=1e9ps", "--json"), "tau: must be within"),
     ((*SIGMA, "--mu", "0.1eV", "--param", "alpha_over_hbar_v=1e-9", "--json"), "alpha_over_hbar_v: must be 0 or"),
     ((*SIGMA, "--mu", "0.1eV", "--param", "vx=1e3m/s", "--json"), "vx: the anisotropy"),

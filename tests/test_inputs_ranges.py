@@ -77,7 +77,10 @@ def test_mu_bound_and_the_gapless_limit():
     for method in ("closed-form", "quadrature"):
         with pytest.raises(ParameterError, match=r"^mu_eV: with Delta = 0 .*diverge"):
             symenh.sigma("pt-dirac", "inh", 1e-300, params=gapless, method=method)
-    res = symenh.sigma("pt-dirac", "inh", [0.0, 1e-6, -1e-6], params=gapless)
+    for method in ("closed-form", "grid"):   # the grid returned 0 with a 1e-63 estimate at 3e-6 eV
+        with pytest.raises(ParameterError, match=r"^mu_eV: .*\|mu\| must be 0 or >= 0\.0001 eV"):
+            symenh.sigma("pt-dirac", "inh", [0.1, 3e-6], params=gapless, method=method)
+    res = symenh.sigma("pt-dirac", "inh", [0.0, 1e-4, -1e-4], params=gapless)
     assert np.all(np.isfinite(res.sigma)) and np.all(res.sigma[0] == 0)
     # the same sweep is fine with a gap: tiny mu lies in it (exact zeros)
     assert np.all(symenh.sigma("pt-dirac", "inh", [1e-300, -1e-12]).sigma == 0)
@@ -172,3 +175,17 @@ def test_every_refusal_is_a_symenh_error():
         for value in bad:
             with pytest.raises(SymenhError):
                 PAPER.replace(**{field: value})
+
+
+def test_geometry_is_finite_at_the_band_touching_corners():
+    """Delta = 0 (a touching at k = 0) and the smallest gap, at k = 0 and just off it: finite,
+    JSON-ready, and H_PT's levels stay Kramers pairs (even degeneracies)."""
+    from symenh.geometry.symbolic import QUANTITIES
+
+    for p in (PAPER.replace(Delta_eV=0.0, vx_m_per_s=1e8, vy_m_per_s=1e8), PAPER.replace(Delta_eV=1e-6)):
+        for k in ((0.0, 0.0), (1e-300, 0.0), (3e-9, -1e-9)):
+            for q in QUANTITIES:
+                for method in ("closed-form", "direct"):
+                    out = geometry_levels("pt-dirac", q, k, params=p, method=method)
+                    json.dumps(out, allow_nan=False)
+                    assert all(lv["degeneracy"] % 2 == 0 for lv in out["levels"]), (p, k, q, method)

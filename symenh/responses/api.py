@@ -86,7 +86,7 @@ def _resolve_model(model, params: Parameters, model_values):
         raise InputTypeError(f"model: give a paper model name ({', '.join(MODEL_NAMES)}) or SymbolicModel(s), "
                              f"got {type(model).__name__}")
     if not comps or not all(isinstance(c, SymbolicModel) for c in comps):
-        raise ResponseError("model: give a paper model name or SymbolicModel(s)")
+        raise InputTypeError("model: give a paper model name or SymbolicModel(s)")
     if any(c.tilt_symbol is None for c in comps):
         raise ResponseError("model: a user model needs a tilt_symbol (responses are linear in the tilt)")
     if model_values is None:
