@@ -3,7 +3,8 @@
 Every error symenh raises because of what a user supplied (a name, a unit, a value out of
 range, a model it cannot handle, a path that refuses a request) is a :class:`SymenhError`;
 catch that one class to handle them all.  The command line turns each into one line on
-stderr and exit status 2.  ``SymenhError`` subclasses :class:`ValueError`, and
+stderr and exit status 2 (an interrupt, Ctrl-C, is one line and exit status 130; any other
+exception is a bug in symenh and keeps its traceback).  ``SymenhError`` subclasses :class:`ValueError`, and
 :class:`InputTypeError` (a value of the wrong type) also :class:`TypeError`, so code
 written against the built-in exceptions keeps working.
 

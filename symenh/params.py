@@ -1,21 +1,188 @@
-"""Numeric model parameters with explicit units, and the ``NAME=VALUE`` parser.
+"""Numeric model parameters with explicit units, their valid ranges, and the ``NAME=VALUE`` parser.
 
 The paper's values (Fig. 3) are the defaults: Delta = 50 meV, v_x = v_y = 4e5 m/s,
 alpha = 0.1 hbar v_y, tau = 0.5 ps, q_s = 0.2 / nm.
+
+Every value a user supplies is checked here, at the boundary, against a stated range
+(:data:`RANGES`, :data:`MU_MAX_EV`) chosen so that no computation path downstream
+overflows, underflows or divides by zero, and so that the numerical paths keep their
+accuracy (spot-checked at the corners of the ranges: closed form, quadrature and the
+large-mu series):
+
+=====================  =======================================  =================================
+parameter              allowed                                  why the bound
+=====================  =======================================  =================================
+Delta_eV               0, or 1e-6 <= |Delta| <= 10 eV           a gap below 1e-6 eV falls under the
+                                                                degeneracy tolerance (1e-8 eV)
+vx_m_per_s, vy_m_per_s 1e2 .. 1e8 m/s, and 1e-2 <= v_x/v_y      beyond an anisotropy of 100 the
+                       <= 1e2                                   quadrature's contours degrade
+alpha_over_hbar_v      0, or 1e-2 <= |alpha/(hbar v_y)| < 1     overtilted at 1; below 1e-2 the
+                                                                quadrature's finite differences
+                                                                (steps ~ alpha) lose digits faster
+                                                                than its error estimate says
+tau_ps                 1e-6 .. 1e6 ps
+q_s_per_nm             1e-6 .. 1e3 1/nm                         V_0 = e^2/(4 pi eps_0 q_s) finite
+mu (chemical pot.)     finite, |mu| <= 1e4 eV; at Delta = 0     (:func:`check_mu`); gapless
+                       also mu = 0 or |mu| >= 1e-4 eV           sigma diverges as mu -> 0
+=====================  =======================================  =================================
+
+Errors: :class:`~symenh.errors.InputTypeError` for a value of the wrong type (a string,
+a complex number, a bool, None), :class:`~symenh.errors.ParameterError` for a value out of
+its range; one line, starting with the parameter's name.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import units
-from .errors import ParameterError
+from .errors import InputTypeError, ParameterError
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 
+#: largest |mu| accepted (eV)
+MU_MAX_EV = 1e4
+#: smallest non-zero |mu| (eV) without a gap (Delta = 0), where sigma diverges as mu -> 0; the
+#: grid path returns wrong numbers with a tiny estimate below ~5e-6 eV there (measured)
+GAPLESS_MU_MIN_EV = 1e-4
+#: smallest non-zero |Delta| (eV), largest |Delta| (eV)
+DELTA_MIN_EV, DELTA_MAX_EV = 1e-6, 10.0
+#: smallest non-zero |alpha / (hbar v_y)|
+ALPHA_MIN = 1e-2
+#: largest anisotropy max(v_x/v_y, v_y/v_x)
+ANISOTROPY_MAX = 1e2
 
+#: field -> (symbol in messages, unit, lowest, highest, zero allowed, by absolute value)
+RANGES = {
+    "Delta_eV": ("|Delta|", "eV", DELTA_MIN_EV, DELTA_MAX_EV, True, True),
+    "vx_m_per_s": ("v_x", "m/s", 1e2, 1e8, False, False),
+    "vy_m_per_s": ("v_y", "m/s", 1e2, 1e8, False, False),
+    "alpha_over_hbar_v": ("|alpha/(hbar v_y)|", "", ALPHA_MIN, 1.0, True, True),
+    "tau_ps": ("tau", "ps", 1e-6, 1e6, False, False),
+    "q_s_per_nm": ("q_s", "1/nm", 1e-6, 1e3, False, False),
+}
+
+
+def _fail(fields, text: str, cls=ParameterError):
+    """An error naming ``fields`` (a tuple of Parameters field names), with the names kept on
+    the exception (``parse_params`` renames them to what the user typed)."""
+    exc = cls(f"{', '.join(fields)}: {text}")
+    exc.fields, exc.text = tuple(fields), text
+    return exc
+
+
+def _is_real_scalar(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _type_name(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool ({value!r})"
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        return f"a complex number ({value!r})"
+    if value is None:
+        return "None"
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def check_real(value, name: str, unit: str = "") -> float:
+    """``value`` as a float if it is a real number (int, float, numpy real; not bool,
+    complex, str or None) and finite; else :class:`InputTypeError` (wrong type) or
+    :class:`ParameterError` (not finite), the message starting with ``name``."""
+    if not _is_real_scalar(value):
+        raise InputTypeError(f"{name}: must be a real number{f' ({unit})' if unit else ''}, got {_type_name(value)}")
+    x = float(value)
+    if not np.isfinite(x):
+        raise ParameterError(f"{name}: must be a finite number{f' ({unit})' if unit else ''}, got {x}")
+    return x
+
+
+def check_real_array(value, name: str, unit: str = "") -> np.ndarray:
+    """A scalar or 1-D sequence/array of real numbers as a 1-D float array (finite).
+
+    Refused with :class:`InputTypeError`: strings, bytes, None, bools, complex numbers,
+    mappings, nested (2-D or ragged) sequences; with :class:`ParameterError`: NaN or inf."""
+    what = f"a real number or a 1-D sequence of real numbers{f' ({unit})' if unit else ''}"
+    if _is_real_scalar(value):
+        return np.array([check_real(value, name, unit)])
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset, bool, np.bool_)) or \
+            isinstance(value, numbers.Complex):
+        raise InputTypeError(f"{name}: must be {what}, got {_type_name(value)}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise InputTypeError(f"{name}: must be {what}, got {_type_name(value)}") from None
+    if arr.ndim != 1:
+        raise InputTypeError(f"{name}: must be {what}, got an array of shape {arr.shape}")
+    if arr.dtype.kind in "iuf":
+        out = arr.astype(float)
+    elif arr.dtype.kind == "O":
+        out = np.array([check_real(x, name, unit) for x in arr], dtype=float)
+    else:
+        kinds = {"b": "bools", "c": "complex numbers", "U": "strings", "S": "bytes"}
+        raise InputTypeError(f"{name}: must be {what}, got {kinds.get(arr.dtype.kind, arr.dtype)}")
+    if not np.all(np.isfinite(out)):
+        raise ParameterError(f"{name}: every value must be finite{f' ({unit})' if unit else ''}, "
+                             f"got {out[~np.isfinite(out)][0]}")
+    return out
+
+
+def check_mu(mu, name: str = "mu_eV", delta_eV: float | None = None) -> np.ndarray:
+    """Chemical potentials (eV) as a 1-D float array: real, finite, |mu| <= :data:`MU_MAX_EV`.
+
+    Any sign (hole doping) and mu in the gap are valid.  For a paper model without a gap
+    (``delta_eV == 0``) the conductivities diverge as mu -> 0, so there |mu| must be 0 or at
+    least :data:`GAPLESS_MU_MIN_EV`.  Raises :class:`InputTypeError` or :class:`ParameterError`
+    naming ``name``."""
+    arr = check_real_array(mu, name, "eV")
+    bad = np.abs(arr) > MU_MAX_EV
+    if np.any(bad):
+        raise ParameterError(f"{name}: chemical potentials must satisfy |mu| <= {MU_MAX_EV:g} eV, "
+                             f"got {arr[bad][0]:g} eV")
+    if delta_eV == 0:
+        bad = (arr != 0) & (np.abs(arr) < GAPLESS_MU_MIN_EV)
+        if np.any(bad):
+            raise ParameterError(f"{name}: with Delta = 0 (no gap) the conductivities diverge as mu -> 0; "
+                                 f"|mu| must be 0 or >= {GAPLESS_MU_MIN_EV:g} eV, got {arr[bad][0]:g} eV")
+    return arr
+
+
+def _check_fields(obj) -> None:
+    """Types, ranges and the anisotropy of a :class:`Parameters` (see :data:`RANGES`)."""
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if not _is_real_scalar(value):
+            raise _fail((f.name,), f"must be a real number, got {_type_name(value)}", InputTypeError)
+        x = float(value)
+        sym, unit, lo, hi, zero_ok, absolute = RANGES[f.name]
+        u = f" {unit}" if unit else ""
+        got = f"got {x:g}{u}"
+        if not np.isfinite(x):
+            raise _fail((f.name,), f"must be a finite number, {got}")
+        m = abs(x) if absolute else x
+        upper_ok = m < hi if f.name == "alpha_over_hbar_v" else m <= hi
+        if (x == 0 and zero_ok) or (lo <= m and upper_ok):
+            object.__setattr__(obj, f.name, x)
+            continue
+        upper = "<" if f.name == "alpha_over_hbar_v" else "<="
+        span = f"{lo:g} <= {sym} {upper} {hi:g}{u}"
+        if zero_ok:
+            text = f"must be 0 or {span}"
+        elif x <= 0:
+            text = f"must be positive, {span}"
+        else:
+            text = f"must be within {span}"
+        if f.name == "alpha_over_hbar_v":
+            text += (" (an overtilted cone has an unbounded Fermi sea)" if m >= 1 else
+                     " (every result is linear in alpha: scale a smaller tilt from 0.01)")
+        raise _fail((f.name,), f"{text}; {got}")
+    ratio = obj.vx_m_per_s / obj.vy_m_per_s
+    if not 1 / ANISOTROPY_MAX <= ratio <= ANISOTROPY_MAX:
+        raise _fail(("vx_m_per_s", "vy_m_per_s"), f"the anisotropy v_x/v_y must be within "
+                    f"{1 / ANISOTROPY_MAX:g} .. {ANISOTROPY_MAX:g}; got {ratio:.4g}")
 
 
 @dataclass(frozen=True)
@@ -26,7 +193,8 @@ class Parameters:
     ``vx_m_per_s``, ``vy_m_per_s`` velocities (> 0, m/s); ``alpha_over_hbar_v``
     tilt alpha / (hbar v_y) (dimensionless, |.| < 1); ``tau_ps`` relaxation time
     (> 0, ps); ``q_s_per_nm`` screening wave number (> 0, 1/nm) fixing the contact
-    interaction V_0 = e^2 / (4 pi eps_0 q_s).
+    interaction V_0 = e^2 / (4 pi eps_0 q_s).  Each value must be a real number inside
+    its range (:data:`RANGES`, module docstring); it is stored as a float.
     """
 
     Delta_eV: float = 0.05
@@ -37,17 +205,7 @@ class Parameters:
     q_s_per_nm: float = 0.2
 
     def __post_init__(self):
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, (int, float, np.floating, np.integer)) or not np.isfinite(value):
-                raise ParameterError(f"{f.name}: must be a finite number, got {value!r}")
-        for name, allowed in (("vx_m_per_s", "v_x > 0"), ("vy_m_per_s", "v_y > 0"),
-                              ("tau_ps", "tau > 0"), ("q_s_per_nm", "q_s > 0")):
-            if getattr(self, name) <= 0:
-                raise ParameterError(f"{name}: must be positive ({allowed}), got {getattr(self, name)}")
-        if abs(self.alpha_over_hbar_v) >= 1:
-            raise ParameterError("alpha_over_hbar_v: |alpha/(hbar v)| must be < 1 (an overtilted cone "
-                                 f"has an unbounded Fermi sea), got {self.alpha_over_hbar_v}")
+        _check_fields(self)
 
     # -- derived quantities in symenh's internal units -------------------------
     @property
@@ -106,12 +264,21 @@ def parse_params(assignments, base: Parameters = PAPER) -> Parameters:
     """Apply ``["Delta=50meV", "v=4e5m/s", ...]`` to ``base``.
 
     NAME is one of :data:`PARAM_NAMES`; VALUE carries its unit where it has one
-    (alpha_over_hbar_v is dimensionless).  ``v`` sets both v_x and v_y.
-    Raises :class:`ParameterError` or :class:`~symenh.units.UnitError` with a
-    one-line message naming the parameter.
+    (alpha_over_hbar_v is dimensionless; a zero needs no unit).  ``v`` sets both v_x
+    and v_y.  Raises :class:`ParameterError` (unknown name, value out of its range,
+    :data:`RANGES`), :class:`~symenh.units.UnitError` or :class:`InputTypeError` (not a
+    list of strings) with a one-line message naming the parameter as typed.
     """
+    if assignments is None:
+        assignments = ()
+    if isinstance(assignments, (str, bytes)) or not isinstance(assignments, (list, tuple)):
+        raise InputTypeError(f"assignments: must be a list of 'NAME=VALUE' strings, got {_type_name(assignments)}")
+    if not isinstance(base, Parameters):
+        raise InputTypeError(f"base: must be a symenh.Parameters, got {_type_name(base)}")
     changes = {}
-    for item in assignments or ():
+    for item in assignments:
+        if not isinstance(item, str):
+            raise InputTypeError(f"--param: each assignment must be a 'NAME=VALUE' string, got {_type_name(item)}")
         if "=" not in item:
             raise ParameterError(f"--param: expected NAME=VALUE, got {item!r}")
         name, text = (s.strip() for s in item.split("=", 1))
@@ -130,6 +297,6 @@ def parse_params(assignments, base: Parameters = PAPER) -> Parameters:
     try:
         return base.replace(**{f: v for f, (_, v) in changes.items()})
     except ParameterError as exc:  # name the parameter as the user typed it
-        field_name = str(exc).split(":", 1)[0]
-        typed = changes.get(field_name, (field_name, None))[0]
-        raise ParameterError(f"{typed}: {str(exc).split(':', 1)[1].strip()}") from None
+        fields = getattr(exc, "fields", ())
+        typed = list(dict.fromkeys(changes[f][0] for f in fields if f in changes)) or list(fields)
+        raise type(exc)(f"{', '.join(typed)}: {getattr(exc, 'text', exc)}") from None

@@ -90,31 +90,82 @@ DIMENSIONS = {
     "inverse length": (_INV_LENGTH, "1/nm"),
 }
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
+_RANGE = re.compile(rf"^\s*({_NUM})\s*:\s*({_NUM})\s*:\s*(\d+)\s*(.*?)\s*$")
+
+#: the indefinite article of each dimension's name, for grammatical messages
+ARTICLE = {"energy": "an", "velocity": "a", "time": "a", "inverse length": "an"}
+
+#: most points a ``START:STOP:N`` range may ask for
+MAX_RANGE_POINTS = 100_000
 
 
+def _a(dimension: str) -> str:
+    """"an energy", "a velocity", ..."""
+    return f"{ARTICLE.get(dimension, 'a')} {dimension}"
+
+
+def _is_zero(literal: str) -> bool:
+    """Whether a number literal ("0", "-0.0", "0e5") is exactly zero (its mantissa has no non-zero digit)."""
+    return not re.search(r"[1-9]", literal.lower().split("e")[0])
+
+
+def _scale(literal: str, unit: str, text: str, dimension: str, name: str) -> float:
+    """The number ``literal`` in ``unit`` converted to the internal unit of ``dimension``;
+    a zero needs no unit; a non-zero literal that is not a finite non-zero float is refused."""
+    table, internal = DIMENSIONS[dimension]
+    allowed = ", ".join(table)
+    number = float(literal)
+    zero = _is_zero(literal)
+    if not zero and not (np.isfinite(number) and number != 0.0):
+        raise UnitError(f"{name}: {text!r} is outside the floating-point range (finite, non-zero)")
+    if not unit:
+        if zero:   # zero is zero in every unit
+            return 0.0
+        raise UnitError(f"{name}: {text!r} has no unit; give {_a(dimension)} "
+                        f"with one of the units {allowed} (e.g. 1{internal})")
+    if unit not in table:
+        raise UnitError(f"{name}: unit {unit!r} is not {_a(dimension)}; allowed: {allowed}")
+    value = number * table[unit]
+    if not np.isfinite(value) or (value == 0.0) != zero:
+        raise UnitError(f"{name}: {text!r} is out of the floating-point range in {internal}")
+    return value
 
 
 def parse_quantity(text: str, dimension: str, name: str) -> float:
     """Parse "50meV", "4e5m/s", "0.5ps" or "0.2/nm" into the internal unit.
 
     ``dimension`` is one of :data:`DIMENSIONS`; the returned float is in eV, m/s,
-    ps or 1/nm respectively.  Raises :class:`UnitError` naming ``name`` and the
-    allowed units when the unit is missing or wrong.
+    ps or 1/nm respectively.  A zero needs no unit ("0").  Raises :class:`UnitError`
+    naming ``name`` and the allowed units when the unit is missing or wrong, or the
+    number is not finite.  Ranges of values are checked by :mod:`symenh.params`.
     """
-    table, internal = DIMENSIONS[dimension]
+    table, _ = DIMENSIONS[dimension]
     m = _NUMBER.match(str(text))
-    allowed = ", ".join(table)
     if not m:
         raise UnitError(f"{name}: cannot read {text!r} as a number with a unit "
-                        f"(an {dimension}: one of {allowed})")
-    number, unit = float(m.group(1)), m.group(2)
-    if not unit:
-        raise UnitError(f"{name}: {text!r} has no unit; give an {dimension} "
-                        f"with one of the units {allowed} (e.g. 1{internal})")
-    if unit not in table:
-        raise UnitError(f"{name}: unit {unit!r} is not an {dimension}; allowed: {allowed}")
-    value = number * table[unit]
-    if not np.isfinite(value):
-        raise UnitError(f"{name}: {text!r} is not finite")
-    return value
+                        f"({_a(dimension)}: one of {', '.join(table)})")
+    return _scale(m.group(1), m.group(2), str(text), dimension, name)
+
+
+def parse_quantities(text: str, dimension: str, name: str) -> list:
+    """One value ("50meV", as :func:`parse_quantity`) or an inclusive range
+    ``START:STOP:N<unit>`` ("50:300:26meV": N >= 2 equally spaced values from START to
+    STOP, both included, as ``numpy.linspace``; the unit applies to both ends; negative
+    ends work, "-300:-50:6meV").  Returns a list of floats in the internal unit."""
+    m = _RANGE.match(str(text))
+    if not m:
+        if ":" in str(text):
+            raise UnitError(f"{name}: cannot read {text!r} as a range START:STOP:N<unit> "
+                            f"(e.g. 50:300:26meV, N >= 2 points, ends included)")
+        return [parse_quantity(text, dimension, name)]
+    start, stop, n, unit = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+    if not 2 <= n <= MAX_RANGE_POINTS:
+        raise UnitError(f"{name}: a range START:STOP:N needs 2 <= N <= {MAX_RANGE_POINTS} points, got {n}")
+    if not unit and not (_is_zero(start) and _is_zero(stop)):
+        raise UnitError(f"{name}: range {text!r} has no unit; give {_a(dimension)} with one of the "
+                        f"units {', '.join(DIMENSIONS[dimension][0])} after N (e.g. 50:300:26meV)")
+    lo = _scale(start, unit, str(text), dimension, name)
+    hi = _scale(stop, unit, str(text), dimension, name)
+    return [float(x) for x in np.linspace(lo, hi, n)]

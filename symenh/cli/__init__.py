@@ -1,8 +1,11 @@
 """The ``symenh`` command line.
 
 Each command lives in its own module with ``register(subparsers)`` adding a
-sub-parser whose ``func(args) -> int`` runs it.  User errors (bad names, units,
-values) print one line on stderr and exit with status 2; no traceback.
+sub-parser whose ``func(args) -> int`` runs it.  Exit status: 0 on success; 2 for a
+user error (a :class:`~symenh.errors.SymenhError`: bad name, unit, value, type, a refused
+request, a non-finite result), one line on stderr and no traceback; 130 when interrupted
+(SIGINT / Ctrl-C), one line "symenh <command>: interrupted" on stderr.  Anything else
+is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import importlib
 import re
 import sys
 
-from .common import USER_ERRORS, CliError, Parser, fail
+from .common import EXIT_INTERRUPTED, USER_ERRORS, CliError, Parser, fail
 
 #: command modules, in the order shown by --help
 COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics")
@@ -51,8 +54,16 @@ def _join_negative_values(argv):
     return out
 
 
+def _version() -> str:
+    from .. import __version__
+
+    return f"symenh {__version__}"
+
+
 def build_parser() -> Parser:
-    parser = Parser(prog="symenh", description="Symbolic-numeric toolkit for the exchange nonlinear Hall effect.")
+    parser = Parser(prog="symenh", description="Symbolic-numeric toolkit for the exchange nonlinear Hall effect.",
+                    epilog="Exit status: 0 success; 2 bad input (one line on stderr); 130 interrupted.")
+    parser.add_argument("--version", action="version", version=_version(), help="print 'symenh VERSION' and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for name in COMMANDS:
@@ -66,18 +77,33 @@ def build_parser() -> Parser:
     return parser
 
 
+def _command_name(argv) -> str:
+    """The sub-command in ``argv`` (for messages before argparse has run), or ''."""
+    return next((tok for tok in argv if tok in COMMANDS), "")
+
+
 def main(argv=None) -> int:
-    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    """Run ``symenh ARGV``; returns the exit status (0, 2 or 130; see the module docstring)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prog = " ".join(filter(None, ("symenh", _command_name(argv))))
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2, one line already printed)
-        return int(exc.code or 0)
-    prog = f"symenh {args.command}"
-    try:
-        return int(args.func(args) or 0)
-    except (CliError, *USER_ERRORS) as exc:
-        return fail(prog, str(exc))
+        argv = _join_negative_values(argv)
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2, one line printed)
+            return int(exc.code or 0)
+        prog = f"symenh {args.command}"
+        args.argv = argv
+        try:
+            return int(args.func(args) or 0)
+        except (CliError, *USER_ERRORS) as exc:
+            return fail(prog, str(exc))
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        sys.stderr.write(f"{prog}: interrupted\n")
+        sys.stderr.flush()
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,11 +6,14 @@ derived from the closed forms by a SymPy series in 1/mu (:mod:`symenh.asymptotic
 
 from __future__ import annotations
 
-from .common import add_response_options, params_from, print_json
+from .common import add_response_options, check_exchange_option, params_from, print_json
 
 
 def register(sub) -> None:
-    p = sub.add_parser("asymptotics", help="large-mu leading power and coefficient of a conductivity")
+    p = sub.add_parser("asymptotics", help="large-mu leading power and coefficient of a conductivity",
+                       description="Large-mu series sigma ~ C (mu / 1 eV)^p (A m / V^2) of every non-zero raw "
+                                   "element of one mechanism, from the closed forms; prints one JSON object.",
+                       epilog="Exit status: 0 success; 2 bad input (one line on stderr); 130 interrupted.")
     add_response_options(p)
     p.set_defaults(func=run)
 
@@ -19,6 +22,7 @@ def run(args) -> int:
     from .. import asymptotics as asy
 
     params = params_from(args)
+    check_exchange_option(args)
     exps = asy.element_expansions(args.model, args.mechanism, params, args.convention, args.exchange_valleys)
     main = exps[asy.main_element(exps)]
     ratio = asy.ratio_expansion(args.model, params, args.convention)

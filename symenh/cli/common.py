@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from ..errors import SymenhError
@@ -13,6 +14,29 @@ from ..params import PARAM_NAMES, parse_params
 USER_ERRORS = (SymenhError,)
 
 EXIT_USAGE = 2
+#: exit status after SIGINT (128 + 2, the shell's convention)
+EXIT_INTERRUPTED = 130
+
+#: what each mechanism is (the --mechanism help of every conductivity command)
+MECHANISM_HELP = {
+    "bcd": "Berry curvature dipole, DC form (Sodemann-Fu; tau-linear)",
+    "inh": "intrinsic nonlinear Hall effect, Berry connection polarizability (BCP)",
+    "enh-t": "exchange nonlinear Hall, T-even part, paper Eq. 10 (tau-linear)",
+    "enh-pt": "exchange nonlinear Hall, PT-even part, paper Eq. 9",
+}
+#: what each method is (the --method help of symenh sigma)
+METHOD_HELP = {
+    "closed-form": "SymPy closed form, lambdified: exact, fast (paper models); the default",
+    "quadrature": "adaptive Fermi-contour and Fermi-sea integrals at finite tilt, Richardson in alpha; "
+                  "error estimate (~1e-12 relative)",
+    "grid": "brute-force k grid with eigh at small temperature, extrapolated to T -> 0: the slow, "
+            "independent reference; error estimate",
+}
+
+
+def choices_help(intro: str, table: dict) -> str:
+    """``intro`` followed by "name: meaning" for every choice (argparse help text)."""
+    return intro + "; ".join(f"{k}: {v}" for k, v in table.items())
 
 
 class CliError(SymenhError):
@@ -40,10 +64,16 @@ def add_response_options(p: argparse.ArgumentParser) -> None:
     from ..models.paper import MODEL_NAMES
     from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
 
-    p.add_argument("--model", required=True, choices=MODEL_NAMES)
-    p.add_argument("--mechanism", required=True, choices=MECHANISMS)
-    p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
-    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
+    p.add_argument("--model", required=True, choices=MODEL_NAMES,
+                   help="tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
+    p.add_argument("--mechanism", required=True, choices=MECHANISMS,
+                   help=choices_help("", {m: MECHANISM_HELP[m] for m in MECHANISMS}))
+    p.add_argument("--convention", default="consistent", choices=CONVENTIONS,
+                   help="consistent (default): charge -e and H' = +e E.r throughout, ENH = -(printed Eqs. 9, 10); "
+                        "printed: Eqs. 9 and 10 as printed")
+    p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS,
+                   help="exchange scope of the ENH mechanisms for tilted-dirac: same (default): k' in the valley "
+                        "of k; all: both valleys (ENH(T) then vanishes); refused for pt-dirac (one valley)")
     add_param_option(p)
     p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
 
@@ -53,15 +83,49 @@ def params_from(args):
     return parse_params(args.param)
 
 
+def check_exchange_option(args) -> None:
+    """``--exchange-valleys all`` only for a model with several valleys (CliError otherwise)."""
+    from ..models.paper import paper_valleys
+    from ..responses.api import check_exchange_scope
+
+    check_exchange_scope(paper_valleys(args.model), args.exchange_valleys, "--exchange-valleys")
+
+
+def _first_non_finite(obj, where="") -> str | None:
+    """The key path ("sigma[0][1][0][0]") of the first non-finite float in ``obj``, or None."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else (where or "value")
+    if isinstance(obj, dict):
+        items = ((f"{where}.{k}" if where else str(k), v) for k, v in obj.items())
+    elif isinstance(obj, (list, tuple)):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(obj))
+    else:
+        return None
+    for key, value in items:
+        found = _first_non_finite(value, key)
+        if found:
+            return found
+    return None
+
+
 def print_json(obj) -> None:
-    """Print one JSON object on stdout."""
-    json.dump(obj, sys.stdout, indent=None, allow_nan=False)
-    sys.stdout.write("\n")
+    """Print one JSON object on stdout, only once all of it is known to be finite.
+
+    The object is serialised to a string first (``allow_nan=False``); a NaN or infinity
+    anywhere raises :class:`CliError` naming where it is, and nothing reaches stdout."""
+    try:
+        text = json.dumps(obj, indent=None, allow_nan=False)
+    except ValueError:
+        raise CliError(f"{_first_non_finite(obj) or 'result'}: the result is not finite with these inputs "
+                       "(overflow or underflow); nothing printed") from None
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def fail(prog: str, message: str) -> int:
     """Print a one-line error to stderr and return exit status 2."""
-    sys.stderr.write(f"{prog}: error: {message}\n")
+    line = " ".join(str(message).split())   # one line, whatever the message holds
+    sys.stderr.write(f"{prog}: error: {line}\n")
     return EXIT_USAGE
 
 

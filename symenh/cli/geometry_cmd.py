@@ -45,7 +45,7 @@ def register(sub) -> None:
                    help="valley xi (required for tilted-dirac, refused for pt-dirac)")
     p.add_argument("--quantity", required=True, choices=tuple(QUANTITIES))
     p.add_argument("--k", required=True, type=_k_pair, metavar="KX KY", dest="k",
-                   help="crystal momentum in 1/nm, e.g. --k -0.1 0.2")
+                   help="crystal momentum in 1/nm, each |k_a| <= 1e3, e.g. --k -0.1 0.2")
     p.add_argument("--method", default="closed-form", choices=METHODS,
                    help="closed-form kernel (default) or direct diagonalisation")
     add_param_option(p)

@@ -28,29 +28,47 @@ them, answers instead; ``method="direct"`` always uses it.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from ..errors import InputTypeError
 from ..geometry.symbolic import QUANTITIES
 from ..models.base import ModelError
 from ..models.paper import MODEL_NAMES, paper_model
-from ..params import PAPER, Parameters, ParameterError
+from ..params import PAPER, Parameters, ParameterError, check_real
 from ..units import GEOMETRY_UNITS
 from .direct import DEFAULT_DEGENERACY_TOL, band_geometry
 from .lambdified import kernel_for
 
 #: evaluation paths accepted by :func:`geometry_levels`
 METHODS = ("closed-form", "direct")
+#: largest |k_x|, |k_y| accepted (1/nm): far beyond any continuum model's validity, and small
+#: enough that the levels (|E| <= 1e5 eV at the largest velocity) keep their degeneracies
+#: within the direct path's tolerance (1e-8 eV)
+K_MAX_PER_NM = 1e3
 
 
 def check_k_point(k) -> tuple[float, float]:
-    """(kx, ky) in 1/nm as finite floats; raises :class:`ParameterError` naming ``k``."""
-    try:
-        kx, ky = (float(x) for x in k)
-    except (TypeError, ValueError):
-        raise ParameterError(f"k: expected two numbers (k_x, k_y) in 1/nm, got {k!r}") from None
-    if not (np.isfinite(kx) and np.isfinite(ky)):
-        raise ParameterError(f"k: both components must be finite numbers (1/nm), got ({kx}, {ky})")
+    """(kx, ky) in 1/nm as floats: two real numbers, finite, each |k_a| <= :data:`K_MAX_PER_NM`.
+
+    Raises :class:`ParameterError` (InputTypeError for wrong types: strings, complex, bool)
+    naming ``k``."""
+    if isinstance(k, (str, bytes)) or not hasattr(k, "__len__") or len(k) != 2:
+        raise InputTypeError(f"k: expected two real numbers (k_x, k_y) in 1/nm, got {k!r}"[:160])
+    kx, ky = (check_real(x, "k", "1/nm") for x in k)
+    if max(abs(kx), abs(ky)) > K_MAX_PER_NM:
+        raise ParameterError(f"k: each component must satisfy |k| <= {K_MAX_PER_NM:g} 1/nm, got ({kx:g}, {ky:g})")
     return kx, ky
+
+
+def check_valley(valley) -> int | None:
+    """None, or the int +1 / -1 (numpy integers accepted; bool, float and str refused)."""
+    if valley is None:
+        return None
+    if isinstance(valley, (bool, np.bool_)) or not isinstance(valley, numbers.Integral):
+        raise InputTypeError(f"valley: must be the integer +1 or -1 (or None), got {valley!r}")
+    return int(valley)
 
 
 def _component_value(quantity: str, value: np.ndarray):
@@ -90,8 +108,8 @@ def geometry_levels(model_name: str, quantity: str, k, valley: int | None = None
     ----------
     model_name : ``"tilted-dirac"`` (H_T) or ``"pt-dirac"`` (H_PT).
     quantity : one of ``energy, sbp, bcp, berry-curvature, quantum-metric, spin``.
-    k : (k_x, k_y) in 1/nm, finite.
-    valley : +1 or -1 for tilted-dirac (required); must be None for pt-dirac.
+    k : (k_x, k_y) in 1/nm: two real numbers, |k_a| <= 1e3 / nm.
+    valley : the int +1 or -1 for tilted-dirac (required); must be None for pt-dirac.
     params : :class:`~symenh.params.Parameters` (paper values by default).
     method : ``"closed-form"`` (default; falls back to direct diagonalisation where
         levels touch) or ``"direct"``.
@@ -103,8 +121,12 @@ def geometry_levels(model_name: str, quantity: str, k, valley: int | None = None
     ascending energy and ``value`` traced over each level (shapes: module docstring).
 
     Raises :class:`~symenh.models.ModelError` (unknown model/quantity/method,
-    missing or refused valley) or :class:`~symenh.params.ParameterError` (k).
+    missing or refused valley), :class:`~symenh.params.ParameterError` (k out of range) or
+    :class:`~symenh.errors.InputTypeError` (k, valley or params of the wrong type).
     """
+    for arg, value in (("model", model_name), ("quantity", quantity), ("method", method)):
+        if not isinstance(value, str):
+            raise InputTypeError(f"{arg}: must be a name (str), got {type(value).__name__}")
     if model_name not in MODEL_NAMES:
         raise ModelError(f"model: unknown model {model_name!r}; allowed: {', '.join(MODEL_NAMES)}")
     if quantity not in QUANTITIES:
@@ -112,8 +134,9 @@ def geometry_levels(model_name: str, quantity: str, k, valley: int | None = None
     if method not in METHODS:
         raise ModelError(f"method: unknown method {method!r}; allowed: {', '.join(METHODS)}")
     if not isinstance(params, Parameters):
-        raise ParameterError(f"params: expected a symenh.Parameters, got {type(params).__name__}")
+        raise InputTypeError(f"params: expected a symenh.Parameters, got {type(params).__name__}")
     kx, ky = check_k_point(k)
+    valley = check_valley(valley)
     model = paper_model(model_name, valley)
     values = params.symbol_values()
     tol = DEFAULT_DEGENERACY_TOL
@@ -122,6 +145,8 @@ def geometry_levels(model_name: str, quantity: str, k, valley: int | None = None
         levels = _closed_form(model, quantity, kx, ky, values, tol)
     if levels is None:
         levels = _direct(model, quantity, kx, ky, values, tol)
+    if not all(np.isfinite(e) and np.all(np.isfinite(np.asarray(v, dtype=float))) for e, _, v in levels):
+        raise ParameterError(f"k: the {quantity} is not finite at k = ({kx:g}, {ky:g}) 1/nm with these parameters")
     return {
         "model": model_name,
         "quantity": quantity,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import InputTypeError, ResponseError
 from ..params import Parameters
 from ..units import SIGMA_UNITS
 from .spec import nonzero_elements, symmetrize
@@ -33,14 +34,16 @@ class SigmaResult:
     ``sigma`` has shape (len(mu_eV), 2, 2, 2) indexed [c][a][b] (0 = x, 1 = y),
     raw (antisymmetric in c, a), in SI units A m / V^2, for j^c = sigma^{cab} E^a E^b,
     at T = 0 and linear order in the tilt (alpha * d sigma / d alpha at alpha = 0,
-    evaluated at ``params.alpha_over_hbar_v``).
+    evaluated at ``params.alpha_over_hbar_v``).  ``exchange_valleys`` is the exchange scope
+    ("same" or "all") where it matters (an ENH mechanism of a model with several valleys),
+    else None.
     """
 
     model: str
     mechanism: str
     method: str
     convention: str
-    exchange_valleys: str
+    exchange_valleys: str | None
     params: Parameters
     mu_eV: np.ndarray
     sigma: np.ndarray
@@ -60,8 +63,11 @@ class SigmaResult:
 
     def element(self, name: str) -> np.ndarray:
         """One raw element over mu, e.g. ``element("xyy")`` = sigma^{xyy}, A m / V^2."""
-        if not (isinstance(name, str) and len(name) == 3 and set(name) <= {"x", "y"}):
-            raise ValueError(f"element: expected three letters from x, y (c a b, e.g. 'xyy'), got {name!r}")
+        if not isinstance(name, str):
+            raise InputTypeError(f"element: must be a string of three letters from x, y (c a b, e.g. 'xyy'), "
+                                 f"got {type(name).__name__}")
+        if not (len(name) == 3 and set(name) <= {"x", "y"}):
+            raise ResponseError(f"element: expected three letters from x, y (c a b, e.g. 'xyy'), got {name!r}")
         idx = tuple("xy".index(ch) for ch in name)
         return self.sigma[(slice(None),) + idx]
 
