@@ -109,7 +109,7 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     check_params(params)
     dat = data(params, convention, report)
     d = abs(params.Delta_eV)
-    fig, axes = new_figure(3.1, 1, 3)
+    fig, axes = new_figure(3.3, 1, 3)
     dense = d * np.logspace(1, 4, 200)
     for model, mech, col in CURVES:
         x = dat[mech]
@@ -139,7 +139,7 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     axes[0].set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
     axes[0].set_ylabel(r"$|\sigma|$ (A m / V$^2$)")
     axes[0].set_title("(a) $|\\sigma|$ (points)\ndashed: leading term $C\\mu^p$")
-    axes[0].legend(frameon=False, fontsize=6.5, loc="lower left")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4, frameon=False)
     axes[1].set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
     axes[1].set_ylabel(r"$d\ln|\sigma| / d\ln\mu$ (dimensionless)")
     axes[1].set_title("(b) local log-log slope\ndotted: derived power $p$")
@@ -151,8 +151,9 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     sources = "; ".join(sources) if len(sources) > 1 else f"all four mechanisms by {sources[0]}"
     v = (f"$v$ = ${tex_number(params.vx_m_per_s)}$ m/s" if params.vx_m_per_s == params.vy_m_per_s else
          f"$v_x$ = ${tex_number(params.vx_m_per_s)}$ m/s, $v_y$ = ${tex_number(params.vy_m_per_s)}$ m/s")
-    fig.suptitle(f"Large-$\\mu$ asymptotics ({convention} convention; $\\Delta$ = ${tex_number(params.Delta_eV * 1e3)}$ "
-                 f"meV, {v}, $\\alpha/\\hbar v$ = ${tex_number(params.alpha_over_hbar_v)}$, "
+    fig.suptitle(f"Large-$\\mu$ asymptotics ({convention} convention; "
+                 f"$\\Delta$ = ${tex_number(params.Delta_eV * 1e3)}$ meV, {v}, "
+                 f"$\\alpha/\\hbar v$ = ${tex_number(params.alpha_over_hbar_v)}$, "
                  f"$\\tau$ = ${tex_number(params.tau_ps)}$ ps, $q_s$ = ${tex_number(params.q_s_per_nm)}$ nm$^{{-1}}$;\n"
                  f"$T$ = 0, linear order in $\\alpha$). Points: {sources}")
     return save(fig, Path(out_dir) / "asymptotics")

@@ -9,7 +9,9 @@ Panels (paper parameters unless overridden; T = 0, linear order in alpha):
 (d) sigma_ENH^(PT) / sigma_INH over mu/|Delta| x Delta (the gap: the second parameter).
 
 Panels (a) and (c) say in words which relative sign the curves have in the convention
-drawn and which the other convention gives (symenh.responses.result.RELATIVE_SIGNS);
+drawn (read off the curves) and which the other convention gives (sigma_ENH changes sign
+with the convention, BCD and INH do not); tests/test_figures_style.py checks both against
+the derived table symenh.responses.result.RELATIVE_SIGNS;
 the ratio maps colour log10 of the ratio's magnitude with its sign on the colour bar
 (or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
 Delta/5 to 2 Delta around the parameters given (at the paper's: 0.05-2 / nm, 10-100 meV).
@@ -36,7 +38,7 @@ from .. import __version__
 from ..errors import ResponseError
 from ..report import PAPER_SAYS
 from ..responses.api import sigma
-from ..responses.result import CONVENTION_NOTES, RELATIVE_SIGNS
+from ..responses.result import CONVENTION_NOTES
 from ..responses.spec import ENH_PAIRS
 from ..units import COULOMB_EV_NM
 from .style import DIVERGING, SEQUENTIAL, new_figure, save, styled, tex_number
@@ -159,10 +161,10 @@ def _curve_panel(ax, mu_meV, cur, model, params, convention):
     enh, ref = PAIRS[model]
     y_enh, y_ref = cur[(model, enh)], cur[(model, ref)]
     scale = 10.0 ** np.floor(np.log10(max(np.max(np.abs(y_enh)), np.max(np.abs(y_ref)))))
-    ax.axhline(0, color="0.6", lw=0.6)
+    ax.axhline(0, color="0.6", lw=0.6, gid="reference")   # reference lines may pass under the note
     ax.plot(mu_meV, y_enh / scale, color="tab:red", label=TEX[enh])
     ax.plot(mu_meV, y_ref / scale, color="tab:blue", label=TEX[ref])
-    ax.axvline(abs(params.Delta_eV) * 1e3, color="0.5", lw=0.7, ls=":", label="band edge")
+    ax.axvline(abs(params.Delta_eV) * 1e3, color="0.5", lw=0.7, ls=":", label="band edge", gid="reference")
     ax.set_xlabel(r"$\mu$ (meV)")
     ax.set_ylabel(r"$\sigma^{%s}$ ($%s$ A m V$^{-2}$)" % (ELEMENT[model], tex_number(scale)))
     ax.set_xlim(0, mu_meV[-1])
@@ -260,29 +262,84 @@ def _metadata(params, convention, what, columns, **extra):
     return meta
 
 
-@styled
-def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
-    """Write fig3.png, fig3.pdf and the CSV of its numbers into ``out_dir``; return the paths."""
+def data(params, convention="consistent", report=print) -> dict:
+    """Every number Fig. 3 draws: dict(mu (eV), curves {(model, mech): A m/V^2}, and the maps of
+    :func:`maps`); checked finite, refused in one line where undefined (:func:`check_params`)."""
     check_params(params)
     report("fig3: conductivity curves (closed form)")
     mu, cur = curves(params, convention)
     report("fig3: ratio maps")
-    m = maps(params, convention)
-    mu_ratio, qs, deltas = m["mu_over_delta"], m["q_s"], m["Delta"]
-    mu_meV = mu * 1e3
+    return {"mu": mu, "curves": cur, **maps(params, convention)}
 
+
+#: file name, what it holds, column names (units in the names): the CSVs of Fig. 3
+CSV_FILES = {
+    "curves": ("fig3_curves.csv", "Fig. 3 (a), (c): conductivity curves against mu",
+               ["mu_meV", "sigma_enh_t_xyy_A_m_per_V2", "sigma_bcd_xyy_A_m_per_V2",
+                "sigma_enh_pt_yxx_A_m_per_V2", "sigma_inh_yxx_A_m_per_V2"]),
+    "b": ("fig3b_ratio.csv", "Fig. 3 (b): sigma_ENH^(T) / sigma_BCD of H_T (element xyy) over q_s x mu/|Delta|",
+          ["q_s_per_nm", "V0_eV_nm2", "mu_over_abs_Delta_dimensionless", "mu_meV",
+           "ratio_enh_t_over_bcd_dimensionless"]),
+    "d": ("fig3d_ratio.csv", "Fig. 3 (d): sigma_ENH^(PT) / sigma_INH of H_PT (element yxx) over Delta x mu/|Delta|",
+          ["Delta_meV", "mu_over_abs_Delta_dimensionless", "mu_meV", "ratio_enh_pt_over_inh_dimensionless"]),
+}
+
+
+def tables(dat, params, convention="consistent") -> list:
+    """[(file name, metadata, header, columns)] of the CSVs of Fig. 3 from :func:`data`."""
+    cur, mu_ratio, qs, deltas = dat["curves"], dat["mu_over_delta"], dat["q_s"], dat["Delta"]
+    signs = {model: relative_sign(cur[(model, PAIRS[model][0])] / cur[(model, PAIRS[model][1])])
+             for model in PAIRS}
+    n_mu = len(mu_ratio)
+    meta = {
+        "curves": dict(relative_sign_enh_t_vs_bcd=f"{signs['tilted-dirac']} (on these numbers, {convention} "
+                                                  "convention)",
+                       relative_sign_enh_pt_vs_inh=f"{signs['pt-dirac']} (on these numbers, {convention} convention)"),
+        "b": dict(varied=f"q_s from {float(qs[0])!r} to {float(qs[-1])!r} 1/nm (one value per row block; every "
+                         "other parameter as below)",
+                  relative_sign=f"{relative_sign(dat['ratio_t'])} (ENH(T) vs BCD, everywhere on this map)"),
+        "d": dict(varied=f"Delta from {float(deltas[0])!r} to {float(deltas[-1])!r} eV (one value per row block; "
+                         "every other parameter as below)",
+                  relative_sign=f"{relative_sign(dat['ratio_pt'])} (ENH(PT) vs INH, everywhere on this map)"),
+    }
+    columns = {
+        "curves": [dat["mu"] * 1e3, cur[("tilted-dirac", "enh-t")], cur[("tilted-dirac", "bcd")],
+                   cur[("pt-dirac", "enh-pt")], cur[("pt-dirac", "inh")]],
+        "b": [np.repeat(qs, n_mu), np.repeat(COULOMB_EV_NM / qs, n_mu), np.tile(mu_ratio, len(qs)),
+              np.tile(mu_ratio * abs(params.Delta_eV) * 1e3, len(qs)), dat["ratio_t"].ravel()],
+        "d": [np.repeat(deltas * 1e3, n_mu), np.tile(mu_ratio, len(deltas)),
+              np.outer(np.abs(deltas) * 1e3, mu_ratio).ravel(), dat["ratio_pt"].ravel()],
+    }
+    out = []
+    for key, (name, what, header) in CSV_FILES.items():
+        cols = columns[key]
+        for col_name, col in zip(header, cols):  # every number checked before any file is written
+            require_finite("params", col, f"column {col_name} of {name}")
+        out.append((name, _metadata(params, convention, what, ", ".join(header), **meta[key]), header, cols))
+    return out
+
+
+def write_tables(out_dir: Path, tabs) -> list:
+    """Write the :func:`tables` into ``out_dir`` (atomically); return the paths."""
+    return [write_csv(Path(out_dir) / name, meta, header, cols) for name, meta, header, cols in tabs]
+
+
+def draw(dat, params, convention="consistent"):
+    """The figure (matplotlib Figure) of :func:`data`; call inside :func:`~symenh.figures.style.styled`."""
+    mu_ratio, qs, deltas = dat["mu_over_delta"], dat["q_s"], dat["Delta"]
+    mu_meV, cur = dat["mu"] * 1e3, dat["curves"]
     fig, ax = new_figure(5.9, 2, 2)
     a, b, c, d = ax.ravel()
-    sign_t = _curve_panel(a, mu_meV, cur, "tilted-dirac", params, convention)
+    _curve_panel(a, mu_meV, cur, "tilted-dirac", params, convention)
     a.set_title(r"(a) $H_T$ (both valleys): ENH$^{(T)}$ and BCD")
-    sign_pt = _curve_panel(c, mu_meV, cur, "pt-dirac", params, convention)
+    _curve_panel(c, mu_meV, cur, "pt-dirac", params, convention)
     c.set_title(r"(c) $H_{PT}$: ENH$^{(PT)}$ and INH")
 
     # (b): interaction strength V_0 = e^2/(4 pi eps_0 q_s) grows upwards; q_s on the right axis
     V0 = COULOMB_EV_NM / qs
     order = np.argsort(V0)
     V0_here = COULOMB_EV_NM / params.q_s_per_nm
-    _map_panel(fig, b, mu_ratio, V0[order], m["ratio_t"][order], V0_here,
+    _map_panel(fig, b, mu_ratio, V0[order], dat["ratio_t"][order], V0_here,
                r"$q_s$ = $%s$ nm$^{-1}$ of panel (a)%s" % (tex_number(params.q_s_per_nm),
                                                           _paper_mark(params.q_s_per_nm, 0.2)))
     b.set_yscale("log")
@@ -293,7 +350,7 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     b.set_title(r"(b) %s / %s, $H_T$, $\Delta$ = $%s$ meV" % (TEX["enh-t"], TEX["bcd"],
                                                              tex_number(params.Delta_eV * 1e3)))
 
-    _map_panel(fig, d, mu_ratio, deltas * 1e3, m["ratio_pt"], params.Delta_eV * 1e3,
+    _map_panel(fig, d, mu_ratio, deltas * 1e3, dat["ratio_pt"], params.Delta_eV * 1e3,
                r"$\Delta$ = $%s$ meV of panel (c)%s" % (tex_number(params.Delta_eV * 1e3),
                                                        _paper_mark(params.Delta_eV, 0.05)))
     d.set_ylabel(r"$\Delta$ (meV)")
@@ -308,46 +365,16 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
                      tex_number(params.tau_ps), tex_number(params.q_s_per_nm), tex_number(V0_here)) +
                  "\nSign convention: %s: %s\n"
                  "$V_0$ with the vacuum permittivity and Eq. 3 as printed (no Fierz factor 1/2): both scale the "
-                 "ENH curves linearly" % (
-                     convention, CONVENTION_NOTES_TEX[convention]))
+                 "ENH curves linearly" % (convention, CONVENTION_NOTES_TEX[convention]))
+    return fig
 
-    common = dict(relative_sign_enh_t_vs_bcd=f"{sign_t} (on these numbers; {convention} convention)",
-                  relative_sign_enh_pt_vs_inh=f"{sign_pt} (on these numbers; {convention} convention)")
-    out_dir = Path(out_dir)
-    csv_a = out_dir / "fig3_curves.csv"
-    meta_a = _metadata(params, convention, "Fig. 3 (a), (c): conductivity curves against mu",
-                       "mu; sigma_ENH^(T) and sigma_BCD (H_T, xyy); sigma_ENH^(PT) and sigma_INH (H_PT, yxx)",
-                       **common)
-    csv_b = out_dir / "fig3b_ratio.csv"
-    meta_b = _metadata(params, convention, "Fig. 3 (b): sigma_ENH^(T) / sigma_BCD of H_T (element xyy) over "
-                       "q_s x mu/|Delta|", "q_s; V_0 = e^2/(4 pi eps_0 q_s); mu/|Delta|; mu; ratio",
-                       varied=f"q_s from {qs[0]!r} to {qs[-1]!r} 1/nm (each row; every other parameter as below)",
-                       relative_sign=f"{relative_sign(m['ratio_t'])} (ENH(T) vs BCD, everywhere on this map)")
-    csv_d = out_dir / "fig3d_ratio.csv"
-    meta_d = _metadata(params, convention, "Fig. 3 (d): sigma_ENH^(PT) / sigma_INH of H_PT (element yxx) over "
-                       "Delta x mu/|Delta|", "Delta; mu/|Delta|; mu; ratio",
-                       varied=f"Delta from {deltas[0]!r} to {deltas[-1]!r} eV (each row; every other parameter "
-                              "as below)",
-                       relative_sign=f"{relative_sign(m['ratio_pt'])} (ENH(PT) vs INH, everywhere on this map)")
-    n_mu = len(mu_ratio)
-    tables = [
-        (csv_a, meta_a, ["mu_meV", "sigma_enh_t_xyy_A_m_per_V2", "sigma_bcd_xyy_A_m_per_V2",
-                         "sigma_enh_pt_yxx_A_m_per_V2", "sigma_inh_yxx_A_m_per_V2"],
-         [mu_meV, cur[("tilted-dirac", "enh-t")], cur[("tilted-dirac", "bcd")],
-          cur[("pt-dirac", "enh-pt")], cur[("pt-dirac", "inh")]]),
-        (csv_b, meta_b, ["q_s_per_nm", "V0_eV_nm2", "mu_over_abs_Delta_dimensionless", "mu_meV",
-                         "ratio_enh_t_over_bcd_dimensionless"],
-         [np.repeat(qs, n_mu), np.repeat(V0, n_mu), np.tile(mu_ratio, len(qs)),
-          np.tile(mu_ratio * abs(params.Delta_eV) * 1e3, len(qs)), m["ratio_t"].ravel()]),
-        (csv_d, meta_d, ["Delta_meV", "mu_over_abs_Delta_dimensionless", "mu_meV",
-                         "ratio_enh_pt_over_inh_dimensionless"],
-         [np.repeat(deltas * 1e3, n_mu), np.tile(mu_ratio, len(deltas)),
-          np.outer(np.abs(deltas) * 1e3, mu_ratio).ravel(), m["ratio_pt"].ravel()]),
-    ]
-    for _, _, header, columns in tables:  # every number checked before any file is written
-        for name, col in zip(header, columns):
-            require_finite("params", col, f"column {name} of Fig. 3's data")
-    paths = save(fig, out_dir / "fig3")
-    for path, meta, header, columns in tables:
-        write_csv(path, meta, header, columns)
-    return paths + [csv_a, csv_b, csv_d]
+
+@styled
+def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
+    """Write fig3.png, fig3.pdf and the CSV of its numbers into ``out_dir``; return the paths.
+
+    Everything is computed and checked finite before the first file is written."""
+    dat = data(params, convention, report)
+    tabs = tables(dat, params, convention)
+    paths = save(draw(dat, params, convention), Path(out_dir) / "fig3")
+    return paths + write_tables(out_dir, tabs)

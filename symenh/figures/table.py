@@ -34,13 +34,14 @@ def require_finite(name: str, values, what: str) -> np.ndarray:
 def parameter_lines(params) -> dict:
     """{key: value with unit} for every field of a :class:`~symenh.params.Parameters`, and V_0."""
     return {
-        "Delta": f"{params.Delta_eV!r} eV",
-        "v_x": f"{params.vx_m_per_s!r} m/s",
-        "v_y": f"{params.vy_m_per_s!r} m/s",
-        "alpha_over_hbar_v": f"{params.alpha_over_hbar_v!r} (dimensionless; alpha = {params.alpha_eV_nm!r} eV nm)",
-        "tau": f"{params.tau_ps!r} ps",
-        "q_s": f"{params.q_s_per_nm!r} 1/nm",
-        "V_0": f"{params.V0_eV_nm2!r} eV nm^2 (= e^2/(4 pi eps_0 q_s), vacuum permittivity)",
+        "Delta": f"{float(params.Delta_eV)!r} eV",
+        "v_x": f"{float(params.vx_m_per_s)!r} m/s",
+        "v_y": f"{float(params.vy_m_per_s)!r} m/s",
+        "alpha_over_hbar_v": (f"{float(params.alpha_over_hbar_v)!r} (dimensionless; "
+                              f"alpha = {float(params.alpha_eV_nm)!r} eV nm)"),
+        "tau": f"{float(params.tau_ps)!r} ps",
+        "q_s": f"{float(params.q_s_per_nm)!r} 1/nm",
+        "V_0": f"{float(params.V0_eV_nm2)!r} eV nm^2 (= e^2/(4 pi eps_0 q_s), vacuum permittivity)",
     }
 
 
