@@ -53,15 +53,18 @@ def _capture(tmp_path, mod, **kw):
         mp.setattr(mod, "save", lambda fig, base, *a, **k: captured.append(fig) or [])
         if mod is asymptotics:
             mp.setattr(asymptotics, "_mp_points", _closed_form_points)
-        mod.make(tmp_path, PAPER, lambda s: None, **kw)
+        kw = dict(kw)
+        mod.make(tmp_path, kw.pop("params", PAPER), lambda s: None, **kw)
     fig = captured[0]
-    with matplotlib.rc_context(style.RC):
+    with matplotlib.rc_context(style.RC):   # laid out as style.save lays it out
+        fig.set_dpi(style.DPI)
         fig.draw_without_rendering()
     return fig
 
 
 CASES = {"fig2": (fig2, {}), "fig3-consistent": (fig3, {"convention": "consistent"}),
-         "fig3-printed": (fig3, {"convention": "printed"}), "asymptotics": (asymptotics, {})}
+         "fig3-printed": (fig3, {"convention": "printed"}), "asymptotics": (asymptotics, {}),
+         "fig3-other-parameters": (fig3, {"params": PAPER.replace(Delta_eV=-0.03, q_s_per_nm=0.5, vy_m_per_s=3e5)})}
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +88,19 @@ def drawn(request, figures):
     return figures(request.param)
 
 
+def _ticks(axis):
+    """The ticks ``axis`` draws (under symenh's rc: ticks made under other settings would differ)."""
+    with matplotlib.rc_context(style.RC):
+        return axis._update_ticks()
+
+
 def _texts(fig):
     """Every visible, non-empty text the figure draws (titles, labels, tick labels, legends, notes)."""
     out = [t for t in [fig._suptitle, *fig.texts] if t is not None]
     for ax in fig.axes:
         out += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
         for axis in (ax.xaxis, ax.yaxis):
-            for tick in axis._update_ticks():
+            for tick in _ticks(axis):
                 out += [tick.label1, tick.label2]
         if ax.get_legend() is not None:
             out += [*ax.get_legend().get_texts(), ax.get_legend().get_title()]
@@ -126,7 +135,7 @@ def test_every_axis_and_colour_bar_names_its_unit(drawn):
     fig = drawn
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            shown = any(t.label1.get_visible() or t.label2.get_visible() for t in axis._update_ticks()
+            shown = any(t.label1.get_visible() or t.label2.get_visible() for t in _ticks(axis)
                         if t.label1.get_text() or t.label2.get_text())
             if shown:
                 label = axis.label.get_text()

@@ -33,6 +33,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import SymLogNorm
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from .. import __version__
 from ..errors import ResponseError
@@ -168,6 +169,7 @@ def _curve_panel(ax, mu_meV, cur, model, params, convention):
     ax.set_xlabel(r"$\mu$ (meV)")
     ax.set_ylabel(r"$\sigma^{%s}$ ($%s$ A m V$^{-2}$)" % (ELEMENT[model], tex_number(scale)))
     ax.set_xlim(0, mu_meV[-1])
+    ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))  # tick labels of stable width
     # a band free of curves for the legend and the sign note, on the side the curves reach least
     lo, hi = min(np.min(y_enh), np.min(y_ref), 0.0) / scale, max(np.max(y_enh), np.max(y_ref), 0.0) / scale
     pad = 0.06 * (hi - lo)
@@ -224,6 +226,12 @@ def _map_panel(fig, ax, mu_ratio, yvals, ratio, marker, marker_label):
     cb = fig.colorbar(im, ax=ax, pad=0.02)
     cb.set_label(col["label"], fontsize=7)
     return col["sign"]
+
+
+def _round_ticks(lo, hi):
+    """1, 2, 5 x 10^n between ``lo`` and ``hi`` (> 0), for a log axis spanning a decade or two."""
+    exps = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [m * 10.0**e for e in exps for m in (1, 2, 5) if lo <= m * 10.0**e <= hi]
 
 
 def _reciprocal(x):
@@ -343,10 +351,16 @@ def draw(dat, params, convention="consistent"):
                r"$q_s$ = $%s$ nm$^{-1}$ of panel (a)%s" % (tex_number(params.q_s_per_nm),
                                                           _paper_mark(params.q_s_per_nm, 0.2)))
     b.set_yscale("log")
+    b.set_yticks(_round_ticks(V0.min(), V0.max()))
+    b.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    b.yaxis.set_minor_formatter(NullFormatter())
     b.set_ylabel(r"$V_0 = e^2/(4\pi\epsilon_0 q_s)$ (eV nm$^2$)" + "\nstronger interaction upwards")
     b.tick_params(axis="y", which="both", right=False)
     sec = b.secondary_yaxis("right", functions=(_reciprocal, _reciprocal))
     sec.set_ylabel(r"$q_s$ (nm$^{-1}$)", labelpad=1)
+    sec.set_yticks(_round_ticks(qs.min(), qs.max()))
+    sec.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    sec.yaxis.set_minor_formatter(NullFormatter())
     b.set_title(r"(b) %s / %s, $H_T$, $\Delta$ = $%s$ meV" % (TEX["enh-t"], TEX["bcd"],
                                                              tex_number(params.Delta_eV * 1e3)))
 
@@ -360,12 +374,12 @@ def draw(dat, params, convention="consistent"):
     vtext = (r"$v_{x,y}$ = $%s$ m/s" % v if v else r"$v_x$ = $%s$ m/s, $v_y$ = $%s$ m/s"
              % (tex_number(params.vx_m_per_s), tex_number(params.vy_m_per_s)))
     fig.suptitle(r"$\Delta$ = $%s$ meV, %s, $\alpha/\hbar v$ = $%s$, $\tau$ = $%s$ ps, $q_s$ = $%s$ nm$^{-1}$"
-                 r" ($V_0$ = $%s$ eV nm$^2$); $T$ = 0, linear order in $\alpha$" % (
+                 r" ($V_0$ = $%s$ eV nm$^2$)" % (
                      tex_number(params.Delta_eV * 1e3), vtext, tex_number(params.alpha_over_hbar_v),
                      tex_number(params.tau_ps), tex_number(params.q_s_per_nm), tex_number(V0_here)) +
                  "\nSign convention: %s: %s\n"
-                 "$V_0$ with the vacuum permittivity and Eq. 3 as printed (no Fierz factor 1/2): both scale the "
-                 "ENH curves linearly" % (convention, CONVENTION_NOTES_TEX[convention]))
+                 "$T$ = 0, linear order in $\\alpha$; $V_0$ with the vacuum permittivity and Eq. 3 as printed "
+                 "(no Fierz factor 1/2): both scale ENH linearly" % (convention, CONVENTION_NOTES_TEX[convention]))
     return fig
 
 
