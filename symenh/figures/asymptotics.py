@@ -37,7 +37,7 @@ from ..errors import ResponseError
 from ..geometry import symbolic as geom
 from ..integrate import mp as mpq
 from ..responses import mpmath_path as mpr
-from .style import new_figure, save, styled, tex_number
+from .style import decade_ticks, new_figure, save, styled, tex_number
 from .table import require_finite
 
 #: (model, mechanism) in plotting order, with colours
@@ -147,6 +147,8 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent") ->
     axes[2].set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
     axes[2].set_ylabel(r"$|\sigma - C\mu^p| / |\sigma|$ (dimensionless)")
     axes[2].set_title("(c) remainder after $C\\mu^p$\ndashed: next term")
+    for axis in (axes[0].xaxis, axes[0].yaxis, axes[1].xaxis, axes[2].xaxis, axes[2].yaxis):
+        decade_ticks(axis)
     sources = sorted({v["source"] for v in dat.values()})
     sources = "; ".join(sources) if len(sources) > 1 else f"all four mechanisms by {sources[0]}"
     v = (f"$v$ = ${tex_number(params.vx_m_per_s)}$ m/s" if params.vx_m_per_s == params.vy_m_per_s else
