@@ -91,6 +91,7 @@ class ChannelSet:
         n = self.model.dim
         out = sp.MutableDenseNDimArray.zeros(n, n, n, n)
         for w, G in zip(self.weights, self.operators):
+            w = sp.nsimplify(w)          # the weights are plain numbers (1): keep the sum exact
             for a in range(n):
                 for b in range(n):
                     if G[a, b] == 0:
@@ -98,12 +99,12 @@ class ChannelSet:
                     for c in range(n):
                         for d in range(n):
                             out[a, b, c, d] += w * G[a, b] * G[c, d]
-        return out.applyfunc(sp.nsimplify).as_immutable()
+        return out.applyfunc(sp.simplify).as_immutable()
 
 
 def _hs(A, B):
     """Hilbert-Schmidt product Tr(A B) of Hermitian matrices (real)."""
-    return sp.nsimplify(sp.expand((A * B).trace()))
+    return sp.simplify(sp.expand((A * B).trace()))
 
 
 def _pauli_strings(n: int):
@@ -148,7 +149,7 @@ def _identify(G, strings):
         norm2 = _hs(P, P)
         c = _hs(G, P) / norm2
         if c != 0 and sp.simplify(sp.Matrix(G) - c * sp.Matrix(P)) == sp.zeros(*G.shape):
-            scale = sp.nsimplify(1 / c) if c != 0 else None
+            scale = sp.simplify(1 / c)
             return f"{_pauli_name(names)} / {sp.sstr(scale)}"
     return None
 
@@ -159,10 +160,10 @@ def _gram_schmidt(candidates, basis):
         R = sp.Matrix(C)
         for B in basis:
             R = R - _hs(B, R) * sp.Matrix(B)
-        R = R.applyfunc(lambda x: sp.nsimplify(sp.expand(x)))
+        R = R.applyfunc(lambda x: sp.simplify(sp.expand(x)))
         n2 = _hs(R, R)
         if n2 != 0:
-            basis.append(sp.ImmutableMatrix((R / sp.sqrt(n2)).applyfunc(sp.nsimplify)))
+            basis.append(sp.ImmutableMatrix((R / sp.sqrt(n2)).applyfunc(sp.simplify)))
     return basis
 
 
