@@ -79,14 +79,15 @@ def extrapolate_T(values, kTs, log_terms: bool):
     """(value at T = 0, error estimate) from values (n_T, ...) at temperatures kTs (eV, any order).
 
     ``log_terms``: fit {1, t^2, t^2 log t, t^4} (module text); otherwise Richardson in T^2.  The
-    error is the largest change among the variants (module text)."""
+    error is the largest change among the variants (module text); for the pure series also at
+    least Richardson's own estimate."""
     order = np.argsort(kTs)[::-1]
     kTs = np.asarray(kTs, float)[order]
     v = np.asarray(values)[order]
     if not log_terms:
-        best = richardson(v, kTs, power=2)[0]
+        best, e_r = richardson(v, kTs, power=2)
         alt = richardson(v[1:], kTs[1:], power=2)[0]
-        return best, np.abs(best - alt)
+        return best, np.maximum(np.abs(best - alt), e_r)
     flat = v.reshape(len(kTs), -1)
 
     def fit(sel, names):
