@@ -41,8 +41,9 @@ checkerboard sub-lattice of spacing sqrt(2) h, as the existing grid path does),
 ``K`` (the reference sea extrapolated without its largest window), ``interp`` (cubic instead of
 quintic interpolation of the annulus fields), ``abs`` (sums of absolute values: roundoff scale).
 
-Units: k in 1/nm, h in 1/nm, energies eV, V eV nm^2, fields nm (W) and eV nm (Y), tensors
-t_i^{cab} in nm/eV (PT) and eV^{-1} nm eV... i.e. the raw units of spec.py before the prefactors.
+Units: k and h in 1/nm, energies eV, V eV nm^2, fields nm (W) and eV nm (Y); the tensors t_i^{cab}
+are d/dalpha of the surface integrals, per eV nm of tilt (nm/eV / (eV nm) for PT, 1/(eV nm) for T):
+the caller multiplies by alpha, the convention sign and tau/hbar (T) to get e^3/hbar nm/eV.
 """
 
 from __future__ import annotations
