@@ -1,0 +1,154 @@
+r"""Both ENH mechanisms with a real interaction V(q) and a chosen exchange channel set: one entry
+point, :func:`enh_exchange`, for the quadrature and the grid path; and the exchange potential
+U^eta_k(E) of paper Eq. 3, :func:`exchange_potential`.
+
+**Signs of U (derived).**  Eq. 3: ``U^i_k = -int_k' V(k - k') sum_nm Gamma^i_nm(k') delta rho_mn(k')``
+with channel operators Gamma_i (s^eta as printed).  Eq. 2 with a convention sign sgn
+(sgn = +1: H' = +e E.r, electron charge -e, the consistent convention; the printed Eq. 2 is
+sgn = -1, derivations/eq2_density_matrix_convention.py):
+
+    delta rho_nn = sgn (e tau/hbar) E^b d_b f_n ,    delta rho_mn = sgn e E^b r^b_mn f_mn / eps_mn.
+
+The interband part gives ``sum_{n != m} Gamma_nm r^b_mn f_mn/eps_mn = -sum_n f_n S^{ib}_n`` (the
+identity of derivations/eq9_eq10_from_eq2_eq3_eq8.py), i.e. ``-sgn e E^b W^{ib}``; the intraband
+part ``sum_n Gamma_nn sgn (e tau/hbar) E^b d_b f_n`` gives ``-sgn (e tau/hbar) E^b Y^{ib}``.  So
+
+    U^i_k(E) = s e E^b W^{ib}(k) + s (e tau/hbar) E^b Y^{ib}(k),     s = -sgn = spec.enh_sign(convention)
+
+(s = -1 consistent, +1 printed: the printed convention flips both, as it flips sigma_ENH).  Eq. 8,
+``j^c = (e^2/hbar) E^a sum int [(d_c f) U^i S^{ia} - (c <-> a)]``, then gives the conductivities of
+physics.md 6 with the same s (checked symbolically in derivations/exchange_fields.py).  Units: E
+in V/m, e E in eV/nm = 1e-9 E, W in nm, Y in eV nm, tau/hbar in 1/eV: U in eV.
+
+**Paths.**  ``quadrature`` (:mod:`symenh.responses.exchange_quadrature`): T = 0, linear order in
+alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default.  ``grid``
+(:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
+extrapolated.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
+of uniform fields: the same assembly) and every channel set of :mod:`symenh.geometry.channels`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..errors import ResponseError
+from ..geometry.channels import CHANNEL_SETS, ChannelSet, exchange_channels
+from ..integrate.exchange import ExchangeFields
+from ..interactions import Interaction, make_interaction
+from ..kernels.hamiltonian import values_by_name
+from ..models.symbols import DELTA
+from ..params import PAPER, Parameters
+from .spec import CONVENTIONS, EXCHANGE_VALLEYS, check_choice, enh_sign
+
+EXCHANGE_METHODS = ("quadrature", "grid")
+
+
+class ExchangeSigma(NamedTuple):
+    """Raw ENH tensor and its parts (unpacks as ``sigma, error, groups``).
+
+    ``sigma``: (n_mu, 2, 2, 2) raw sigma^{cab} in e^3/hbar nm/eV (:func:`symenh.units.sigma_to_si`
+    converts to A m/V^2); ``error``: (n_mu,) absolute error estimate in the same unit (0 where
+    exact); ``groups``: {channel-group label: (n_mu, 2, 2, 2)}, summing to ``sigma``;
+    ``channels``: {"names", "groups", "weights"} of the channel set used.
+    """
+
+    sigma: np.ndarray
+    error: np.ndarray
+    groups: dict
+    channels: dict
+
+
+def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameters = PAPER,
+                 interaction="contact", channels="printed", convention: str = "consistent",
+                 exchange_valleys: str = "same", method: str = "quadrature", gap_eV: float | None = None,
+                 **options) -> ExchangeSigma:
+    """sigma_ENH^(PT) (paper Eq. 9) or sigma_ENH^(T) (Eq. 10) with interaction V(q) and exchange
+    channels Gamma_i (physics.md 6), T = 0, linear order in the tilt alpha.
+
+    Parameters
+    ----------
+    components : the model's components (e.g. ``symenh.models.paper_valleys(name)``: both valleys
+        of H_T, or H_PT alone); two-level models with a tilt symbol.
+    mechanism : "enh-t" or "enh-pt".
+    mu_eV : chemical potentials (eV), scalar or 1-D.
+    values : parameter values {symbol or name: eV, eV nm}; the tilt symbol's value is alpha.
+    params : supplies tau (tau_ps) and, for an interaction given by name, q_s (q_s_per_nm).
+    interaction : an :class:`~symenh.interactions.Interaction`, or "contact" / "screened-coulomb"
+        (built with params.q_s_per_nm and ``eps_r`` from ``options``, default 1).
+    channels : "printed" (Eq. 3 as printed: s^0..s^3, weight 1) or "fock" (complete exchange).
+    convention : "consistent" (s = -1) or "printed" (s = +1), :func:`spec.enh_sign`.
+    exchange_valleys : "same" (k' in the valley of k) or "all" (contact, quadrature only).
+    method : "quadrature" (options: rtol) or "grid" (options: see exchange_grid.DEFAULTS).
+    gap_eV : |Delta| of a paper model (exact band edges for the grid path; None: probe the model).
+
+    Returns :class:`ExchangeSigma` ``(sigma, error, groups, channels)``, raw tensors in e^3/hbar nm/eV.
+    """
+    check_choice("mechanism", mechanism, ("enh-t", "enh-pt"))
+    check_choice("convention", convention, CONVENTIONS)
+    check_choice("exchange_valleys", exchange_valleys, EXCHANGE_VALLEYS)
+    check_choice("method", method, EXCHANGE_METHODS)
+    if not isinstance(params, Parameters):
+        raise ResponseError("params: must be a symenh.Parameters")
+    opts = dict(options)
+    eps_r = opts.pop("eps_r", 1.0)
+    if not isinstance(interaction, Interaction):
+        interaction = make_interaction(interaction, params.q_s_per_nm, eps_r)
+    components = tuple(components)
+    if isinstance(channels, str):
+        check_choice("exchange", channels, CHANNEL_SETS)
+        sets = [exchange_channels(c, channels) for c in components]
+    elif isinstance(channels, ChannelSet):
+        sets = [channels] if len(components) == 1 else [exchange_channels(c, channels.kind) for c in components]
+    else:
+        raise ResponseError("exchange: give 'printed', 'fock' or a ChannelSet")
+    mu = np.atleast_1d(np.asarray(mu_eV, dtype=float))
+    if mu.ndim != 1 or not np.all(np.isfinite(mu)):
+        raise ResponseError("mu_eV: chemical potentials must be finite numbers (eV), scalar or 1-D")
+    vals = values_by_name(values)
+    alpha = float(vals[components[0].tilt_symbol.name])
+    common = dict(alpha=alpha, tau_over_hbar=params.tau_over_hbar_per_eV, enh_sign=enh_sign(convention),
+                  exchange_valleys=exchange_valleys)
+    with np.errstate(all="ignore"):
+        if method == "quadrature":
+            from .exchange_quadrature import compute_exchange_quadrature
+            unknown = set(opts) - {"rtol"}
+            if unknown:
+                raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(unknown))}; allowed: rtol, eps_r")
+            T, err = compute_exchange_quadrature(components, sets, mechanism, mu, values, interaction,
+                                                 rtol=float(opts.get("rtol", 1e-10)), **common)
+        else:
+            from .exchange_grid import compute_exchange_grid
+            if gap_eV is None and DELTA.name in vals and all(DELTA in c.params for c in components) \
+                    and all(c.name.startswith(("tilted-dirac", "pt-dirac")) for c in components):
+                gap_eV = abs(float(vals[DELTA.name]))
+            T, err = compute_exchange_grid(components, sets, mechanism, mu, values, interaction,
+                                           gap_eV=gap_eV, **common, **opts)
+    if not np.all(np.isfinite(T)):
+        raise ResponseError(f"{method}: produced a non-finite exchange conductivity")
+    w = np.asarray(sets[0].weights, dtype=float)
+    sigma = np.einsum("i,micab->mcab", w, T)
+    groups = {g: np.einsum("i,micab->mcab", w * np.asarray(sets[0].group_mask(g)), T) for g in sets[0].group_labels}
+    info = {"kind": sets[0].kind, "names": list(sets[0].names), "groups": list(sets[0].groups),
+            "weights": list(sets[0].weights)}
+    return ExchangeSigma(sigma, err, groups, info)
+
+
+def exchange_potential(fields: ExchangeFields, E_V_per_m, *, tau_ps: float = PAPER.tau_ps,
+                       convention: str = "consistent") -> np.ndarray:
+    """U^i_k(E) of paper Eq. 3 in eV at the points of ``fields`` for a uniform field E (V/m, (2,)):
+    ``s e E^b W^{ib} + s (e tau/hbar) E^b Y^{ib}`` (signs derived in the module text), shape
+    (n_points, n_channels).  The first term is the interband (Eq. 9) part, the second the
+    intraband (Eq. 10) part."""
+    from ..units import tau_over_hbar_per_eV
+    E = np.asarray(E_V_per_m, dtype=float)
+    if E.shape != (2,) or not np.all(np.isfinite(E)):
+        raise ResponseError("E_V_per_m: give a finite in-plane field (E_x, E_y) in V/m")
+    s = enh_sign(convention)
+    eE = 1e-9 * E                                              # e E in eV/nm
+    return s * (np.einsum("b,nib->ni", eE, fields.W_nm)
+                + tau_over_hbar_per_eV(tau_ps) * np.einsum("b,nib->ni", eE, fields.Y_eV_nm))
+
+
+__all__ = ["EXCHANGE_METHODS", "ExchangeSigma", "enh_exchange", "exchange_potential"]
