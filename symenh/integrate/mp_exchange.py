@@ -240,33 +240,48 @@ def sea_integrals(interaction: Interaction, kF, ms, g, k_geo, n: int | None = No
     qs = mp.mpf(qsc) if qsc else None
     k_geo = mp.mpf(k_geo)
 
-    # -- annulus in centred polar coordinates: 2 int_0^pi dpsi int_{q1}^{q2} dq q V(q) g(r) T_m(cos th')
-    def ray(psi):
-        cp, sp_ = mp.cos(psi), mp.sin(psi)
+    # -- annulus in centred polar coordinates: 2 int_0^pi dpsi int_{q1}^{q2} dq q V(q) g(r) T_m(cos th').
+    # V's structure sits at q ~ -q_s (a pole for the screened Coulomb V), at distance s0 = q1 + q_s
+    # from the start of a ray: the ray is integrated in u = log(q - q1 + s0), which maps that scale
+    # away (pieces of length <= 2 in u); for rays pointing into the Fermi disk (psi > pi/2) the
+    # start q1 = -2 k_F cos psi itself approaches the pole near psi = pi/2, so the first part of
+    # that range is integrated in w = log(q1 + q_s) likewise.
+    s_scale = qs if qs is not None else kF / 64
+
+    def log_pieces(lo, hi):
+        nseg = max(1, int(mp.ceil((hi - lo) / 2)))
+        return [lo + (hi - lo) * i / nseg for i in range(nseg + 1)]
+
+    def ray(cp, sp_):
         q1 = -2 * kF * cp if cp < 0 else mp.mpf(0)
         q2 = -kF * cp + mp.sqrt(Kc * Kc - kF * kF * sp_ * sp_)
-        # grade toward q1 at the screening scale (V's pole at -q_s) and the geometry scale
-        # (the pole is at distance q1 + q_s from the start of the ray)
-        scale = (q1 + (qs if qs is not None else kF / 64)) / 2
-        pts = _graded(q1, q2, scale)
+        s0 = q1 + s_scale
+        base = q1 - s0
 
-        def f(q):
-            r2 = kF * kF + 2 * kF * q * cp + q * q
-            r = mp.sqrt(r2)
-            c = (kF + q * cp) / r
-            t = _chebyshev(c, m_max)
-            w = q * V(q)
+        def f(u):
+            eu = mp.exp(u)
+            q = base + eu
+            r = mp.sqrt(kF * kF + 2 * kF * q * cp + q * q)
+            t = _chebyshev((kF + q * cp) / r, m_max)
+            w = eu * q * V(q)
             gv = g(r)
             return [w * gv[j] * t[ms[j]] for j in range(J)]
-        return _gl_vector(f, pts, J, n)
+        return _gl_vector(f, log_pieces(mp.log(s0), mp.log(q2 - q1 + s0)), J, n)
 
     half = mp.pi / 2
-    w_psi = mp.mpf(qsc) / (2 * kF) if qsc else mp.mpf(1) / 64
-    left = _graded(mp.mpf(0), half, None)
-    right = _graded(half, mp.pi, min(w_psi, mp.mpf(1) / 4) / 2)
-    near = _gl_vector(ray, left, J, n)
-    near_r = _gl_vector(ray, right, J, n)
-    near = [2 * (x + y) for x, y in zip(near, near_r)]
+    near = _gl_vector(lambda psi: ray(mp.cos(psi), mp.sin(psi)), [mp.mpf(0), half / 2, half], J, n)
+    c_split = mp.sin(mp.mpf(1) / 2)          # psi = pi/2 + 1/2: cos psi = -c_split
+
+    def inward(w):   # -cos psi = c = (e^w - q_s)/(2 k_F), dpsi = dc / sqrt(1 - c^2)
+        ew = mp.exp(w)
+        c = (ew - s_scale) / (2 * kF)
+        v = ray(-c, mp.sqrt(1 - c * c))
+        jac = ew / (2 * kF * mp.sqrt(1 - c * c))
+        return [jac * x for x in v]
+    w_lo, w_hi = mp.log(s_scale), mp.log(2 * kF * c_split + s_scale)
+    near_r = _gl_vector(inward, log_pieces(w_lo, w_hi), J, n)
+    near_r2 = _gl_vector(lambda psi: ray(mp.cos(psi), mp.sin(psi)), [half + mp.mpf(1) / 2, mp.pi], J, n)
+    near = [2 * (x + y + z) for x, y, z in zip(near, near_r, near_r2)]
 
     # -- radial part k' > K_c with V_m by the trapezoidal rule
     cache = {}
