@@ -237,7 +237,7 @@ def explicit(expr):
     return sp.sympify(expr).subs({EF: sp.sqrt(Delta**2 + hv**2 * kF**2), Ep: sp.sqrt(Delta**2 + hv**2 * kp**2)})
 
 
-def screened_Jm(m, eps):
+def screened_Jm(m, eps, j0=None):
     """J_m(eps) = int_0^{pi/2} cos(2 m u)/(sin u + eps) du, exact: cos(2 m u) = T_m(1 - 2 sin^2 u) = P(sin u),
     P(s) = P(-eps) + (s + eps) Q(s), so J_m = int_0^{pi/2} Q(sin u) du + P(-eps) J_0(eps)."""
     s, u = sp.symbols("s u", positive=True)
@@ -245,9 +245,10 @@ def screened_Jm(m, eps):
     Qs = sp.quo(sp.Poly(P - P.subs(s, -eps), s), sp.Poly(s + eps, s)).as_expr()
     wallis = sum(cf * sp.integrate(sp.sin(u) ** int(p[0]), (u, 0, sp.pi / 2))
                  for p, cf in sp.Poly(Qs, s).terms())
-    return sp.expand(wallis) + P.subs(s, -eps) * J0(eps)
+    return sp.expand(wallis) + P.subs(s, -eps) * (J0(eps) if j0 is None else j0)
 
 
 def J0(eps):
-    """int_0^{pi/2} du/(sin u + eps) = acosh(1/eps)/sqrt(1 - eps^2) (0 < eps < 1)."""
-    return sp.acosh(1 / eps) / sp.sqrt(1 - eps**2)
+    """int_0^{pi/2} du/(sin u + eps) = acosh(1/eps)/sqrt(1 - eps^2) = (log(1 + sqrt(1 - eps^2)) - log eps)/sqrt(1 - eps^2)
+    (0 < eps < 1; analytic continuation above)."""
+    return (sp.log(1 + sp.sqrt(1 - eps**2)) - sp.log(eps)) / sp.sqrt(1 - eps**2)
