@@ -88,6 +88,17 @@ def mean(f):
     return fourier(f).get(("c", 0), sp.Integer(0))
 
 
+def mean_product(f, g):
+    """(1/2 pi) int_0^{2 pi} f g dth by orthogonality of the harmonics of f and g."""
+    fa, fb = fourier(f), fourier(g)
+    out = 0
+    for (kind, n), c in fa.items():
+        d = fb.get((kind, n))
+        if d is not None:
+            out += c * d * (1 if n == 0 else sp.Rational(1, 2))
+    return sp.expand(out)
+
+
 # ---------------------------------------------------------------------------
 # the models' geometry
 # ---------------------------------------------------------------------------
@@ -205,9 +216,10 @@ def reduce(name, mechanism, doping=1, ops=None, channels=None):
                     dF0 = convolve(reg, **grad_source(c, **src0))
                     for a in range(2):
                         S, dS = SN[a].subs(at), grad(SN[a], c).subs(at)
-                        t1 = tau.subs(at) * (dS * F0 + S * dF0)
-                        t2 = -deps.subs(at) * KHAT[c] * S * F1
-                        total[(c, a, b)] = total.get((c, a, b), 0) + jac * mean(t1 + t2)
+                        # T1 = <tau d_c(S F0)>, T2 = <-eps0' khat_c S F1> over the circle
+                        t1 = mean_product(tau.subs(at) * dS, F0) + mean_product(tau.subs(at) * S, dF0)
+                        t2 = mean_product(-deps.subs(at) * KHAT[c] * S, F1)
+                        total[(c, a, b)] = total.get((c, a, b), 0) + jac * (t1 + t2)
     out = {}
     for c in range(2):
         for a in range(2):

@@ -47,12 +47,12 @@ thp = sp.Symbol("theta_p", real=True)
 for Vq in (q**2, q**4):
     q2 = k**2 + kk**2 - 2 * k * kk * sp.cos(th - thp)
     Vexpr = sp.expand(Vq.subs(q, sp.sqrt(q2)))
-    for n in range(4):
+    for n in range(3):
         lhs = sp.integrate(sp.expand(sp.expand_trig(Vexpr * sp.cos(n * thp))), (thp, 0, 2 * sp.pi))
         Vn = sp.integrate(sp.expand(Vq.subs(q, sp.sqrt(k**2 + kk**2 - 2 * k * kk * sp.cos(phi))) * sp.cos(n * phi)),
                           (phi, 0, 2 * sp.pi))
         assert sp.simplify(sp.expand_trig(lhs - sp.cos(n * th) * Vn)) == 0, (Vq, n)
-ok("int dth' V(|k-k'|) cos(n th') = cos(n th) V_n(k,k') (exact for V = q^2, q^4, n = 0..3)")
+ok("int dth' V(|k-k'|) cos(n th') = cos(n th) V_n(k,k') (exact for V = q^2, q^4, n = 0..2)")
 
 # (b) linear order by parts: d/dalpha int (d_c f) Q = int delta(mu - eps0) tau d_c Q.  Toy: eps0 = r,
 #     tau = r sin th, mu = 1 (contour r = 1/(1 + alpha sin th)), Q = x^2 y + y^2 + x y + y, both c
@@ -225,7 +225,7 @@ $P=e^3/\hbar$ (ENH(PT)) or $(e^3/\hbar)(\tau/\hbar)$ (ENH(T)), $s=-1$ consistent
 **Steps (each exact).**
 1. On a circle every geometric quantity is a trigonometric polynomial; the convolution maps a harmonic to
    itself: ✔ $\int d\theta' V(|\mathbf k-\mathbf k'|)\cos n\theta'=\cos n\theta\,V_n(k,k')$ (checked exactly for
-   $V=q^2,q^4$).
+   $V=q^2,q^4$, $n\le2$).
 2. Linear order by parts: ✔ $\frac{{d}}{{d\alpha}}\int_k(\partial_cf)Q=\int_k\delta(\mu-\epsilon^0)\,\tau\,\partial_cQ$
    (the $\alpha$-derivative of the outer factor; toy contour check), plus $\int_k(\partial_cf^0)\,S\,\partial_\alpha F$
    (the $\alpha$-derivative inside the field: the source $-\delta(\mu-\epsilon^0)\tau S_N$ for $W$,
