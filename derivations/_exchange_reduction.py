@@ -191,7 +191,6 @@ def reduce(name, mechanism, doping=1, ops=None, channels=None):
         geo, tau = geometry(name, xi, ops)
         N = geo[1 if doping > 0 else -1]
         low = geo[-1]
-        eps = sgn * E
         deps = sgn * hv**2 * k / E
         absd = hv**2 * k / E
         jac = 2 * sp.pi * kF / ((2 * sp.pi) ** 2 * absd.subs({k: kF, E: EF}))

@@ -23,7 +23,7 @@ import sympy as sp
 
 from _common import PAULI, assert_zero_at_points, kron, write_markdown
 import _exchange_reduction as X
-from _exchange_reduction import Delta, E, EF, Ep, hv, k, kF, kp, th
+from _exchange_reduction import Delta, hv, k, kF, kp, th
 
 T0 = time.time()
 checks = []

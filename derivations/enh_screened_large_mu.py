@@ -23,7 +23,7 @@ import sympy as sp
 
 from _common import write_markdown
 import _exchange_reduction as X
-from _exchange_reduction import Delta, EF, Ep, hv, kF, kp
+from _exchange_reduction import Delta, EF, hv, kF, kp
 
 T0 = time.time()
 checks = []
@@ -183,57 +183,57 @@ print("  => q_s -> 0 at fixed mu: ENH(PT) stays finite (A_0 + A_2 = 0 removes lo
    "integrals of the 1/q harmonics converge, their log|k' - k_F| being integrable) and is approached as "
    "q_s log q_s; ENH(T) vanishes linearly, sigma ~ q_s (V_eff = C q_s/k_F^2), although Y ~ log(1/q_s) itself (consequences of the checks above)")
 
-body = rf"""
-Interaction $V(q)=\frac{{C}}{{q+q_s}}$, $C=\frac{{e^2}}{{2\epsilon_0\epsilon_r}}$ ($=2\pi\times1.44$ eV nm$/\epsilon_r$); raw
+body = r"""
+Interaction $V(q)=\frac{C}{q+q_s}$, $C=\frac{e^2}{2\epsilon_0\epsilon_r}$ ($=2\pi\times1.44$ eV nm$/\epsilon_r$); raw
 elements, consistent convention ($s=-1$; the printed convention flips every ENH sign), electron doping (hole
-doping: minus the same at $|\mu|$), $\varepsilon=q_s/(2k_F)$, $\hbar v k_F=\sqrt{{\mu^2-\Delta^2}}$. Starting point: the
+doping: minus the same at $|\mu|$), $\varepsilon=q_s/(2k_F)$, $\hbar v k_F=\sqrt{\mu^2-\Delta^2}$. Starting point: the
 reduced form and coefficients of `enh_q_dependent_reference.md`.
 
 ## ENH(T) of $H_T$: an effective contact constant (any radial $V$)
 
-✔ From the coefficients, $\mathrm{{Br}}^{{xyy}}=-\frac{{\Delta(\hbar v)^2k_F^4}}{{32\pi^3E_F^5}}\,[a_0-2a_1+a_2+k_F(b_0-b_2)+\frac{{\Delta^2}}{{(\hbar vk_F)^2}}I]$,
+✔ From the coefficients, $\mathrm{Br}^{xyy}=-\frac{\Delta(\hbar v)^2k_F^4}{32\pi^3E_F^5}\,[a_0-2a_1+a_2+k_F(b_0-b_2)+\frac{\Delta^2}{(\hbar vk_F)^2}I]$,
 $I=2a_1-2a_2+k_F(b_0-b_2)$, and ✔ by parts in $\phi$ $k_F(b_0-b_2)=2(a_2-a_1)$, i.e. $I=0$. Hence, exactly,
 
-$$\sigma^{{xyy}}_{{\rm ENH(T)}}[V]=\sigma^{{xyy}}_{{\rm ENH(T)}}\big[\text{{contact}},\ V_0\to V_{{\rm eff}}(k_F)\big],\qquad
-V_{{\rm eff}}=\frac{{a_0-4a_1+3a_2}}{{2\pi}}=-\frac{{2}}{{\pi}}\int_0^{{2\pi}}\!d\phi\;V\big(2k_F|\sin\tfrac\phi2|\big)\sin^2\tfrac\phi2\,(1+3\cos\phi).$$
+$$\sigma^{xyy}_{\rm ENH(T)}[V]=\sigma^{xyy}_{\rm ENH(T)}\big[\text{contact},\ V_0\to V_{\rm eff}(k_F)\big],\qquad
+V_{\rm eff}=\frac{a_0-4a_1+3a_2}{2\pi}=-\frac{2}{\pi}\int_0^{2\pi}\!d\phi\;V\big(2k_F|\sin\tfrac\phi2|\big)\sin^2\tfrac\phi2\,(1+3\cos\phi).$$
 
-✔ Contact: $V_{{\rm eff}}=V_0$. ✔ **Unscreened Coulomb $C/q$: $V_{{\rm eff}}=0$ exactly** -- ENH(T) vanishes at every $\mu$.
+✔ Contact: $V_{\rm eff}=V_0$. ✔ **Unscreened Coulomb $C/q$: $V_{\rm eff}=0$ exactly** -- ENH(T) vanishes at every $\mu$.
 ✔ Screened Coulomb (elementary):
-$V_{{\rm eff}}=\frac{{C}}{{\pi k_F}}\big[2\pi\varepsilon+24\varepsilon^2-12\pi\varepsilon^3-8\varepsilon^2(2-3\varepsilon^2)J_0(\varepsilon)\big]$,
-$J_0=\frac{{\operatorname{{arccosh}}(1/\varepsilon)}}{{\sqrt{{1-\varepsilon^2}}}}$;
-✔ $\varepsilon\to0$: $V_{{\rm eff}}=\frac{{Cq_s}}{{k_F^2}}\big[1+\frac{{4\varepsilon}}{{\pi}}(2\log\frac\varepsilon2+3)+O(\varepsilon^2\log\varepsilon)\big]$;
-✔ $q_s\to\infty$: $V_{{\rm eff}}=\frac{{C}}{{q_s}}\big[1-\frac{{128\,k_F}}{{15\pi q_s}}+\dots\big]$ (contact with $V_0=C/q_s=2\pi\times$ the paper's $V_0$).
+$V_{\rm eff}=\frac{C}{\pi k_F}\big[2\pi\varepsilon+24\varepsilon^2-12\pi\varepsilon^3-8\varepsilon^2(2-3\varepsilon^2)J_0(\varepsilon)\big]$,
+$J_0=\frac{\operatorname{arccosh}(1/\varepsilon)}{\sqrt{1-\varepsilon^2}}$;
+✔ $\varepsilon\to0$: $V_{\rm eff}=\frac{Cq_s}{k_F^2}\big[1+\frac{4\varepsilon}{\pi}(2\log\frac\varepsilon2+3)+O(\varepsilon^2\log\varepsilon)\big]$;
+✔ $q_s\to\infty$: $V_{\rm eff}=\frac{C}{q_s}\big[1-\frac{128\,k_F}{15\pi q_s}+\dots\big]$ (contact with $V_0=C/q_s=2\pi\times$ the paper's $V_0$).
 
 **Large $\mu$** ($k_F\gg q_s$, $k_F\gg\Delta/\hbar v$): ✔
-$$\sigma^{{xyy}}_{{\rm ENH(T)}}=\frac{{\alpha(\tau/\hbar)\,C q_s\Delta(\mu^2-\Delta^2)}}{{16\pi^2\mu^5}}\Big[1-\frac{{4}}{{\pi}}\frac{{q_s}}{{k_F}}\Big(\log\frac{{4k_F}}{{q_s}}-\frac32\Big)+O\big(\tfrac{{q_s^2}}{{k_F^2}}\log\big)\Big]
-\simeq\frac{{e^3}}{{\hbar}}\,\frac{{\alpha(\tau/\hbar)Cq_s\Delta}}{{16\pi^2\mu^3}}:$$
-power $-3$, no logarithm at leading order; ✔ $\sigma_{{\rm ENH(T)}}/\sigma_{{\rm BCD}}\to-\frac{{Cq_s}}{{12\pi\mu}}$ (BCD $\sim\mu^{{-2}}$).
+$$\sigma^{xyy}_{\rm ENH(T)}=\frac{\alpha(\tau/\hbar)\,C q_s\Delta(\mu^2-\Delta^2)}{16\pi^2\mu^5}\Big[1-\frac{4}{\pi}\frac{q_s}{k_F}\Big(\log\frac{4k_F}{q_s}-\frac32\Big)+O\big(\tfrac{q_s^2}{k_F^2}\log\big)\Big]
+\simeq\frac{e^3}{\hbar}\,\frac{\alpha(\tau/\hbar)Cq_s\Delta}{16\pi^2\mu^3}:$$
+power $-3$, no logarithm at leading order; ✔ $\sigma_{\rm ENH(T)}/\sigma_{\rm BCD}\to-\frac{Cq_s}{12\pi\mu}$ (BCD $\sim\mu^{-2}$).
 
-## ENH(PT) of $H_{{PT}}$
+## ENH(PT) of $H_{PT}$
 
-✔ $A_0=-A_2$, $A_1=B_m=0$: the $a$-part $A_0(a_0-a_2)$ with ✔ $a_0-a_2=\frac{{2C}}{{k_F}}\big(\frac83-2\pi\varepsilon+\dots\big)$;
-the sea part with ✔ the Coulomb harmonics $V_m(k,k')=\frac{{C}}{{k'}}L_m(k/k')$, $L_m(t)=2\pi\frac{{(1/2)_m}}{{m!}}t^m\,{{}}_2F_1(\frac12,m+\frac12;m+1;t^2)$,
+✔ $A_0=-A_2$, $A_1=B_m=0$: the $a$-part $A_0(a_0-a_2)$ with ✔ $a_0-a_2=\frac{2C}{k_F}\big(\frac83-2\pi\varepsilon+\dots\big)$;
+the sea part with ✔ the Coulomb harmonics $V_m(k,k')=\frac{C}{k'}L_m(k/k')$, $L_m(t)=2\pi\frac{(1/2)_m}{m!}t^m\,{}_2F_1(\frac12,m+\frac12;m+1;t^2)$,
 and the massless $G_m$: ✔ $\int_0^1tL_0=4$, $\int_0^1L_1=2(\pi-2)$, $\int_0^1tL_2=\frac49(3\pi-7)$ (SymPy sums the series). ✔
 
-$$\sigma^{{yxx}}_{{\rm ENH(PT)}}\simeq-\frac{{e^3}}{{\hbar}}\,\frac{{\alpha\,C(\pi-1)}}{{4\pi^3\hbar v\,\mu^2}}
-\Big[1-\frac{{3\pi}}{{4(\pi-1)}}\frac{{q_s}}{{k_F}}\log\frac{{k_F}}{{q_s}}+O\big(\tfrac{{q_s}}{{k_F}}\big)\Big]:$$
+$$\sigma^{yxx}_{\rm ENH(PT)}\simeq-\frac{e^3}{\hbar}\,\frac{\alpha\,C(\pi-1)}{4\pi^3\hbar v\,\mu^2}
+\Big[1-\frac{3\pi}{4(\pi-1)}\frac{q_s}{k_F}\log\frac{k_F}{q_s}+O\big(\tfrac{q_s}{k_F}\big)\Big]:$$
 
-power $-2$, no logarithm at leading order; ✔ $\sigma_{{\rm ENH(PT)}}/\sigma_{{\rm INH}}\to\frac{{C(\pi-1)}}{{\pi^2\hbar v}}
-=\frac{{2(\pi-1)}}{{\pi}}\frac{{\alpha_{{\rm fs}}c}}{{\epsilon_rv}}$ (7.46 at $v=4\times10^5$ m/s, $\epsilon_r=1$), a constant.
-The log correction: the region $q\lesssim q_s$ where screening acts, $\delta V=-\frac{{Cq_s}}{{q(q+q_s)}}$ against the
-half plane outside the Fermi circle at $k$ (✔ $\int_0^L\frac{{\pi q\,dq}}{{q(q+q_s)}}=\pi\log\frac{{L+q_s}}{{q_s}}$), times
-✔ $\sum_mG_m(k_F)=\frac{{6}}{{32\pi^3(\hbar v k_F)^3}}$ at $\Delta\to0$ (checked numerically by the reference, tests).
+power $-2$, no logarithm at leading order; ✔ $\sigma_{\rm ENH(PT)}/\sigma_{\rm INH}\to\frac{C(\pi-1)}{\pi^2\hbar v}
+=\frac{2(\pi-1)}{\pi}\frac{\alpha_{\rm fs}c}{\epsilon_rv}$ (7.46 at $v=4\times10^5$ m/s, $\epsilon_r=1$), a constant.
+The log correction: the region $q\lesssim q_s$ where screening acts, $\delta V=-\frac{Cq_s}{q(q+q_s)}$ against the
+half plane outside the Fermi circle at $k$ (✔ $\int_0^L\frac{\pi q\,dq}{q(q+q_s)}=\pi\log\frac{L+q_s}{q_s}$), times
+✔ $\sum_mG_m(k_F)=\frac{6}{32\pi^3(\hbar v k_F)^3}$ at $\Delta\to0$ (checked numerically by the reference, tests).
 
 ## Verdict
 
 * **The paper's distinction does not survive a screened interaction at fixed $q_s$.** With the contact $V_0$,
-  $\sigma_{{\rm ENH(PT)}}\sim1/\mu$ against $\sigma_{{\rm INH}}\sim1/\mu^2$; with $V=C/(q+q_s)$ the exchange at $k_F\gg q_s$ is
-  Coulomb-like, $V\sim C/k_F$, and $\sigma_{{\rm ENH(PT)}}\sim1/\mu^2$: the same power as INH, ratio $\to$ a constant.
+  $\sigma_{\rm ENH(PT)}\sim1/\mu$ against $\sigma_{\rm INH}\sim1/\mu^2$; with $V=C/(q+q_s)$ the exchange at $k_F\gg q_s$ is
+  Coulomb-like, $V\sim C/k_F$, and $\sigma_{\rm ENH(PT)}\sim1/\mu^2$: the same power as INH, ratio $\to$ a constant.
 * ENH(T) falls even faster, $\sim q_s/\mu^3$, against BCD $\sim1/\mu^2$: ENH(T)/BCD $\sim-Cq_s/(12\pi\mu)$ decreases
   (the paper's Fig. 3b growth is a property of the contact interaction). Both statements hold for hole doping.
 * $q_s\to0$ at fixed $\mu$: ✔ ENH(PT) finite (no $\log q_s$), ENH(T) $\to0$ linearly in $q_s$, although the field $Y$
   itself diverges as $\log(1/q_s)$: that divergent part is the same in every harmonic and cancels
-  ($\sum_mA_m=\sum_mB_m=0$, i.e. $\sum_\eta S^{{\eta a}}_n\langle s^\eta\rangle_n=0$), and for $1/q$ the finite rest cancels too.
+  ($\sum_mA_m=\sum_mB_m=0$, i.e. $\sum_\eta S^{\eta a}_n\langle s^\eta\rangle_n=0$), and for $1/q$ the finite rest cancels too.
 * A Thomas-Fermi $q_s\propto k_F$ (not the paper's fixed $q_s$) would make $\varepsilon$ constant: then both ENH
   terms scale as $V\sim1/k_F$ times the contact powers, ENH(PT) $\sim1/\mu^2$ and ENH(T) $\sim1/\mu^2$.
 """

@@ -21,7 +21,7 @@ from numpy.polynomial.legendre import leggauss
 
 from symenh.errors import ParameterError, ResponseError
 from symenh.integrate.mp_exchange import V_harmonic, circle_harmonics, sea_integrals
-from symenh.interactions import Q, contact, screened_coulomb, user_interaction
+from symenh.interactions import Q, screened_coulomb, user_interaction
 from symenh.kernels import kernel_for
 from symenh.models.paper import paper_valleys
 from symenh.params import PAPER

@@ -44,10 +44,13 @@ Route (every step exact):
 6. The Fermi sea uses the level sum rule sum_N S_N = 0: sum_N f_N S_N = Theta(k' - k_F) S_lower
    for electron and hole doping alike (the lower level filled outside the Fermi circle).
 
-Units: k, k_F in 1/nm; Delta in eV; hbar v in eV nm; A_m in 1/(eV nm^2) per eV nm^2 of V
-(i.e. (*) has the units of the contact bracket V_0 (A0 B1 + A1 B0) / alpha: nm/eV per eV nm,
-times eV nm^2 of V ... see :func:`reduce_exchange`); the mpmath layer multiplies by alpha and
-the prefactors.  Levels are traced (degenerate subspaces), as in :mod:`symenh.geometry`.
+Units: k, k_F in 1/nm; Delta in eV; hbar v in eV nm; a_m in eV nm^2, b_m in eV nm^3; the
+bracket (*) is in nm/eV per eV nm of alpha (the units of the contact V_0 (A0 B1 + A1 B0)/alpha);
+the mpmath layer multiplies by alpha and the prefactors.  Levels are traced (degenerate
+subspaces), as in :mod:`symenh.geometry`.  The derivation with its write-up is
+``derivations/enh_q_dependent_reference.py`` (an independent SymPy implementation of the
+same steps, with different data structures: cos/sin harmonics there, Laurent polynomials
+in z = e^{i th} here).
 """
 
 from __future__ import annotations

@@ -74,8 +74,10 @@ def _monomials(g) -> dict:
     for term in sp.Add.make_args(sp.expand(g)):
         c, rest = sp.Integer(1), sp.Integer(1)
         for f in sp.Mul.make_args(term):
-            (rest := rest * f) if f.has(KP, EP) else (c := c * f)
-        i, j = sp.degree(rest, KP) if rest.has(KP) else 0, 0
+            if f.has(KP, EP):
+                rest = rest * f
+            else:
+                c = c * f
         pw = sp.powsimp(rest).as_powers_dict()
         i, j = int(pw.get(KP, 0)), int(pw.get(EP, 0))
         if sp.simplify(rest - KP**i * EP**j) != 0:   # pragma: no cover - G is a Laurent monomial sum
