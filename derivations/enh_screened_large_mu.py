@@ -234,7 +234,7 @@ half plane outside the Fermi circle at $k$ (✔ $\int_0^L\frac{\pi q\,dq}{q(q+q_
 * $q_s\to0$ at fixed $\mu$: ✔ ENH(PT) finite (no $\log q_s$), ENH(T) $\to0$ linearly in $q_s$, although the field $Y$
   itself diverges as $\log(1/q_s)$: that divergent part is the same in every harmonic and cancels
   ($\sum_mA_m=\sum_mB_m=0$, i.e. $\sum_\eta S^{\eta a}_n\langle s^\eta\rangle_n=0$), and for $1/q$ the finite rest cancels too.
-* A Thomas-Fermi $q_s\propto k_F$ (not the paper's fixed $q_s$) would make $\varepsilon$ constant: then both ENH
+* Remark (scaling, not asserted here): a Thomas-Fermi $q_s\propto k_F$ (not the paper's fixed $q_s$) makes $\varepsilon$ constant; then both ENH
   terms scale as $V\sim1/k_F$ times the contact powers, ENH(PT) $\sim1/\mu^2$ and ENH(T) $\sim1/\mu^2$.
 """
 write_markdown("enh_screened_large_mu", "ENH with a screened Coulomb interaction: large mu and q_s -> 0", body)
