@@ -50,7 +50,7 @@ def test_reproduce_writes_everything(tmp_path):
         assert section in summary
     # the curves: unit headers, and the numbers are the conductivities (closed form at the same mu)
     with open(out / "fig3_curves.csv") as fh:
-        rows = list(csv.reader(fh))
+        rows = [r for r in csv.reader(fh) if not r[0].startswith("#")]
     header, data = rows[0], np.array(rows[1:], dtype=float)
     assert header[0] == "mu_meV" and all(h.endswith("_A_m_per_V2") for h in header[1:])
     mu = data[:, 0] * 1e-3

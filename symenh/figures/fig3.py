@@ -38,6 +38,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from .. import __version__
 from ..errors import ResponseError
 from ..report import PAPER_SAYS
+from ..params import RANGES
 from ..responses.api import sigma
 from ..responses.result import CONVENTION_NOTES
 from ..responses.spec import ENH_PAIRS
@@ -245,12 +246,20 @@ def _paper_mark(value, paper_value):
     return " (paper)" if np.isclose(value, paper_value, rtol=1e-12, atol=0) else ""
 
 
+def _within(field, value, span):
+    """(lo, hi) = value * span, clipped to the allowed range of the Parameters field (so a map
+    around an extreme but valid value stays valid)."""
+    _, _, vmin, vmax, _, _ = RANGES[field]
+    return max(value * span[0], vmin), min(value * span[1], vmax)
+
+
 def maps(params, convention="consistent"):
     """The grids and ratio maps of panels (b), (d): dict(mu_over_delta, q_s (1/nm), ratio_t,
     Delta (eV), ratio_pt); ratios dimensionless, rows over the second parameter."""
     mu_ratio = np.linspace(*MU_MAPS)
-    qs = params.q_s_per_nm * np.geomspace(*Q_S_SPAN)
-    deltas = params.Delta_eV * np.linspace(*DELTA_SPAN)
+    qs = np.geomspace(*_within("q_s_per_nm", params.q_s_per_nm, Q_S_SPAN[:2]), Q_S_SPAN[2])
+    lo, hi = _within("Delta_eV", abs(params.Delta_eV), DELTA_SPAN[:2])
+    deltas = np.sign(params.Delta_eV) * np.linspace(lo, hi, DELTA_SPAN[2])
     return {"mu_over_delta": mu_ratio, "q_s": qs, "Delta": deltas,
             "ratio_t": ratio_map("tilted-dirac", params, "q_s_per_nm", qs, mu_ratio, convention),
             "ratio_pt": ratio_map("pt-dirac", params, "Delta_eV", deltas, mu_ratio, convention)}
