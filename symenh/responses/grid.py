@@ -153,8 +153,8 @@ def clear_caches() -> None:
 # options: types and ranges, one line each
 # ---------------------------------------------------------------------------
 
-def _real(name: str, x, lo=None, hi=None, *, lo_open: bool = False, unit: str = "") -> float:
-    """A finite real number within [lo, hi] ((lo, hi] with ``lo_open``), else a one-line error."""
+def option_real(name: str, x, lo=None, hi=None, *, lo_open: bool = False, unit: str = "") -> float:
+    """A path option: a finite real number within [lo, hi] ((lo, hi] with ``lo_open``), else a one-line error."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise InputTypeError(f"{name}: expected a real number{unit}, got {type(x).__name__} {x!r}")
     v = float(x)
@@ -166,8 +166,8 @@ def _real(name: str, x, lo=None, hi=None, *, lo_open: bool = False, unit: str = 
     return v
 
 
-def _integer(name: str, x, lo: int, hi: int) -> int:
-    """An integer (an integral float is accepted) within [lo, hi], else a one-line error."""
+def option_integer(name: str, x, lo: int, hi: int) -> int:
+    """A path option: an integer (an integral float is accepted) within [lo, hi], else a one-line error."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise InputTypeError(f"{name}: expected an integer, got {type(x).__name__} {x!r}")
     if not (np.isfinite(float(x)) and float(x) == int(x)):
@@ -186,7 +186,7 @@ def _reals(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
         items = list(np.ravel(np.asarray(xs, dtype=object)))
     except Exception:  # noqa: BLE001 - anything that is not a flat sequence of numbers
         raise InputTypeError(f"{name}: expected a sequence of real numbers{unit}, got {xs!r}") from None
-    vals = tuple(_real(name, x, lo, hi, lo_open=lo_open, unit=unit) for x in items)
+    vals = tuple(option_real(name, x, lo, hi, lo_open=lo_open, unit=unit) for x in items)
     n_lo, n_hi = COUNTS[name]
     if not n_lo <= len(vals) <= n_hi:
         raise ResponseError(f"{name}: give {n_lo} to {n_hi} values, got {len(vals)}")
@@ -209,13 +209,13 @@ def _options(job: Job) -> dict:
     opt["sea_cutoffs"] = _reals("sea_cutoffs", opt["sea_cutoffs"], *R["sea_cutoffs"], lo_open=False,
                                 unit=" (scaled momentum)")
     for name in ("spacing_over_kT", "margin_kT", "sea_spacing"):
-        opt[name] = _real(name, opt[name], *R[name])
+        opt[name] = option_real(name, opt[name], *R[name])
     if opt["n_k"] is not None:
-        opt["n_k"] = _integer("n_k", opt["n_k"], *R["n_k"])
+        opt["n_k"] = option_integer("n_k", opt["n_k"], *R["n_k"])
     if opt["k_max"] is not None:
-        opt["k_max"] = _real("k_max", opt["k_max"], 0.0, np.inf, lo_open=True, unit=" (1/nm)")
+        opt["k_max"] = option_real("k_max", opt["k_max"], 0.0, np.inf, lo_open=True, unit=" (1/nm)")
     for name in ("chunk_points", "max_points"):
-        opt[name] = _integer(name, opt[name], *R[name])
+        opt[name] = option_integer(name, opt[name], *R[name])
     if min(opt["sea_cutoffs"]) < 10 * opt["sea_spacing"]:
         raise ResponseError(f"sea_spacing: {opt['sea_spacing']:g} does not resolve the smallest sea cutoff "
                             f"{min(opt['sea_cutoffs']):g}; allowed: sea_spacing <= min(sea_cutoffs) / 10")
