@@ -9,21 +9,25 @@ Independent of the linear-order identities used by the closed-form and mpmath pa
 2. Fermi-surface factors D, X, A, C (:mod:`symenh.responses.spec`) as contour integrals
    over the ray angle, ``sum_N int (d_c f_N) Q_N = -int dth w (d_c eps_N) Q_N`` with
    ``w = p_c / (4 pi^2 s_x s_y |d_p eps_N|)``; D by parts (``D_b = -int (d_b f) Omega``).
-   One adaptive ``scipy.integrate.quad_vec`` call over th covers every mu, every tilt, every
-   component and every tensor element (vectorised integrand).
+   The angle is integrated by the periodic trapezoid rule, refined by doubling until the
+   change is below the tolerance of every (factor, step, mu) block *and* has halved
+   (:func:`symenh.integrate.contour.periodic_trapezoid`; spectral for these analytic
+   periodic integrands: 16-64 angles reach 1e-12).  All angles of one level, every mu,
+   tilt, component and tensor element are evaluated in one vectorised call.
 3. The Fermi-sea factor B (paper Eq. 9) at finite tilt (:mod:`symenh.integrate.sea`):
-   compact region between the tilted contour and a split radius as a 2-D integral, plus
-   the alpha-independent exterior with the angular integral first.
+   compact region between the tilted contour and a split radius (angle as above, radius by
+   Gauss-Legendre checked against a lower order), plus the alpha-independent exterior with
+   the angular integral first and the radius by a nested Fejer rule.
 4. sigma(alpha) from :func:`symenh.responses.spec.sigma_from_factors`, and the linear
    coefficient by Richardson extrapolation (:mod:`symenh.integrate.richardson`) of the
    central differences ``[sigma(h) - sigma(-h)] / (2 h)`` in h^2, with
-   ``h_j = h_0 / 2^j``, j = 0..n_h-1 (option ``n_steps``, default 4).
+   ``h_j = h_0 / 2^j``, j = 0..n_steps-1.
 
-Choice of h_0: a fraction (option ``h_fraction``, default 0.1) of the requested |alpha|, and
-for the Dirac models at most 5 % of the radius of convergence in the tilt,
+Choice of h_0: a fraction (option ``h_fraction``) of the requested |alpha| -- for the Dirac
+models at least ``h_fraction * 0.1 hbar v_y`` (a tiny tilt does not push the step into
+roundoff) and at most 5 % of the radius of convergence in the tilt,
 ``hbar v_y min(1, sqrt(mu^2 - Delta^2) / |Delta|)`` (where the contour's quadratic
-acquires a branch point), so that the h^8 remainder after three eliminations is ~1e-12
-relative even near the band edge.  The factors at +-h_j are integrated as the symmetric
+acquires a branch point).  The factors at +-h_j are integrated as the symmetric
 part ``E_j = (F(h_j) + F(-h_j)) / 2`` and the difference quotient
 ``Dq_j = (F(h_j) - F(-h_j)) / (2 h_j)`` (the same integrals, recombined under the
 integral sign), so ``F(+-h_j) = E_j +- h_j Dq_j`` feed ``sigma_from_factors`` exactly
@@ -31,10 +35,34 @@ and the quadrature errors are not amplified by 1/h.
 
 Error estimate (raw units, per mu, max over tensor elements): ``|alpha|`` times the
 Richardson truncation estimate plus the quadrature error propagated through the
-(bi)linear assembly and the Richardson weights.  Options: ``rtol`` (default 1e-10, the
-target relative accuracy; the integrals are done to ``rtol / 100`` clipped to
-[1e-14, 1e-10], i.e. never tighter than 1e-14 and never looser than 1e-10),
-``h_fraction``, ``n_steps``, ``sea_split`` (split radius factor, default 2).
+(bi)linear assembly and the Richardson weights.  The quadrature error of each block is
+the last change of its nested rule plus a roundoff floor: ROUNDOFF_ULPS (16) ulps of every
+integrand value, the cancellation in the difference quotient (``u |F| / h`` per value,
+growing as h shrinks), the summation (``lambda sqrt(n) u``), and near a Dirac band edge the
+rounding of ``mu^2 - Delta^2`` in the contour radius (``u mu^2 / |mu^2 - Delta^2|`` of each
+integral).  The Richardson tableau must shrink geometrically
+(:func:`symenh.integrate.richardson.richardson_check`); where it does not, its spread is the
+estimate.
+
+Options (``symenh.sigma(..., method="quadrature", **options)``; range-checked, a wrong type
+is an InputTypeError, a value outside its range a ResponseError, both one line):
+
+* ``rtol`` (1e-14 <= rtol <= 1e-2, default 1e-10): the target relative accuracy (relative to
+  the largest tensor element at each mu).  Every approximation follows it: the integrals are
+  done to ``rtol / 100`` of each block (never below 1e-14), the radial rule of the sea is
+  GL10/GL5 for rtol >= 1e-4 and GL20/GL10 below, and ``n_steps`` defaults to 2, 3, 4, 5 for
+  rtol >= 5e-3, 2e-7, 1e-11 and below.  *What rtol promises:* it is a target, not a bound --
+  the bound is ``error_estimate``, which always covers the true error (tested at rtol 1e-4,
+  1e-8, 1e-12 against the closed form).  The estimate can exceed ``rtol * max|sigma|``, with
+  no warning, where floating point cannot deliver rtol: roundoff limits the path to ~1e-11
+  relative (1e-10 for ENH(T), whose two product terms cancel at large mu) and near a band
+  edge the contour radius loses ``mu^2 / (mu^2 - Delta^2)`` (5e3 at mu = 1.0001 Delta, where
+  the default rtol = 1e-10 gets estimates of 2e-9 (BCD) to 2e-8 (ENH(T)) relative, true
+  errors ~5e-11); compare ``error_estimate`` with what you need.  A looser rtol costs less (fewer angles, steps and radial nodes).
+* ``h_fraction`` (1e-4 <= h_fraction <= 0.5, default 0.1): the first step over |alpha| (above).
+* ``n_steps`` (integer, 2 <= n_steps <= 8, default from rtol): Richardson steps.
+* ``sea_split`` (1.05 <= sea_split <= 100, default 2): split radius of the Fermi sea over
+  the largest contour radius.
 
 mu in a gap (no Fermi contour in any component): exactly 0.  User models: see the
 limitations in :mod:`symenh.integrate.contour` (star-shaped pockets around k = 0, k
