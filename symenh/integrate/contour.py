@@ -225,3 +225,87 @@ class RayContours:
         """
         _, dx, dy, dp = self.energy(level, p, th, alpha)
         return p / (4 * np.pi ** 2 * abs(self.sx * self.sy) * np.abs(dp)), dx, dy
+
+
+# ---------------------------------------------------------------------------
+# Integrals over the ray angle: periodic trapezoid rule with nested doubling
+# ---------------------------------------------------------------------------
+
+_U = 2.0 ** -53          # unit roundoff
+_SUM_LAMBDA = 8.0        # probabilistic summation bound lambda sqrt(n) u sum|t| (Higham-Mary)
+
+
+def _trapezoid_rule(n: int):
+    """Periodic trapezoid rule on [0, 2 pi): n angles 2 pi k / n, weights 2 pi / n; the angles
+    of the n/2 rule are the even-indexed ones."""
+    return 2 * np.pi * np.arange(n) / n, np.full(n, 2 * np.pi / n), np.arange(0, n, 2)
+
+
+def nested_quadrature(f, groups, tol: float, rule, *, n0: int = 8, n_max: int = 4096, batch: int = 64):
+    """Integral of a vector integrand by a nested rule refined by doubling, with its error.
+
+    ``rule(n)`` gives (nodes, weights, old) of level n, ``old`` the indices (in level n) of the
+    nodes of level n/2: the rule is nested (periodic trapezoid, Clenshaw-Curtis, Fejer), so
+    no value is computed twice.
+    ``f(x)`` takes a 1-D array of nodes and returns ``(values, point_err)``, both (len(x), m):
+    the integrand and a bound on the absolute error of each computed value (its roundoff,
+    e.g. a difference quotient's cancellation, or an inner quadrature's error).  n doubles
+    from ``n0`` until, for every block of components (``groups``: (m,) block index), the
+    change ``|I_n - I_{n/2}|`` is at most ``tol`` times the block's scale ``sum w max|f|``
+    *and* has shrunk to at most half the previous change (the convergence is shown, not
+    assumed), or the change is below the noise (``sum w`` times the largest point error plus
+    the summation roundoff).
+
+    Returns ``(value, err, n, absmax)``: (m,), (m,) absolute errors -- the last change (which
+    bounds the error of I_{n/2}, a fortiori of I_n once the rule converges geometrically) plus
+    the noise --, the level used and (m,) the largest |f| met.  At ``n_max`` without shown
+    convergence the error is the larger of the last two changes plus the noise (an honest,
+    wide estimate).
+    """
+    groups = np.asarray(groups)
+    n_groups = int(groups.max()) + 1 if groups.size else 0
+
+    def evaluate(x):
+        parts = [f(x[i:i + batch]) for i in range(0, len(x), batch)]
+        vals = np.concatenate([np.asarray(v) for v, _ in parts], axis=0)
+        perr = np.concatenate([np.asarray(e) for _, e in parts], axis=0)
+        return vals, np.max(perr, axis=0)
+
+    n = int(n0)
+    x, w, _ = rule(n)
+    vals, perr = evaluate(x)
+    absmax = np.max(np.abs(vals), axis=0)
+    I_prev = w @ vals
+    d_prev = None
+    while True:
+        x2, w2, old = rule(2 * n)
+        is_new = np.ones(len(x2), bool)
+        is_new[old] = False
+        new, pe = evaluate(x2[is_new])
+        merged = np.empty((len(x2),) + vals.shape[1:])
+        merged[old], merged[is_new] = vals, new
+        vals = merged
+        absmax = np.maximum(absmax, np.max(np.abs(new), axis=0))
+        perr = np.maximum(perr, pe)
+        n *= 2
+        I = w2 @ vals
+        d = np.abs(I - I_prev)
+        wsum = float(np.sum(np.abs(w2)))
+        scale = np.zeros(n_groups)
+        np.maximum.at(scale, groups, wsum * absmax)
+        noise = wsum * (perr + _SUM_LAMBDA * np.sqrt(len(x2)) * _U * absmax)
+        small = d <= tol * scale[groups]
+        shrinking = d <= 0.5 * d_prev + 2 * noise if d_prev is not None else np.zeros(d.shape, bool)
+        if np.all((small & shrinking) | (d <= 2 * noise)):
+            return I, d + noise, n, absmax
+        if n >= n_max:
+            return I, np.maximum(d, d_prev) + noise, n, absmax
+        I_prev, d_prev = I, d
+
+
+def periodic_trapezoid(f, groups, tol: float, *, n0: int = 8, n_max: int = 4096, batch: int = 64):
+    """``int_0^{2 pi} f(th) dth`` of a smooth 2 pi-periodic vector integrand, with its error:
+    :func:`nested_quadrature` with the periodic trapezoid rule (n equally spaced angles),
+    which converges geometrically for an analytic periodic integrand (the Fermi contours of
+    the paper models and of smooth user models).  Same arguments and returns."""
+    return nested_quadrature(f, groups, tol, _trapezoid_rule, n0=n0, n_max=n_max, batch=batch)

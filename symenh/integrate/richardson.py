@@ -11,13 +11,17 @@ quotient ``[f(h) - f(-h)] / (2 h)`` is one), the Neville-type tableau
 best value is the last diagonal entry; its error estimate is the larger of its
 distance to the entry left of it and to the previous diagonal entry (the usual
 conservative choice).  Steps may differ per batch entry (broadcast).
+:func:`richardson_check` tests whether the tableau shows the expected convergence (each
+diagonal correction smaller than the previous one); where it does not, the estimate above
+is not to be trusted and its ``spread`` (distance of the best value from every tableau
+entry) is the honest one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["richardson", "richardson_weights"]
+__all__ = ["richardson", "richardson_check", "richardson_weights"]
 
 
 def _tableau(values, hs, power):
@@ -70,3 +74,31 @@ def richardson_weights(hs, power: int = 2):
     vals = np.moveaxis(eye, 1, -1)  # (n, *batch, n)
     best, _ = richardson(vals, hs, power)
     return np.moveaxis(best, -1, 0)
+
+
+def richardson_check(values, hs, power: int = 2, noise=0.0, ratio: float = 0.5):
+    """Does the tableau show the convergence an expansion in h^power promises?
+
+    The successive diagonal corrections ``d_k = |T[k][k] - T[k-1][k-1]|`` of a converging
+    extrapolation shrink geometrically (each removes one more power of h^power); here each
+    must be at most ``ratio`` times the previous one plus ``noise`` (the level below which
+    the values cannot be told apart: roundoff, other errors of the values).  With fewer than
+    three values there is nothing to compare and the check passes.
+
+    Returns ``(ok, spread)`` of the trailing shape of ``values``: ``ok`` True where every
+    correction shrinks; ``spread`` the largest distance of the best value from any tableau
+    entry (the raw values included) -- an honest error estimate where ``ok`` is False.
+    """
+    T = _tableau(values, hs, power)
+    n = len(T)
+    best = T[n - 1][n - 1]
+    spread = np.zeros_like(np.abs(best))
+    for row in T:
+        for entry in row:
+            spread = np.maximum(spread, np.abs(best - entry))
+    ok = np.ones(np.shape(best), dtype=bool)
+    if n >= 3:
+        d = [np.abs(T[k][k] - T[k - 1][k - 1]) for k in range(1, n)]
+        for k in range(1, len(d)):
+            ok &= d[k] <= ratio * d[k - 1] + noise
+    return ok, spread

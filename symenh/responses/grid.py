@@ -33,66 +33,104 @@ energy range over the probe grid at alpha = 0 (a sinh-spaced Cartesian probe up 
 512 scaled-momentum units; band extrema between probe points may be missed by
 the probe resolution).
 
+Refusals (one line, :class:`symenh.errors.ResponseError`) where the estimate could not be
+trusted: mu within a relative 1e-6 (:data:`EDGE_RTOL`) of a band edge (the temperatures
+scale with the distance and the Fermi disc falls below what the spectrum probe resolves:
+at 1e-7 the old path gave wrong signs with estimates 1e233 times too small; the message
+names the distance and suggests method="quadrature" or "closed-form"); a grid whose step
+times the largest band velocity near mu, measured on the grid itself, exceeds
+:data:`MAX_STEP_OVER_KT` (1.75) kT_min (n_k too small: the message names the n_k needed;
+with the automatic spacing an underestimated velocity is corrected by one finer grid);
+a grid with no point near mu; kT_max above half the distance to the band edge.
+
 Error estimate (same raw units, one number per mu bounding every element; element-wise
-from :func:`compute_elementwise`): the sum of the absolute changes of sigma
-when (i) the T-extrapolation drops the highest temperature, (ii) every grid sum is
-replaced by its checkerboard sub-lattice sum (spacing sqrt(2) h), (iii) the Fermi
-sea is taken at the cutoff K whose total disagrees most with the largest K's, and
-(iv) the sea tail uses half the angles, the half-order radial rule and stops one
-radial panel earlier with the exponent measured there; plus a roundoff floor.  Each
-variant is a strictly worse approximation, so the estimate is conservative.
+from :func:`compute_elementwise`), built from the factors (not from sigma, where errors of
+different factors can cancel by accident):
 
-Options (``symenh.sigma(..., method="grid", **options)``), defaults in
-:data:`DEFAULTS`:
+1. variants, each a strictly worse approximation: (i) the T-extrapolation without the
+   highest temperature, (ii) every grid sum on its checkerboard sub-lattice (spacing
+   sqrt(2) h) -- scaled by (d1/d2)^(1/2), d1 and d2 the sub-lattice's and the 2 h lattice's
+   changes, where the three lattices show convergence (d1 <= d2/2; the aliasing wave numbers
+   pi/h, sqrt(2) pi/h, 2 pi/h are equally spaced in log, so the full grid's error is d1
+   (d1/d2)^1.41 for an exponentially and d1 (d1/d2) for an algebraically converging sum),
+   (iii) the Fermi sea at the cutoff K that disagrees most with the largest K, (iv) the sea
+   tail with half the angles, the half-order radial rule and one radial panel less.  The
+   change of sigma is added piece by piece (each factor, each component) in absolute value
+   (:func:`_variant_change`);
+2. what the variants do not see, per factor entry, propagated through the assembly
+   without signs (:func:`_propagate`): the roundoff floor of every sum
+   (:func:`symenh.integrate.grid.roundoff_floor`: lambda sqrt(n) u sum|terms|, the per-term
+   errors from the eigenvector condition number and the eigenvalue error moving the Fermi
+   function, bounded by the *untraced* geometry so that a quantity that cancels inside a
+   Kramers pair -- the Berry curvature and the spin of H_PT -- is not taken as exact), carried
+   through the T-extrapolation weights; the truncation of the Fermi tails at the box edge
+   (exp(-margin_kT kT_max / kT_j) of the sums of |terms|); where the T -> 0 tableau does not
+   shrink geometrically (:func:`symenh.integrate.richardson.richardson_check`) its spread;
+   where the three lattices do not converge, the 2 h lattice's change.
 
-* ``kT_fractions``: kT_j / dist for the automatic temperatures (default 1/24, 1/30, 1/36, 1/42);
-* ``temperatures_K``: explicit temperatures in kelvin (overrides kT_fractions);
-* ``spacing_over_kT``: grid step times max band velocity over kT_min (default 0.75);
-* ``n_k``: points per side of the Fermi box (overrides spacing_over_kT);
-* ``margin_kT``: how far (in kT_max) beyond mu the box extends (default 25);
-* ``sea_cutoffs``: circular window radii K in scaled momentum, at least two (default
-  4 * 2^(j/2), j = 0..2); the Cartesian sea grid covers |q| < 2 max(K);
-* ``k_max``: the largest cutoff as a wave number along x in 1/nm (rescales sea_cutoffs);
-* ``sea_spacing``: step of the sea grid in scaled momentum (default 0.2);
-* ``chunk_points``: grid points diagonalised at once (default 16384);
-* ``max_points``: refuse a Fermi box larger than this (default 4e6).
+Options (``symenh.sigma(..., method="grid", **options)``), defaults in :data:`DEFAULTS`,
+ranges in :data:`RANGES` (a wrong type is an InputTypeError, a value outside its range a
+ResponseError; one line naming the option and the range):
 
-Measured with the defaults (paper parameters, 2 cores; against the mpmath path,
-relative to the largest tensor element):
+* ``kT_fractions``: kT_j / dist for the automatic temperatures, 2..8 distinct values in
+  (0, 0.5] (default 1/24, 1/30, 1/36, 1/42; Sommerfeld needs kT well below dist);
+* ``temperatures_K``: explicit temperatures, 2..8 distinct values in (0, 1e4] K (overrides
+  kT_fractions; kT_max must stay below half the distance of mu from the band edge);
+* ``spacing_over_kT``: grid step times max band velocity over kT_min, 0.05..1.75 (default
+  0.75; measured: the error stays below 0.2 of the estimate up to 1.75, at 2 it reaches 0.86);
+* ``n_k``: points per side of the Fermi box, an integer 33..4001 (overrides
+  spacing_over_kT; refused if it leaves a step above 1.75 kT/v at some mu);
+* ``margin_kT``: how far (in kT_max) beyond mu the box extends, 15..60 (default 25);
+* ``sea_cutoffs``: circular window radii K in scaled momentum, 2..8 distinct values in
+  [2, 64] (default 4 * 2^(j/2), j = 0..2); the Cartesian sea grid covers |q| < 2 max(K);
+* ``k_max``: the largest cutoff as a wave number along x in 1/nm (rescales sea_cutoffs;
+  the rescaled cutoffs must stay in [2, 64]);
+* ``sea_spacing``: step of the sea grid in scaled momentum, 0.02..0.5 and at most
+  min(sea_cutoffs) / 10 (default 0.2);
+* ``chunk_points``: grid points diagonalised at once, an integer 64..1e6 (default 16384);
+* ``max_points``: refuse a Fermi box larger than this, an integer 1e3..1e8 (default 4e6).
+
+Measured with the defaults (paper parameters; against the closed form, relative to the
+largest tensor element; 2 shared cores):
 
 =============  ===========  ==================  ===================  =====================
-model          mu / Delta   true error          error estimate       time (first mech.)
+model          mu / Delta   true error          error estimate       time (4 mech., one mu)
 =============  ===========  ==================  ===================  =====================
-tilted-dirac   1.05 .. 4    5e-12 .. 7e-8       2e-6 .. 6e-5         1.6 .. 4.8 s
-tilted-dirac   20           2e-6                1.5e-4               1.2 s
-pt-dirac       1.05 .. 4    5e-11 .. 2e-8       2e-6 .. 2e-5         2 .. 7 s
-pt-dirac       20           7e-7                6e-5                 1.7 s
+tilted-dirac   1.0001       3e-7 .. 8e-7        2e-4 .. 2e-3         9 s
+tilted-dirac   1.05 .. 4    5e-12 .. 7e-8       1e-7 .. 7e-6         2 .. 7 s
+tilted-dirac   20           7e-7 .. 2e-6        8e-6 .. 5e-5         1.3 s
+pt-dirac       1.0001       1.5e-8              5e-4 .. 8e-4         9 s
+pt-dirac       1.05 .. 4    7e-11 .. 2e-8       1e-7 .. 7e-6         4 .. 11 s
+pt-dirac       20           7e-7                1e-6 .. 2e-5         2.6 s
 k2-mass (*)    2, 3.75      1e-8, 4e-8          9e-7, 2.4e-7         2.7 s (both mu)
 =============  ===========  ==================  ===================  =====================
 
 (*) ENH(PT) of the user model H = hv (k_x s1 + k_y s2) + (Delta + beta k^2) s3 + t k_y
 (hv = 0.3 eV nm, Delta = 0.04 eV, beta = 0.5 eV nm^2, t = 0.02 eV nm), against the
-quadrature path.  Its S falls as 1/k^6 on circles: an extrapolation in 1/K with the
-Dirac models' odd powers was off by 2.4e-4 there while estimating 6e-5.
+quadrature path (measured before the present estimate; its test still holds it below
+1e-4).  Its S falls as 1/k^6 on circles: an extrapolation in 1/K with the Dirac models'
+odd powers was off by 2.4e-4 there while estimating 6e-5.
 
-The estimate is dominated by the sub-lattice (grid) term and is 10-1e5 times the
-true error.  All four mechanisms of one model and mu share one Fermi-box pass (module
+The estimate is dominated by the sub-lattice (grid) term and is 10-1e5 times the true
+error.  Symmetry-forbidden mechanisms come out as roundoff noise (~1e-14 of the allowed
+mechanism's size) with an estimate that covers it by 1e3-1e4 (1e-10 .. 1e-7 of the
+allowed size).  All four mechanisms of one model and mu share one Fermi-box pass (module
 cache), so further mechanisms cost milliseconds; ENH(PT) adds the mu-independent
-filled-band sea once per model (Cartesian part and radial tail: ~1 s for H_PT).  Symmetry-forbidden
-mechanisms come out as roundoff noise, ~1e-16 of the allowed mechanism's size.
+filled-band sea once per model (Cartesian part and radial tail: ~1 s for H_PT).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..errors import InputTypeError
 from ..integrate import grid as G
-from ..integrate.richardson import richardson
+from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..models.paper import MODEL_NAMES
 from ..models.symbols import DELTA
 from ..units import KB_EV_PER_K
 from .job import Job
-from .spec import FACTORS, ResponseError, linear_sigma
+from .spec import FACTORS, LEVI_CIVITA, ResponseError, linear_sigma
 
 DEFAULTS = {
     "kT_fractions": (1 / 24, 1 / 30, 1 / 36, 1 / 42),
@@ -107,10 +145,32 @@ DEFAULTS = {
     "max_points": 4_000_000,
 }
 
-VARIANTS = ("best", "T", "grid", "K", "Q", "abs")
-#: relative floating-point roundoff floor of the error estimate, applied to the sums of
-#: absolute values of all terms (sigma from those sums); covers the Richardson amplification
-ROUNDOFF = 1e-12
+#: allowed ranges of the options (inclusive; see the module docstring for why)
+RANGES = {
+    "kT_fractions": (0.0, 0.5),          # exclusive lower bound; 2..8 distinct values
+    "temperatures_K": (0.0, 1.0e4),      # exclusive lower bound; 2..8 distinct values
+    "spacing_over_kT": (0.05, 1.75),
+    "n_k": (33, 4001),
+    "margin_kT": (15.0, 60.0),
+    "sea_cutoffs": (2.0, 64.0),          # 2..8 distinct values (scaled momentum)
+    "sea_spacing": (0.02, 0.5),
+    "chunk_points": (64, 1_000_000),
+    "max_points": (1_000, 100_000_000),
+}
+#: how many temperatures / sea cutoffs may be given
+COUNTS = {"kT_fractions": (2, 8), "temperatures_K": (2, 8), "sea_cutoffs": (2, 8)}
+#: the grid refuses mu closer than this (relative) to a band edge: its temperatures scale with
+#: the distance, and below it the Fermi disc is smaller than what the spectrum probe resolves
+EDGE_RTOL = 1e-6
+#: the largest grid step times band velocity over kT_min that the estimate is trusted for
+#: (measured on both paper models at 1.5, 4, 12 Delta: true error / estimate <= 0.2 for steps up
+#: to 1.75, 0.86 at 2; <= 0.06 at the default 0.75)
+MAX_STEP_OVER_KT = RANGES["spacing_over_kT"][1]
+#: kT_max may be at most this fraction of the distance of mu from the nearest band edge
+MAX_KT_OVER_DIST = RANGES["kT_fractions"][1]
+
+VARIANTS = ("best", "T", "grid", "K", "Q")
+_SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
 
 _BOX_CACHE: dict = {}
 _SEA_CACHE: dict = {}
@@ -126,31 +186,76 @@ def clear_caches() -> None:
     G.clear_numerics()
 
 
+# ---------------------------------------------------------------------------
+# options: types and ranges, one line each
+# ---------------------------------------------------------------------------
+
+def option_real(name: str, x, lo=None, hi=None, *, lo_open: bool = False, unit: str = "") -> float:
+    """A path option: a finite real number within [lo, hi] ((lo, hi] with ``lo_open``), else a one-line error."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise InputTypeError(f"{name}: expected a real number{unit}, got {type(x).__name__} {x!r}")
+    v = float(x)
+    rng = f"{lo:g} {'<' if lo_open else '<='} {name} <= {hi:g}" if lo is not None else ""
+    if not np.isfinite(v):
+        raise ResponseError(f"{name}: must be finite, got {x!r}" + (f"; allowed: {rng}{unit}" if rng else ""))
+    if lo is not None and (v < lo or (lo_open and v == lo) or v > hi):
+        raise ResponseError(f"{name}: {v:g} is out of range; allowed: {rng}{unit}")
+    return v
+
+
+def option_integer(name: str, x, lo: int, hi: int) -> int:
+    """A path option: an integer (an integral float is accepted) within [lo, hi], else a one-line error."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise InputTypeError(f"{name}: expected an integer, got {type(x).__name__} {x!r}")
+    if not (np.isfinite(float(x)) and float(x) == int(x)):
+        raise ResponseError(f"{name}: expected an integer, got {x!r}; allowed: {lo} <= {name} <= {hi}")
+    v = int(x)
+    if not lo <= v <= hi:
+        raise ResponseError(f"{name}: {v} is out of range; allowed: {lo} <= {name} <= {hi}")
+    return v
+
+
+def _reals(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
+    """Distinct finite reals in range, as many as COUNTS allows (a scalar counts as one)."""
+    if isinstance(xs, (str, bytes, dict)):
+        raise InputTypeError(f"{name}: expected a sequence of real numbers{unit}, got {type(xs).__name__} {xs!r}")
+    try:
+        items = list(np.ravel(np.asarray(xs, dtype=object)))
+    except Exception:  # noqa: BLE001 - anything that is not a flat sequence of numbers
+        raise InputTypeError(f"{name}: expected a sequence of real numbers{unit}, got {xs!r}") from None
+    vals = tuple(option_real(name, x, lo, hi, lo_open=lo_open, unit=unit) for x in items)
+    n_lo, n_hi = COUNTS[name]
+    if not n_lo <= len(vals) <= n_hi:
+        raise ResponseError(f"{name}: give {n_lo} to {n_hi} values, got {len(vals)}")
+    if len(set(vals)) != len(vals):
+        raise ResponseError(f"{name}: the values must be distinct, got {vals}")
+    return vals
+
+
 def _options(job: Job) -> dict:
     unknown = set(job.options) - set(DEFAULTS)
     if unknown:
         raise ResponseError(f"grid: unknown option(s) {sorted(unknown)}; allowed: {', '.join(DEFAULTS)}")
     opt = dict(DEFAULTS)
     opt.update({k: v for k, v in job.options.items() if v is not None})
+    R = RANGES
+    opt["kT_fractions"] = _reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
-        t = np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
-        if t.size < 1 or np.any(~np.isfinite(t)) or np.any(t <= 0) or len(set(t)) != t.size:
-            raise ResponseError("temperatures_K: give distinct positive temperatures in kelvin")
-    fr = np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
-    if fr.size < 1 or np.any(fr <= 0) or len(set(fr)) != fr.size:
-        raise ResponseError("kT_fractions: give distinct positive fractions of the band-edge distance")
+        opt["temperatures_K"] = _reals("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
+                                       lo_open=True, unit=" (K)")
+    opt["sea_cutoffs"] = _reals("sea_cutoffs", opt["sea_cutoffs"], *R["sea_cutoffs"], lo_open=False,
+                                unit=" (scaled momentum)")
     for name in ("spacing_over_kT", "margin_kT", "sea_spacing"):
-        if not float(opt[name]) > 0:
-            raise ResponseError(f"{name}: must be positive, got {opt[name]!r}")
-    if opt["n_k"] is not None and int(opt["n_k"]) < 3:
-        raise ResponseError(f"n_k: at least 3 points per side, got {opt['n_k']!r}")
-    if opt["k_max"] is not None and not float(opt["k_max"]) > 0:
-        raise ResponseError(f"k_max: must be positive (1/nm), got {opt['k_max']!r}")
-    cut = np.atleast_1d(np.asarray(opt["sea_cutoffs"], dtype=float))
-    if cut.size < 2 or np.any(~(cut > 0)) or len(set(cut)) != cut.size:
-        raise ResponseError("sea_cutoffs: give at least two distinct positive cutoffs (scaled momentum)")
-    if int(opt["chunk_points"]) < 1:
-        raise ResponseError("chunk_points: must be >= 1")
+        opt[name] = option_real(name, opt[name], *R[name])
+    if opt["n_k"] is not None:
+        opt["n_k"] = option_integer("n_k", opt["n_k"], *R["n_k"])
+    if opt["k_max"] is not None:
+        opt["k_max"] = option_real("k_max", opt["k_max"], 0.0, np.inf, lo_open=True, unit=" (1/nm)")
+    for name in ("chunk_points", "max_points"):
+        opt[name] = option_integer(name, opt[name], *R[name])
+    if min(opt["sea_cutoffs"]) < 10 * opt["sea_spacing"]:
+        raise ResponseError(f"sea_spacing: {opt['sea_spacing']:g} does not resolve the smallest sea cutoff "
+                            f"{min(opt['sea_cutoffs']):g}; allowed: sea_spacing <= min(sea_cutoffs) / 10")
     return opt
 
 
@@ -173,14 +278,55 @@ def _e_ref(scan: G.Scan, mu: float, gap):
 
 def _temperatures(opt, dist: float) -> np.ndarray:
     if opt["temperatures_K"] is not None:
-        kTs = KB_EV_PER_K * np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
+        kTs = KB_EV_PER_K * np.asarray(opt["temperatures_K"], dtype=float)
     else:
-        kTs = dist * np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
+        kTs = dist * np.asarray(opt["kT_fractions"], dtype=float)
     return np.sort(kTs)[::-1]      # descending: highest temperature first
 
 
+def _check_edge(mu: float, edges: np.ndarray, e_scale: float, paper: bool) -> float:
+    """Distance (eV) of mu from the nearest band edge; refuse mu within EDGE_RTOL of one."""
+    if edges.size == 0:
+        return max(abs(mu), e_scale)
+    j = int(np.argmin(np.abs(mu - edges)))
+    dist = float(abs(mu - edges[j]))
+    rel = dist / max(abs(float(edges[j])), e_scale)
+    if rel < EDGE_RTOL:
+        alt = "method='quadrature' or method='closed-form'" if paper else "method='quadrature'"
+        raise ResponseError(f"mu: {mu:.10g} eV is {dist:.3g} eV (a relative {rel:.2g}) from the band edge at "
+                            f"{float(edges[j]):.10g} eV; the grid path needs a relative distance of at least "
+                            f"{EDGE_RTOL:g} (its temperatures scale with it); use {alt}")
+    return dist
+
+
+def _grid_for(scan, box, kTs, opt, vmax=None):
+    """The uniform grid over the Fermi box: n_k per side, or the spacing from spacing_over_kT
+    and the largest band velocity near mu (``vmax`` measured on a previous grid, else the probe's),
+    with at least RANGES['n_k'][0] points per side."""
+    (qx0, qx1), (qy0, qy1), vprobe = box
+    xl = (qx0 * scan.k_scale[0], qx1 * scan.k_scale[0])
+    yl = (qy0 * scan.k_scale[1], qy1 * scan.k_scale[1])
+    n_min = RANGES["n_k"][0]
+    if opt["n_k"] is not None:
+        n = int(opt["n_k"])
+        return G.grid_over(xl, yl, (xl[1] - xl[0]) / (n - 1), (yl[1] - yl[0]) / (n - 1))
+    v = vprobe if vmax is None else np.maximum(vmax, vprobe)
+    h = [min(opt["spacing_over_kT"] * kTs.min() / max(vc, 1e-300), (lim[1] - lim[0]) / (n_min - 1))
+         for vc, lim in zip(v, (xl, yl))]
+    return G.grid_over(xl, yl, h[0], h[1])
+
+
+def _step_over_kT(grid, vmax, kTs) -> float:
+    """max_c h_c v_c / kT_min: how finely the grid resolves the narrowest Fermi function."""
+    return float(max(grid.hx * vmax[0], grid.hy * vmax[1]) / kTs.min())
+
+
 def _box_sums(comp, values, mu, kTs, E_ref, opt):
-    """Fermi-box sums of one component (cached): {name: (2, nT, ...)} or None."""
+    """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None.
+
+    Refuses a grid that does not resolve the Fermi function (step times the largest band
+    velocity near mu, measured on the grid itself, above MAX_STEP_OVER_KT kT_min); with the
+    automatic spacing an underestimated velocity is corrected once by a finer grid."""
     num, p0, scan = G.scan_for(comp, values)
     key = (comp.source(), p0, G.param_vector(comp, values),
            float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["n_k"], opt["margin_kT"], opt["chunk_points"])
@@ -194,34 +340,59 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
         box = G.fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
     except ValueError as exc:
         raise ResponseError(f"grid: {exc}") from None
-    if box is None:
-        res = None
-    else:
-        (qx0, qx1), (qy0, qy1), vmax = box
-        xl = (qx0 * scan.k_scale[0], qx1 * scan.k_scale[0])
-        yl = (qy0 * scan.k_scale[1], qy1 * scan.k_scale[1])
-        if opt["n_k"] is not None:
-            n = int(opt["n_k"])
-            grid = G.grid_over(xl, yl, (xl[1] - xl[0]) / (n - 1), (yl[1] - yl[0]) / (n - 1))
+    res = None
+    if box is not None:
+        vmax = None
+        for attempt in range(2):
+            grid = _grid_for(scan, box, kTs, opt, vmax)
+            if grid.size > opt["max_points"]:
+                raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points "
+                                    f"(> max_points = {opt['max_points']}); raise max_points (<= "
+                                    f"{RANGES['max_points'][1]}), give higher temperatures_K or a smaller n_k")
+            res = G.fermi_box_sums(num, p0, grid, mu, kTs, -np.inf if E_ref is None else E_ref,
+                                   chunk_points=opt["chunk_points"], vel_halfwidth=W)
+            vmax = res["vmax"]
+            if not np.any(vmax > 0):
+                raise ResponseError(f"mu: no point of the {grid.nx} x {grid.ny} grid lies within {W:.3g} eV of "
+                                    f"mu = {mu} eV (the Fermi disc is below the grid's resolution); use "
+                                    "method='quadrature'")
+            step = _step_over_kT(grid, vmax, kTs)
+            if step <= MAX_STEP_OVER_KT:
+                break
+            if opt["n_k"] is not None:
+                need = int(np.ceil(1.1 * (max(grid.nx, grid.ny) - 1) * step / MAX_STEP_OVER_KT)) + 1  # 10 % spare
+                raise ResponseError(f"n_k: {opt['n_k']} points per side leave a step of {step:.3g} kT/v at "
+                                    f"mu = {mu} eV (kT = {kTs.min():.3g} eV); the error estimate needs at most "
+                                    f"{MAX_STEP_OVER_KT:g}: use n_k >= {need | 1} or leave n_k unset")
         else:
-            h = [opt["spacing_over_kT"] * kTs.min() / max(v, 1e-300) for v in vmax]
-            grid = G.grid_over(xl, yl, h[0], h[1])
-        if grid.size > opt["max_points"]:
-            raise ResponseError(f"grid: the Fermi box at mu = {mu} eV needs {grid.size} points "
-                                f"(> max_points = {opt['max_points']}); raise max_points, give fewer/higher "
-                                "temperatures_K or a smaller n_k")
-        res = G.fermi_box_sums(num, p0, grid, mu, kTs, -np.inf if E_ref is None else E_ref,
-                               chunk_points=opt["chunk_points"])
+            raise ResponseError(f"spacing_over_kT: the grid at mu = {mu} eV still steps {step:.3g} kT/v after "
+                                "refinement; lower spacing_over_kT")
         res["n_points"] = grid.size
+        res["step_over_kT"] = step
     if len(_BOX_CACHE) > _CACHE_LIMIT:
         _BOX_CACHE.clear()
     _BOX_CACHE[key] = res
     return res
 
 
+def _sea_cutoffs(opt, scan) -> np.ndarray:
+    """The sea cutoffs K (scaled momentum): ``sea_cutoffs``, rescaled so that the largest is
+    ``k_max`` (1/nm) when that is given; refused outside RANGES['sea_cutoffs']."""
+    cut = np.asarray(opt["sea_cutoffs"], dtype=float)
+    if opt["k_max"] is not None:
+        ratio = cut.max() / cut.min()
+        cut = cut * (float(opt["k_max"]) / scan.k_scale[0]) / cut.max()
+        lo, hi = RANGES["sea_cutoffs"]
+        if cut.min() < lo or cut.max() > hi:
+            raise ResponseError(f"k_max: {opt['k_max']:g} /nm puts the sea cutoffs at {cut.min():.3g}..{cut.max():.3g} "
+                                f"scaled units (allowed {lo:g}..{hi:g}); allowed: {lo * ratio * scan.k_scale[0]:.3g} "
+                                f"<= k_max <= {hi * scan.k_scale[0]:.3g} /nm for these sea_cutoffs")
+    return cut
+
+
 def _sea_reference(comp, values, E_ref, opt):
     """Filled-band sea: (best, cutoff variant, sub-lattice variant, tail-quadrature variant,
-    sums of |terms|), each (4, 2) in 1/(eV nm).
+    roundoff floor), each (4, 2) in 1/(eV nm).
 
     For each cutoff K: the windowed Cartesian sum of w(|q|/K) S plus the radial tail
     ``int (1 - w(r/K)) a(r) dr`` from circles (:func:`symenh.integrate.grid.sea_tail`); the
@@ -229,9 +400,7 @@ def _sea_reference(comp, values, E_ref, opt):
     cutoff that disagrees most with it.
     """
     num, p0, scan = G.scan_for(comp, values)
-    cut = np.asarray(opt["sea_cutoffs"], dtype=float)
-    if opt["k_max"] is not None:
-        cut = cut * (float(opt["k_max"]) / scan.k_scale[0]) / cut.max()
+    cut = _sea_cutoffs(opt, scan)
     key = (comp.source(), p0, E_ref, tuple(cut), opt["sea_spacing"], opt["chunk_points"])
     if key not in _SEA_CACHE:
         sums = G.sea_reference_sums(num, p0, scan.k_scale, E_ref, cut, opt["sea_spacing"], opt["chunk_points"])
@@ -246,7 +415,7 @@ def _sea_reference(comp, values, E_ref, opt):
         alt_k = total[int(np.argmax(dev))]
         alt_g = sums[1][j] + tail.value[j]
         alt_q = sums[0][j] + tail.coarse[j]
-        _SEA_CACHE[key] = (best, alt_k, alt_g, alt_q, sums[2][j] + tail.abs[j])
+        _SEA_CACHE[key] = (best, alt_k, alt_g, alt_q, sums[3][j] + tail.floor[j])
     return _SEA_CACHE[key]
 
 
@@ -257,31 +426,71 @@ def _t_extrapolate(arr, kTs):
     return best, alt
 
 
-def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
-    """Factors of one component at alpha = 0 and d/dalpha, in variants.
+def _box_factor(arr, kTs, margin_kT):
+    """One factor from its Fermi-box sums ``arr`` (5, nT, ...): the variants and the uncertainty
+    the variants do not see, validated against the observed convergence.
 
-    Returns {variant: (f0, f1)} for variants "best", "T", "grid", "K", "Q" and "abs" (the
-    largest sums of absolute values of the terms over the temperatures: the scale of
-    floating-point roundoff).
+    Returns ``(best, T, grid, unc)``.  ``unc`` (per entry) adds (i) the roundoff floor of the
+    sums carried through the T-extrapolation weights, (ii) the truncation of the Fermi tails at
+    the box edge (``exp(-margin_kT kT_max / kT_j)`` of the sums of |terms|), (iii) where the
+    T -> 0 tableau does not shrink geometrically, its spread, and (iv) where the grid levels
+    h, sqrt(2) h, 2 h do not converge (the sqrt(2) h difference is not at most half the 2 h
+    one), the 2 h lattice's difference."""
+    full, sub, coarse, absum, floor = arr
+    best, alt_t = _t_extrapolate(full, kTs)
+    g, _ = _t_extrapolate(sub, kTs)
+    gc, _ = _t_extrapolate(coarse, kTs)
+    w = np.abs(richardson_weights(kTs, power=2)).reshape((-1,) + (1,) * (full.ndim - 1))
+    trunc = 2.0 * np.exp(-margin_kT * kTs.max() / kTs).reshape(w.shape) * absum
+    unc = np.sum(w * (floor + trunc), axis=0)
+    d1, d2 = np.abs(full - sub), np.abs(full - coarse)
+    grid_ok = np.all(d1 <= 0.5 * d2 + floor + trunc, axis=0)
+    unc = unc + np.where(grid_ok, 0.0, np.abs(gc - best))
+    # the three lattices alias at wave numbers pi/h (2 h), sqrt(2) pi/h (checkerboard) and 2 pi/h
+    # (full grid), equally spaced in log.  With d1 = |g - best| (~ the checkerboard's error) and
+    # d2 = |gc - best| (~ the 2 h lattice's), an error exponential in the wave number puts the full
+    # grid's at d1 (d1/d2)^1.41, one falling as a power of it at d1 (d1/d2); the estimate takes
+    # d1 (d1/d2)^(1/2), room for the pre-asymptotic regime (measured on both paper models at
+    # 1.5, 4, 12 Delta for spacing_over_kT <= 1.75: the true error stays below 0.2 of the estimate)
+    D1, D2 = np.abs(g - best), np.abs(gc - best)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(grid_ok & (D2 > 0), np.sqrt(np.minimum(1.0, D1 / D2)), 1.0)
+    g = best + (g - best) * r
+    noise = np.sum(w, axis=0) * np.max(floor + trunc + d1, axis=0)
+    t_ok, spread = richardson_check(full, kTs, power=2, noise=noise)
+    unc = unc + np.where(t_ok, 0.0, spread)
+    return best, alt_t, g, unc
+
+
+def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
+    """Factors of one component at alpha = 0 and d/dalpha, in variants, with their uncertainty.
+
+    Returns ``(variants, unc)``: ``variants`` {variant: (f0, f1)} for "best", "T" (one
+    temperature fewer), "grid" (checkerboard sub-lattice), "K" (sea cutoff), "Q" (sea tail
+    quadrature); ``unc`` (u0, u1) per factor entry: what the variants do not see (roundoff,
+    box truncation, widening where the levels do not converge; :func:`_box_factor`).
     """
     sums = _box_sums(comp, values, mu, kTs, E_ref, opt)
     variants = {v: ({}, {}) for v in VARIANTS}
+    unc = ({}, {})
 
     def put(name, which, arr):
-        b, t = _t_extrapolate(arr[0], kTs)
-        g, _ = _t_extrapolate(arr[1], kTs)
-        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b), ("abs", arr[2].max(axis=0))):
+        b, t, g, u = _box_factor(arr, kTs, opt["margin_kT"])
+        for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b)):
             variants[v][which][name] = val
+        unc[which][name] = u
 
-    shapes = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
-    for name in ("D", "X"):          # only their d/dalpha enters (BCD, INH are linear in them)
+    def zero(name, which):
         for v in variants:
-            variants[v][0][name] = np.zeros(shapes[name])
+            variants[v][which][name] = np.zeros(_SHAPES[name])
+        unc[which][name] = np.zeros(_SHAPES[name])
+
+    for name in ("D", "X"):          # only their d/dalpha enters (BCD, INH are linear in them)
+        zero(name, 0)
     for name, which, key in (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
                              ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1")):
         if sums is None:               # no level of this component near mu
-            for v in variants:
-                variants[v][which][name] = np.zeros(shapes[name])
+            zero(name, which)
         else:
             put(name, which, sums[key])
     # alpha = 0 Fermi sea B0 = B_ref + sum int (f - theta_ref) S
@@ -289,23 +498,72 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
         if E_ref is None:
             raise ResponseError("grid: the Fermi-sea factor of enh-pt needs a spectral gap in the model "
                                 "(none found on the probe grid)")
-        ref_best, ref_k, ref_g, ref_q, ref_abs = _sea_reference(comp, values, E_ref, opt)
+        ref_best, ref_k, ref_g, ref_q, ref_floor = _sea_reference(comp, values, E_ref, opt)
         if sums is None:
-            d_best = d_t = d_g = d_abs = np.zeros((4, 2))
+            d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t = _t_extrapolate(sums["Bd"][0], kTs)
-            d_g, _ = _t_extrapolate(sums["Bd"][1], kTs)
-            d_abs = sums["Bd"][2].max(axis=0)
-        variants["abs"][0]["B"] = ref_abs + d_abs
+            d_best, d_t, d_g, d_unc = _box_factor(sums["Bd"], kTs, opt["margin_kT"])
         variants["best"][0]["B"] = ref_best + d_best
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
         variants["K"][0]["B"] = ref_k + d_best
         variants["Q"][0]["B"] = ref_q + d_best
+        unc[0]["B"] = ref_floor + d_unc
     else:
-        for v in variants:
-            variants[v][0]["B"] = np.zeros((4, 2))
-    return variants
+        zero("B", 0)
+    return variants, unc
+
+
+def _propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
+    """Element-wise bound (2, 2, 2) on the error of sigma (raw units) from per-entry factor
+    uncertainties u0, u1 (components first, like the factors).
+
+    Linear mechanisms: |alpha| |prefactor| times the uncertainties; the bilinear ENH products
+    by the product rule with magnitudes |best| + u (so second-order terms are covered), summed
+    over eta and components (components first for exchange "all"); both terms of the (c, a)
+    antisymmetrisation are added.  No sign enters, so no cancellation can hide an error (the
+    factors' own errors can cancel in sigma by accident; their bound cannot)."""
+    eps_abs = np.abs(LEVI_CIVITA)
+    if mechanism == "bcd":
+        return abs(alpha * pre.tau_over_hbar) * np.einsum("ca,b->cab", eps_abs, np.sum(u1["D"], axis=0))
+    if mechanism == "inh":
+        T = np.swapaxes(np.sum(u1["X"], axis=0), -1, -2)          # T^{cab} = X^{cba}
+        return abs(alpha) * (T + np.swapaxes(T, 0, 1))
+    a, b = FACTORS[mechanism]
+    mA0, mA1 = np.abs(best0[a]) + u0[a], np.abs(best1[a]) + u1[a]      # (n_c, c, eta, a)
+    mO0, mO1 = np.abs(best0[b]) + u0[b], np.abs(best1[b]) + u1[b]      # (n_c, eta, b)
+    uA0, uA1, uO0, uO1 = u0[a], u1[a], u0[b], u1[b]
+    if exchange == "all":
+        mA0, mA1, mO0, mO1, uA0, uA1, uO0, uO1 = (x.sum(axis=0, keepdims=True)
+                                                  for x in (mA0, mA1, mO0, mO1, uA0, uA1, uO0, uO1))
+    T = (np.einsum("vcea,veb->cab", mA0, uO1) + np.einsum("vcea,veb->cab", uA0, mO1)
+         + np.einsum("vcea,veb->cab", mA1, uO0) + np.einsum("vcea,veb->cab", uA1, mO0))
+    scale = abs(alpha * pre.V0) * (abs(pre.tau_over_hbar) if mechanism == "enh-t" else 1.0)
+    return scale * (T + np.swapaxes(T, 0, 1))
+
+
+def _variant_change(job: Job, best, variant):
+    """|sigma(variant) - sigma(best)| with the changes of the factors counted separately.
+
+    The pieces (each factor at alpha = 0 and its d/dalpha, each component) are moved from
+    ``best`` to ``variant`` one at a time and the absolute changes of sigma added: exact
+    (triangle inequality, second order included), and a variant's errors of different
+    factors or components cannot cancel one another by accident -- they are independent
+    estimates of independent errors (measured: at a coarse grid the sub-lattice changes of A
+    and B in ENH(PT) cancelled in sigma to 1/14 of the true error)."""
+    cur = ({k: v.copy() for k, v in best[0].items()}, {k: v.copy() for k, v in best[1].items()})
+    prev = linear_sigma(job.mechanism, cur[0], cur[1], job.alpha, job.pre, job.exchange)
+    total = np.zeros_like(prev)
+    for which in (0, 1):
+        for k in cur[which]:
+            for c in range(cur[which][k].shape[0]):
+                if np.array_equal(cur[which][k][c], variant[which][k][c]):
+                    continue
+                cur[which][k][c] = variant[which][k][c]
+                now = linear_sigma(job.mechanism, cur[0], cur[1], job.alpha, job.pre, job.exchange)
+                total = total + np.abs(now - prev)
+                prev = now
+    return total
 
 
 def compute(job: Job):
@@ -329,11 +587,15 @@ def compute_elementwise(job: Job):
             scans.append(G.scan_for(comp, job.values)[2])
     except ValueError as exc:
         raise ResponseError(f"grid: {exc}") from None
+    if "B" in need:
+        for scan in scans:
+            _sea_cutoffs(opt, scan)             # refuse a bad k_max before any grid work
     alpha = job.alpha
     nmu = len(job.mu_eV)
     out = np.zeros((nmu, 2, 2, 2))
     err = np.zeros((nmu, 2, 2, 2))
-    for i, mu in enumerate(job.mu_eV):
+    plan = []
+    for i, mu in enumerate(job.mu_eV):      # refuse before any expensive work
         mu = float(mu)
         if gap is not None:
             if abs(mu) <= gap:
@@ -343,23 +605,32 @@ def compute_elementwise(job: Job):
             if not any(s.in_band(mu) for s in scans):
                 continue
             edges = np.concatenate([s.edges for s in scans])
-        dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
+        dist = _check_edge(mu, edges, max(s.energy_scale for s in scans), gap is not None)
         kTs = _temperatures(opt, dist)
-        per_variant = {v: ({k: [] for k in ("D", "X", "A", "B", "C")}, {k: [] for k in ("D", "X", "A", "B", "C")})
-                       for v in VARIANTS}
+        if kTs.max() > MAX_KT_OVER_DIST * dist:
+            raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {MAX_KT_OVER_DIST:g} times the "
+                                f"distance {dist:.3g} eV of mu = {mu} eV from the band edge (the T -> 0 "
+                                "extrapolation needs kT well below it); give lower temperatures")
+        plan.append((i, mu, kTs))
+    for i, mu, kTs in plan:
+        per_variant = {v: ({k: [] for k in _SHAPES}, {k: [] for k in _SHAPES}) for v in VARIANTS}
+        u_all = ({k: [] for k in _SHAPES}, {k: [] for k in _SHAPES})
         for comp, scan in zip(job.components, scans):
             E_ref = _e_ref(scan, mu, gap)
-            fac = _component_factors(comp, job.values, mu, kTs, E_ref, need, opt)
+            fac, unc = _component_factors(comp, job.values, mu, kTs, E_ref, need, opt)
             for v, (f0, f1) in fac.items():
                 for k in f0:
                     per_variant[v][0][k].append(f0[k])
                     per_variant[v][1][k].append(f1[k])
-        sig = {}
-        for v, (f0, f1) in per_variant.items():
-            F0 = {k: np.array(f0[k]) for k in need}
-            F1 = {k: np.array(f1[k]) for k in need}
-            sig[v] = linear_sigma(job.mechanism, F0, F1, alpha, job.pre, job.exchange)
-        out[i] = sig["best"]
-        floor = ROUNDOFF * np.max(np.abs(sig["abs"]))
-        err[i] = sum(np.abs(sig[v] - sig["best"]) for v in ("T", "grid", "K", "Q")) + floor
+            for which in (0, 1):
+                for k in unc[which]:
+                    u_all[which][k].append(unc[which][k])
+        F = {v: ({k: np.array(f0[k]) for k in need}, {k: np.array(f1[k]) for k in need})
+             for v, (f0, f1) in per_variant.items()}
+        B0, B1 = F["best"]
+        out[i] = linear_sigma(job.mechanism, B0, B1, alpha, job.pre, job.exchange)
+        U0 = {k: np.array(u_all[0][k]) for k in need}
+        U1 = {k: np.array(u_all[1][k]) for k in need}
+        err[i] = (sum(_variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
+                  + _propagate(job.mechanism, B0, B1, U0, U1, alpha, job.pre, job.exchange))
     return out, err

@@ -9,21 +9,25 @@ Independent of the linear-order identities used by the closed-form and mpmath pa
 2. Fermi-surface factors D, X, A, C (:mod:`symenh.responses.spec`) as contour integrals
    over the ray angle, ``sum_N int (d_c f_N) Q_N = -int dth w (d_c eps_N) Q_N`` with
    ``w = p_c / (4 pi^2 s_x s_y |d_p eps_N|)``; D by parts (``D_b = -int (d_b f) Omega``).
-   One adaptive ``scipy.integrate.quad_vec`` call over th covers every mu, every tilt, every
-   component and every tensor element (vectorised integrand).
+   The angle is integrated by the periodic trapezoid rule, refined by doubling until the
+   change is below the tolerance of every (factor, step, mu) block *and* has halved
+   (:func:`symenh.integrate.contour.periodic_trapezoid`; spectral for these analytic
+   periodic integrands: 16-64 angles reach 1e-12).  All angles of one level, every mu,
+   tilt, component and tensor element are evaluated in one vectorised call.
 3. The Fermi-sea factor B (paper Eq. 9) at finite tilt (:mod:`symenh.integrate.sea`):
-   compact region between the tilted contour and a split radius as a 2-D integral, plus
-   the alpha-independent exterior with the angular integral first.
+   compact region between the tilted contour and a split radius (angle as above, radius by
+   Gauss-Legendre checked against a lower order), plus the alpha-independent exterior with
+   the angular integral first and the radius by a nested Fejer rule.
 4. sigma(alpha) from :func:`symenh.responses.spec.sigma_from_factors`, and the linear
    coefficient by Richardson extrapolation (:mod:`symenh.integrate.richardson`) of the
    central differences ``[sigma(h) - sigma(-h)] / (2 h)`` in h^2, with
-   ``h_j = h_0 / 2^j``, j = 0..n_h-1 (option ``n_steps``, default 4).
+   ``h_j = h_0 / 2^j``, j = 0..n_steps-1.
 
-Choice of h_0: a fraction (option ``h_fraction``, default 0.1) of the requested |alpha|, and
-for the Dirac models at most 5 % of the radius of convergence in the tilt,
+Choice of h_0: a fraction (option ``h_fraction``) of the requested |alpha| -- for the Dirac
+models at least ``h_fraction * 0.1 hbar v_y`` (a tiny tilt does not push the step into
+roundoff) and at most 5 % of the radius of convergence in the tilt,
 ``hbar v_y min(1, sqrt(mu^2 - Delta^2) / |Delta|)`` (where the contour's quadratic
-acquires a branch point), so that the h^8 remainder after three eliminations is ~1e-12
-relative even near the band edge.  The factors at +-h_j are integrated as the symmetric
+acquires a branch point).  The factors at +-h_j are integrated as the symmetric
 part ``E_j = (F(h_j) + F(-h_j)) / 2`` and the difference quotient
 ``Dq_j = (F(h_j) - F(-h_j)) / (2 h_j)`` (the same integrals, recombined under the
 integral sign), so ``F(+-h_j) = E_j +- h_j Dq_j`` feed ``sigma_from_factors`` exactly
@@ -31,10 +35,34 @@ and the quadrature errors are not amplified by 1/h.
 
 Error estimate (raw units, per mu, max over tensor elements): ``|alpha|`` times the
 Richardson truncation estimate plus the quadrature error propagated through the
-(bi)linear assembly and the Richardson weights.  Options: ``rtol`` (default 1e-10, the
-target relative accuracy; the integrals are done to ``rtol / 100`` clipped to
-[1e-14, 1e-10], i.e. never tighter than 1e-14 and never looser than 1e-10),
-``h_fraction``, ``n_steps``, ``sea_split`` (split radius factor, default 2).
+(bi)linear assembly and the Richardson weights.  The quadrature error of each block is
+the last change of its nested rule plus a roundoff floor: ROUNDOFF_ULPS (16) ulps of every
+integrand value, the cancellation in the difference quotient (``u |F| / h`` per value,
+growing as h shrinks), the summation (``lambda sqrt(n) u``), and near a Dirac band edge the
+rounding of ``mu^2 - Delta^2`` in the contour radius (``u mu^2 / |mu^2 - Delta^2|`` of each
+integral).  The Richardson tableau must shrink geometrically
+(:func:`symenh.integrate.richardson.richardson_check`); where it does not, its spread is the
+estimate.
+
+Options (``symenh.sigma(..., method="quadrature", **options)``; range-checked, a wrong type
+is an InputTypeError, a value outside its range a ResponseError, both one line):
+
+* ``rtol`` (1e-14 <= rtol <= 1e-2, default 1e-10): the target relative accuracy (relative to
+  the largest tensor element at each mu).  Every approximation follows it: the integrals are
+  done to ``rtol / 100`` of each block (never below 1e-14), the radial rule of the sea is
+  GL10/GL5 for rtol >= 1e-4 and GL20/GL10 below, and ``n_steps`` defaults to 2, 3, 4, 5 for
+  rtol >= 5e-3, 2e-7, 1e-11 and below.  *What rtol promises:* it is a target, not a bound --
+  the bound is ``error_estimate``, which always covers the true error (tested at rtol 1e-4,
+  1e-8, 1e-12 against the closed form).  The estimate can exceed ``rtol * max|sigma|``, with
+  no warning, where floating point cannot deliver rtol: roundoff limits the path to ~1e-11
+  relative (1e-10 for ENH(T), whose two product terms cancel at large mu) and near a band
+  edge the contour radius loses ``mu^2 / (mu^2 - Delta^2)`` (5e3 at mu = 1.0001 Delta, where
+  the default rtol = 1e-10 gets estimates of 2e-9 (BCD) to 2e-8 (ENH(T)) relative, true
+  errors ~5e-11); compare ``error_estimate`` with what you need.  A looser rtol costs less (fewer angles, steps and radial nodes).
+* ``h_fraction`` (1e-4 <= h_fraction <= 0.5, default 0.1): the first step over |alpha| (above).
+* ``n_steps`` (integer, 2 <= n_steps <= 8, default from rtol): Richardson steps.
+* ``sea_split`` (1.05 <= sea_split <= 100, default 2): split radius of the Fermi sea over
+  the largest contour radius.
 
 mu in a gap (no Fermi contour in any component): exactly 0.  User models: see the
 limitations in :mod:`symenh.integrate.contour` (star-shaped pockets around k = 0, k
@@ -46,16 +74,20 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import quad_vec
 
-from ..integrate.contour import RayContours
-from ..integrate.richardson import richardson, richardson_weights
+from ..integrate.contour import RayContours, periodic_trapezoid
+from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
+from .grid import option_integer, option_real
 from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
 
 #: geometry quantity each Fermi-surface factor integrates
 _QUANTITY = {"D": "berry-curvature", "X": "bcp", "A": "sbp", "C": "spin"}
 #: factor shapes (spec.py)
 _SHAPE = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
+#: unit roundoff, and the ulps of error of one integrand value (contour radius, kernels, products)
+_U = 2.0 ** -53
+ROUNDOFF_ULPS = 16.0
 
 
 def _surface_factor(name, w, dx, dy, Q):
@@ -75,80 +107,134 @@ def _surface_factor(name, w, dx, dy, Q):
     raise KeyError(name)
 
 
-def _surface_factors(comps, levels, mu, hs, names, tol):
+def _radius_condition(comps, mu):
+    """Relative conditioning (n_mu,) of the contour radius: q = mu^2 - Delta^2 loses the digits
+    mu^2 / |mu^2 - Delta^2| near a Dirac band edge (1 for user models: bisection)."""
+    cond = np.ones(len(mu))
+    for rc in comps:
+        if rc.is_dirac:
+            with np.errstate(divide="ignore"):
+                c = mu**2 / np.abs(mu**2 - rc.Delta**2)
+            cond = np.maximum(cond, np.where(np.isfinite(c), c, 1.0))
+    return cond
+
+
+def _block_groups(names, n_c, n_h, n_mu):
+    """Block index (factor, kind, j, mu) of every component of the flattened integrand."""
+    out, base = [], 0
+    for n in names:
+        size = int(np.prod(_SHAPE[n]))
+        for _ in (0, 1):
+            g = base + np.arange(n_h * n_mu).reshape(1, n_h, n_mu, 1)
+            out.append(np.broadcast_to(g, (n_c, n_h, n_mu, size)).ravel())
+            base += n_h * n_mu
+    return np.concatenate(out)
+
+
+def _surface_factors(comps, levels, mu, hs, names, tol, n0=8):
     """E_j, Dq_j and their absolute errors for the Fermi-surface factors ``names``.
 
-    Returns dicts name -> array (n_comp, n_h, n_mu, *shape) and name -> (n_h, n_mu) errors.
+    Returns dicts name -> array (n_comp, n_h, n_mu, *shape) and name -> (n_h, n_mu) errors
+    (the angular quadrature's error, its roundoff, and the roundoff of the difference
+    quotient under the integral sign: ~ u |E| / h per point, which grows as h shrinks).
     """
     n_h, n_mu = hs.shape
     alphas = np.concatenate([hs, -hs])  # (2 n_h, n_mu)
     kernels = [kernel_for(rc.model) for rc in comps]
+    n_c = len(comps)
+    cond = _radius_condition(comps, mu)
 
     def parts(th):
+        th3 = np.asarray(th, float)[:, None, None]                 # (n_th, 1, 1)
         out = {n: [] for n in names}
         for rc, lev, ker in zip(comps, levels, kernels):
-            p = np.ones(alphas.shape)
-            lvl = np.zeros(alphas.shape, dtype=int)
-            for N in (0, 1) if rc.ex.n_levels == 2 else range(rc.ex.n_levels):
+            shape = (len(th3),) + alphas.shape
+            p = np.ones(shape)
+            w = np.zeros(shape)
+            dx = np.zeros(shape)
+            dy = np.zeros(shape)
+            for N in np.unique(lev[lev >= 0]):
                 sel = lev == N
-                if np.any(sel):
-                    p[:, sel] = rc.radius(N, mu[None, sel], alphas[:, sel], th)
-                    lvl[:, sel] = N
-            active = (lev >= 0)[None, :]
-            w = np.zeros(alphas.shape)
-            dx = np.zeros(alphas.shape)
-            dy = np.zeros(alphas.shape)
-            for N in np.unique(lvl):
-                sel = (lvl == N) & active
-                wN, dxN, dyN = rc.surface_weight(int(N), p, th, alphas)
-                w = np.where(sel, wN, w)
-                dx = np.where(sel, dxN, dx)
-                dy = np.where(sel, dyN, dy)
-            kx, ky = rc.k_of(p, th)
+                p[:, :, sel] = rc.radius(int(N), mu[None, None, sel], alphas[None, :, sel], th3)
+                wN, dxN, dyN = rc.surface_weight(int(N), p[:, :, sel], th3, alphas[None, :, sel])
+                w[:, :, sel], dx[:, :, sel], dy[:, :, sel] = wN, dxN, dyN
+            kx, ky = rc.k_of(p, th3)
+            idx_lvl = np.maximum(lev, 0)
             for n in names:
-                Q = ker.evaluate(_QUANTITY[n], kx, ky, rc.values)  # (2n_h, n_mu, L, *q)
-                idx = lvl.reshape(lvl.shape + (1,) * (Q.ndim - 2))
-                Q = np.take_along_axis(Q, idx, axis=2)[:, :, 0]
-                F = _surface_factor(n, w, dx, dy, Q)  # (2n_h, n_mu, *shape)
-                out[n].append(F)
-        res = {}
+                Q = ker.evaluate(_QUANTITY[n], kx, ky, rc.values)  # (n_th, 2n_h, n_mu, L, *q)
+                idx = idx_lvl.reshape((1, 1, n_mu, 1) + (1,) * (Q.ndim - 4))
+                Q = np.take_along_axis(Q, idx, axis=3)[:, :, :, 0]
+                out[n].append(_surface_factor(n, w, dx, dy, Q))   # (n_th, 2n_h, n_mu, *shape)
+        res, perr = [], []
         for n in names:
-            F = np.stack(out[n])  # (n_comp, 2n_h, n_mu, *shape)
-            Fp, Fm = F[:, :n_h], F[:, n_h:]
-            h = hs.reshape((1, n_h, n_mu) + (1,) * len(_SHAPE[n]))
-            res[n] = (0.5 * (Fp + Fm), (Fp - Fm) / (2 * h))
-        return res
+            F = np.stack(out[n], axis=1)  # (n_th, n_comp, 2n_h, n_mu, *shape)
+            Fp, Fm = F[:, :, :n_h], F[:, :, n_h:]
+            h = hs.reshape((1, 1, n_h, n_mu) + (1,) * len(_SHAPE[n]))
+            E, Dq = 0.5 * (Fp + Fm), (Fp - Fm) / (2 * h)
+            aE = 0.5 * (np.abs(Fp) + np.abs(Fm))
+            res += [E.reshape(len(th3), -1), Dq.reshape(len(th3), -1)]
+            # per-point roundoff: ulps of each value and the cancellation in the difference
+            # quotient (~ u |F| / h)
+            perr += [(ROUNDOFF_ULPS * _U * aE).reshape(len(th3), -1),
+                     (ROUNDOFF_ULPS * _U * (aE / h + np.abs(Dq))).reshape(len(th3), -1)]
+        return np.concatenate(res, axis=1), np.concatenate(perr, axis=1)
 
-    # per-(factor, kind, j, mu) scales: quad_vec's max-norm tolerance becomes relative per block
-    scales = {n: [np.zeros((n_h, n_mu)), np.zeros((n_h, n_mu))] for n in names}
-    for t in np.linspace(0, 2 * np.pi, 12, endpoint=False):
-        r = parts(t)
-        for n in names:
-            for k in (0, 1):
-                ax = (0,) + tuple(range(3, 3 + len(_SHAPE[n])))
-                scales[n][k] = np.maximum(scales[n][k], np.max(np.abs(r[n][k]), axis=ax))
-    for n in names:
-        scales[n] = [np.where(s > 0, s, 1.0) for s in scales[n]]
-
-    def sc(n, k):
-        return scales[n][k].reshape((1, n_h, n_mu) + (1,) * len(_SHAPE[n]))
-
-    def integrand(th):
-        r = parts(th)
-        return np.concatenate([(r[n][k] / sc(n, k)).ravel() for n in names for k in (0, 1)])
-
-    res, qerr = quad_vec(integrand, 0.0, 2 * np.pi, epsabs=tol, epsrel=tol, norm="max", limit=4000)
+    groups = _block_groups(names, n_c, n_h, n_mu)
+    per_theta = n_c * 2 * n_h * n_mu * 24                # floats per angle (largest quantity)
+    val, err, _, _ = periodic_trapezoid(parts, groups, tol, n0=n0, batch=max(1, int(4e6 // per_theta)))
     E, Dq, eE, eD, pos = {}, {}, {}, {}, 0
-    n_c = len(comps)
     for n in names:
         size = n_c * n_h * n_mu * int(np.prod(_SHAPE[n]))
         shape = (n_c, n_h, n_mu) + _SHAPE[n]
-        E[n] = res[pos:pos + size].reshape(shape) * sc(n, 0)
+        ax = (0,) + tuple(range(3, 3 + len(_SHAPE[n])))
+        E[n], e_E = val[pos:pos + size].reshape(shape), err[pos:pos + size].reshape(shape)
         pos += size
-        Dq[n] = res[pos:pos + size].reshape(shape) * sc(n, 1)
+        Dq[n], e_D = val[pos:pos + size].reshape(shape), err[pos:pos + size].reshape(shape)
         pos += size
-        eE[n], eD[n] = qerr * scales[n][0], qerr * scales[n][1]
+        # the rounding of q = mu^2 - Delta^2 is common to every angle: the contour is exactly
+        # that of a mu off by ~ u mu, which changes an integral by |d ln I / d ln q| 2 u cond |I|
+        # (ROUNDOFF_ULPS allows |d ln I / d ln q| up to 8: powers (mu^2 - Delta^2)^k, |k| <= 8)
+        c = cond.reshape((1, 1, n_mu) + (1,) * len(_SHAPE[n]))
+        eE[n] = np.max(e_E + ROUNDOFF_ULPS * _U * c * np.abs(E[n]), axis=ax)  # (n_h, n_mu)
+        eD[n] = np.max(e_D + ROUNDOFF_ULPS * _U * c * np.abs(Dq[n]), axis=ax)
     return E, Dq, eE, eD
+
+
+#: allowed ranges of the options (inclusive) and the defaults; n_steps defaults to a number
+#: that follows rtol (:func:`default_steps`)
+RANGES = {"rtol": (1e-14, 1e-2), "h_fraction": (1e-4, 0.5), "n_steps": (2, 8), "sea_split": (1.05, 100.0)}
+DEFAULTS = {"rtol": 1e-10, "h_fraction": 0.1, "n_steps": None, "sea_split": 2.0}
+#: for the Dirac models the first step is never below h_fraction * ALPHA_REF * hbar v_y (so a
+#: tiny tilt does not shrink the step into roundoff; the paper's alpha = 0.1 hbar v is above it)
+ALPHA_REF = 0.1
+
+
+def default_steps(rtol: float) -> int:
+    """Richardson steps for a target rtol: 2 (rtol >= 5e-3), 3 (>= 2e-7), 4 (>= 1e-11), else 5.
+
+    With the first step at most 5 % of the tilt's radius of convergence, n steps leave a
+    remainder that the Richardson estimate measures (on the paper models, relative to the
+    largest element at mu >= 1.05 |Delta|: 2e-3, 2e-7, 3e-12 for 2, 3, 4 steps)."""
+    return 2 if rtol >= 5e-3 else 3 if rtol >= 2e-7 else 4 if rtol >= 1e-11 else 5
+
+
+def integration_tol(rtol: float) -> float:
+    """Tolerance of every integral (relative to its block): rtol / 100, never below 1e-14."""
+    return max(rtol * 1e-2, 1e-14)
+
+
+def _options(job):
+    unknown = set(job.options) - set(DEFAULTS)
+    if unknown:
+        raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(unknown))}; allowed: "
+                            f"{', '.join(DEFAULTS)}")
+    opt = dict(DEFAULTS)
+    opt.update({k: v for k, v in job.options.items() if v is not None})
+    for name in ("rtol", "h_fraction", "sea_split"):
+        opt[name] = option_real(name, opt[name], *RANGES[name])
+    opt["n_steps"] = (default_steps(opt["rtol"]) if opt["n_steps"] is None
+                      else option_integer("n_steps", opt["n_steps"], *RANGES["n_steps"]))
+    return opt
 
 
 def _steps(comps, mu, alpha, h_fraction, n_steps):
@@ -159,7 +245,8 @@ def _steps(comps, mu, alpha, h_fraction, n_steps):
             D = abs(rc.Delta)
             q = np.sqrt(np.maximum(mu ** 2 - D ** 2, 0.0))
             rho = np.minimum(1.0, q / D) if D > 0 else np.ones_like(mu)
-            h0 = np.minimum(h0, 0.05 * rc.sy * np.where(rho > 0, rho, 1.0))
+            h0 = np.maximum(h0, h_fraction * ALPHA_REF * abs(rc.sy))
+            h0 = np.minimum(h0, 0.05 * abs(rc.sy) * np.where(rho > 0, rho, 1.0))
     return h0[None, :] * 0.5 ** np.arange(n_steps)[:, None]
 
 
@@ -191,20 +278,10 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     return 2.0 * scale * (sum_O + sum_A)
 
 
-
-
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu."""
-    opts = dict(job.options)
-    rtol = float(opts.pop("rtol", 1e-10))
-    h_fraction = float(opts.pop("h_fraction", 0.1))
-    n_steps = int(opts.pop("n_steps", 4))
-    split = float(opts.pop("sea_split", 2.0))
-    if opts:
-        raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(opts))}; allowed: rtol, "
-                            "h_fraction, n_steps, sea_split")
-    if not (0 < rtol < 1) or not (0 < h_fraction <= 0.5) or n_steps < 1:
-        raise ResponseError("quadrature: need 0 < rtol < 1, 0 < h_fraction <= 0.5, n_steps >= 1")
+    opt = _options(job)
+    rtol, n_steps = opt["rtol"], opt["n_steps"]
     mu_all = np.asarray(job.mu_eV, dtype=float)
     out = np.zeros((len(mu_all), 2, 2, 2))
     err_out = np.zeros(len(mu_all))
@@ -218,15 +295,16 @@ def compute(job):
         return out, err_out
     mu = mu_all[active]
     levels = [lev[active] for lev in levels_all]
-    tol = max(min(rtol * 1e-2, 1e-10), 1e-14)
-    hs = _steps(comps, mu, alpha, h_fraction, n_steps)
+    tol = integration_tol(rtol)
+    n0 = 4 if tol >= 1e-8 else 8
+    hs = _steps(comps, mu, alpha, opt["h_fraction"], n_steps)
     names = [n for n in FACTORS[job.mechanism] if n != "B"]
-    E, Dq, eE, eD = _surface_factors(comps, levels, mu, hs, names, tol)
+    E, Dq, eE, eD = _surface_factors(comps, levels, mu, hs, names, tol, n0=n0)
     if "B" in FACTORS[job.mechanism]:
         Bs = []
         for rc, lev in zip(comps, levels):
-            R = split_radius(rc, lev, mu, np.concatenate([hs, -hs]), split)
-            Ec, Dc, eEc, eDc = sea_compact(rc, lev, mu, hs, R, tol)
+            R = split_radius(rc, lev, mu, np.concatenate([hs, -hs]), opt["sea_split"])
+            Ec, Dc, eEc, eDc = sea_compact(rc, lev, mu, hs, R, tol, n0=n0)
             Bx, eBx = sea_exterior(rc, R, tol)
             Bs.append((Ec + Bx[None], Dc, eEc + eBx[None], eDc))
         E["B"] = np.stack([b[0] for b in Bs])
@@ -243,12 +321,19 @@ def compute(job):
         s_m = sigma_from_factors(job.mechanism, minus, job.pre, job.exchange)
         diffs.append((s_p - s_m) / (2 * h))
         qerrs.append(_error_bound(job.mechanism, E, Dq, eE, eD, job.pre, job.exchange, j))
-    value, err_r = richardson(np.stack(diffs), hs)
+    diffs = np.stack(diffs)
+    value, err_r = richardson(diffs, hs)
     wts = np.abs(richardson_weights(hs))  # (n_steps, n_mu)
-    err_q = np.sum(wts * np.stack(qerrs), axis=0)
+    qerr = np.stack(qerrs)                # (n_steps, n_mu)
+    err_q = np.sum(wts * qerr, axis=0)
+    # the tableau must shrink geometrically (h^2, h^4, ... removed); where it does not (the
+    # steps are outside the expansion's reach, or noise dominates), its spread is the estimate
+    noise = (np.sum(wts, axis=0) * np.max(qerr, axis=0))[:, None, None, None]
+    ok, spread = richardson_check(diffs, hs, noise=noise)
+    err_r = np.where(ok, err_r, np.maximum(err_r, spread))
     out[active] = alpha * value
     err_out[active] = abs(alpha) * (np.max(err_r, axis=(-3, -2, -1)) + err_q)
     return out, err_out
 
 
-__all__ = ["compute"]
+__all__ = ["DEFAULTS", "RANGES", "compute", "default_steps", "integration_tol"]

@@ -38,7 +38,13 @@ k-dependent part of H reaches the k = 0 energy scale (for the paper models
 Grid sums are plain Cartesian (trapezoidal) sums, which converge exponentially for
 these smooth integrands (Fermi function of width kT, geometry analytic); each sum is
 also taken on the checkerboard sub-lattice (spacing sqrt(2) h) to estimate the
-grid error.  Memory is bounded by chunking over grid rows (``chunk_points``).
+grid error, and on the lattice of every other point (spacing 2 h) to check that the
+grid sums converge as the spacing shrinks.  Every sum also carries a floating-point
+roundoff floor (:func:`roundoff_floor`): a probabilistic summation bound from the sums of
+|terms| plus a per-term bound from the untraced geometry and the eigenvector condition
+number (:func:`roundoff_bounds`), so that a quantity that cancels inside a degenerate level
+(the Berry curvature of H_PT) is not mistaken for an exact zero.  Memory is bounded by
+chunking over grid rows (``chunk_points``).
 
 Modules: :mod:`.numerics` (numeric H, tilt profile, geometry on a chunk), :mod:`.probe`
 (spectrum probe, gaps, Fermi box), :mod:`.box` (uniform grids, Fermi-box sums),
@@ -50,10 +56,11 @@ from ...kernels.hamiltonian import param_vector
 from ..occupation import fermi_derivatives
 from .box import TWO_PI_SQ, UniformGrid, fermi_box_sums, grid_over
 from .filled_sea import SeaTail, clenshaw_curtis, sea_angular_profile, sea_reference_sums, sea_tail, smooth_window
-from .numerics import ModelNumerics, chunk_geometry, zero_tilt_values
+from .numerics import (UNIT_ROUNDOFF, ModelNumerics, chunk_geometry, roundoff_bounds, roundoff_floor,
+                       zero_tilt_values)
 from .probe import Scan, clear_numerics, fermi_box, model_scales, probe_axis, scan_for, scan_model
 
 __all__ = ["TWO_PI_SQ", "ModelNumerics", "Scan", "SeaTail", "UniformGrid", "chunk_geometry", "clear_numerics",
            "clenshaw_curtis", "fermi_box", "fermi_box_sums", "fermi_derivatives", "grid_over", "model_scales",
            "param_vector", "probe_axis", "scan_for", "scan_model", "sea_angular_profile", "sea_reference_sums",
-           "sea_tail", "smooth_window", "zero_tilt_values"]
+           "sea_tail", "smooth_window", "zero_tilt_values", "UNIT_ROUNDOFF", "roundoff_bounds", "roundoff_floor"]

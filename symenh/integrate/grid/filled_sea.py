@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .box import TWO_PI_SQ, UniformGrid
-from .numerics import ModelNumerics, chunk_geometry
+from .numerics import ModelNumerics, chunk_geometry, roundoff_bounds, roundoff_floor
 
 
 def smooth_window(s):
@@ -56,9 +56,11 @@ def sea_angular_profile(num: ModelNumerics, params0, k_scale, E_ref: float, radi
     (1/(eV nm) per unit r; S in nm/eV, paper Eq. 5).  The angle uses the trapezoid rule
     (spectral for periodic integrands) with ``n_theta`` points.
 
-    Returns (a, a_half, a_abs, e_max): ``a`` (nr, 4, 2); ``a_half`` the same on every other
-    angle (n_theta / 2 points, the angular-resolution check); ``a_abs`` with |S| (roundoff
-    scale); ``e_max`` (nr,) the largest |eps0| on each circle (eV).
+    Returns (a, a_half, a_abs, e_max, a_sq, a_bias): ``a`` (nr, 4, 2); ``a_half`` the same on
+    every other angle (n_theta / 2 points, the angular-resolution check); ``a_abs`` with |S|
+    (summation roundoff scale); ``e_max`` (nr,) the largest |eps0| on each circle (eV);
+    ``a_sq`` and ``a_bias`` (nr, 4, 2): the sums of the squared per-term roundoff errors and
+    of the per-term bounds (ulps; :func:`~symenh.integrate.grid.numerics.roundoff_floor`).
     """
     radii = np.asarray(radii, dtype=float)
     nr = len(radii)
@@ -68,6 +70,8 @@ def sea_angular_profile(num: ModelNumerics, params0, k_scale, E_ref: float, radi
     a = np.zeros((nr, 8))
     a_half = np.zeros((nr, 8))
     a_abs = np.zeros((nr, 8))
+    a_term = np.zeros((nr, 8))
+    a_bias = np.zeros((nr, 8))
     e_max = np.zeros(nr)
     rows = max(1, int(chunk_points) // n_theta)
     even = (np.arange(n_theta) % 2 == 0).astype(float) * 2.0
@@ -81,16 +85,21 @@ def sea_angular_profile(num: ModelNumerics, params0, k_scale, E_ref: float, radi
         a[i0:i0 + rows] = Sf.sum(1)
         a_half[i0:i0 + rows] = np.einsum("rtq,t->rq", Sf, even)
         a_abs[i0:i0 + rows] = np.abs(Sf).sum(1)
+        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled)
+        a_term[i0:i0 + rows] = (e**2).reshape(len(r), n_theta, 8).sum(1)
+        a_bias[i0:i0 + rows] = b.reshape(len(r), n_theta, 8).sum(1)
         e_max[i0:i0 + rows] = np.abs(bg.energy).reshape(len(r), -1).max(1)
     p = pref[:, None]
-    return (a * p).reshape(nr, 4, 2), (a_half * p).reshape(nr, 4, 2), (a_abs * p).reshape(nr, 4, 2), e_max
+    return ((a * p).reshape(nr, 4, 2), (a_half * p).reshape(nr, 4, 2), (a_abs * p).reshape(nr, 4, 2), e_max,
+            (a_term * p**2).reshape(nr, 4, 2), (a_bias * p).reshape(nr, 4, 2))
 
 
 @dataclass(frozen=True)
 class SeaTail:
     """Radial tails ``T(K) = int_0^inf (1 - w(r/K)) a(r) dr`` of the filled-band sea, per cutoff K.
 
-    ``value``, ``coarse``, ``abs``: (nK, 4, 2) in 1/(eV nm).  ``coarse`` uses half the
+    ``value``, ``coarse``, ``abs``, ``floor``: (nK, 4, 2) in 1/(eV nm) (``abs`` the sums of
+    |terms|, ``floor`` the roundoff bound of ``value``, :func:`~.numerics.roundoff_floor`).  ``coarse`` uses half the
     angles, the nested half-order radial rule and the power-law remainder with the
     exponent of the previous radial panel (a strictly worse approximation: its
     difference from ``value`` is the tail part of the error estimate).  ``power``: the
@@ -105,6 +114,7 @@ class SeaTail:
     r_max: float
     remainder: np.ndarray
     n_theta: int
+    floor: np.ndarray
 
 
 def _radial_panels(cutoffs, ratio_inner=2 ** 0.25):
@@ -142,7 +152,7 @@ def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_t
     inner = _radial_panels(cutoffs)
     while True:
         edges = list(inner)
-        a_l, ah_l, aa_l, r_l, w_l, wh_l = [], [], [], [], [], []
+        a_l, ah_l, aa_l, at_l, ab_l, r_l, w_l, wh_l = [], [], [], [], [], [], [], []
         power = power_prev = np.nan
         rem = rem_prev = np.zeros((4, 2))
         scale = 0.0
@@ -150,8 +160,8 @@ def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_t
         while True:
             r = np.concatenate([0.5 * (a + b) + 0.5 * (b - a) * x for a, b in batch])
             jac = np.concatenate([np.full(len(x), 0.5 * (b - a)) for a, b in batch])
-            a, ah, aa, emax = sea_angular_profile(num, params0, k_scale, E_ref, r, n_theta, chunk_points)
-            a_l.append(a); ah_l.append(ah); aa_l.append(aa); r_l.append(r)
+            a, ah, aa, emax, at, ab = sea_angular_profile(num, params0, k_scale, E_ref, r, n_theta, chunk_points)
+            a_l.append(a); ah_l.append(ah); aa_l.append(aa); at_l.append(at); ab_l.append(ab); r_l.append(r)
             w_l.append(np.tile(wcc, len(batch)) * jac)
             wh = np.zeros((len(batch), len(x)))
             wh[:, ::2] = wcc_half
@@ -201,8 +211,11 @@ def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_t
             Wh = Wh.copy()
             Wh[-len(x):] = 0.0          # the variant ends at R/2 (rem_prev is its remainder)
         coarse = np.einsum("kr,r,rab->kab", one_minus, Wh, Ah) + rem_prev
-        absval = np.einsum("kr,r,rab->kab", one_minus, W, Aa) + np.abs(rem)
-        return SeaTail(value, coarse, absval, float(power), float(r_all.max()), rem, n_theta)
+        absval = np.einsum("kr,r,rab->kab", one_minus, np.abs(W), Aa) + np.abs(rem)
+        term_sq = np.einsum("kr,r,rab->kab", one_minus**2, W**2, np.concatenate(at_l))
+        bias = np.einsum("kr,r,rab->kab", one_minus, np.abs(W), np.concatenate(ab_l))
+        floor = roundoff_floor(absval, term_sq, bias, len(r_all) * n_theta * num.n_bands)
+        return SeaTail(value, coarse, absval, float(power), float(r_all.max()), rem, n_theta, floor)
 
 
 def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, spacing: float,
@@ -210,15 +223,18 @@ def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutof
     """Filled-band Fermi sea ``sum_N int theta(E_ref - eps0_N) S_N w(|q|/K)`` for each K.
 
     ``cutoffs`` K in scaled units q (circular in scaled momentum); ``spacing`` the grid
-    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (3, nK, 4, 2) in 1/(eV nm):
-    full grid, checkerboard sub-lattice, sums of absolute values (roundoff scale).
+    step in q.  The grid covers |q_c| <= 2 max(K).  Returns (4, nK, 4, 2) in 1/(eV nm):
+    full grid, checkerboard sub-lattice, sums of absolute values of the terms, and the
+    roundoff floor of the full sum (:func:`~symenh.integrate.grid.numerics.roundoff_floor`).
     """
     cutoffs = np.asarray(cutoffs, dtype=float)
     Q = 2.0 * cutoffs.max()
     n = int(np.ceil(Q / spacing))
     h = Q / n
     grid = UniformGrid(-Q * k_scale[0], -Q * k_scale[1], h * k_scale[0], h * k_scale[1], 2 * n + 1, 2 * n + 1)
-    out = np.zeros((3, len(cutoffs), 4, 2))
+    out = np.zeros((4, len(cutoffs), 4, 2))
+    bias = np.zeros((len(cutoffs), 8))
+    n_terms = 0
     for kx, ky, sub in grid.chunks(chunk_points):
         r = np.hypot(kx / k_scale[0], ky / k_scale[1])
         keep = r < Q
@@ -227,9 +243,21 @@ def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutof
             continue
         bg, _ = chunk_geometry(num, kx, ky, params0)
         filled = (bg.energy < E_ref) / bg.degeneracy       # (P, N)
+        n_terms += bg.energy.size
         win = np.stack([smooth_window(r / K) for K in cutoffs])  # (nK, P)
         m = np.stack([np.ones_like(sub), sub])
         Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(kx), 8)   # (P, 8)
         out[:2] += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
         out[2] += (win @ np.abs(Sf)).reshape(len(cutoffs), 4, 2)
+        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled)
+        out[3] += (win**2 @ e**2).reshape(len(cutoffs), 4, 2)
+        bias += win @ b
+    out[3] = roundoff_floor(out[2], out[3], bias.reshape(len(cutoffs), 4, 2), n_terms)
     return out * grid.cell
+
+
+def _sbp_term_scale(num, kx, ky, params0, bg, filled):
+    """Per point (P, 8): the roundoff of the filled-band sum of S in ulps (error, bias)."""
+    kappa, bound, _, _ = roundoff_bounds(num, kx, ky, params0, bg)
+    b = np.abs(filled)[..., None] * bound[..., 5:13]
+    return np.sum(kappa[..., None] * b, axis=1), np.sum(b, axis=1)
