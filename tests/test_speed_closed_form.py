@@ -137,9 +137,9 @@ def test_mixed_branches_and_gap_in_one_call_match_separate_calls():
 
 def test_cached_final_expressions_equal_fresh_ones(tmp_path, monkeypatch):
     """A value read back from the disk cache is the expression a fresh derivation gives."""
-    monkeypatch.setenv("SYMENH_CACHE", str(tmp_path))
     comps = paper_valleys("pt-dirac")
-    fresh = closed_form._derive_sigma(comps, "enh-pt", "valence", "same")
+    fresh = closed_form._derive_sigma(comps, "enh-pt", "valence", "same")  # factors from the usual cache
+    monkeypatch.setenv("SYMENH_CACHE", str(tmp_path))
     key = cache.make_key("test-final-expressions")
     cache.cached_exprs(key, lambda: fresh)  # write
     read = cache.cached_exprs(key, lambda: pytest.fail("the entry was not read back"))
