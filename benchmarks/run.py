@@ -1,43 +1,84 @@
-"""Benchmarks: time and accuracy of each path, and cold/warm ``symenh reproduce``.
+"""Benchmarks: each path's time and accuracy against its target, and ``symenh reproduce`` cold/warm.
 
-Run:  python benchmarks/run.py            (about 2-4 minutes on 2 cores)
-      python benchmarks/run.py --quick    (fewer points)
+Run:  python benchmarks/run.py            (about 2 minutes on 2 idle cores)
+      python benchmarks/run.py --quick    (fewer quadrature and grid points, about 1 minute)
+      python benchmarks/run.py --no-reproduce
 
-Prints, for a 200-point mu sweep of all four mechanisms (each on the model where
-it is allowed): the warm time of the closed form, the time per mu point per
-mechanism of adaptive quadrature at rtol 1e-10, the grid's time per point at its
-defaults, and each path's accuracy against the mpmath reference (30 digits) at a
-few mu; then the cold (empty SymPy cache, fresh process) and warm times of
-``symenh reproduce``.  Targets (issue 3): closed-form sweep < 10 ms warm;
-quadrature < 50 ms per mu point per mechanism at 1e-10.  Nothing here is asserted:
-the numbers are printed for a person to read.
+Every path is warmed (derivations loaded or built, kernels lambdified, one call made)
+before it is timed; times are CPU seconds of this process (``time.process_time``), the
+best of several repeats for the fast paths.  Printed, each beside its target with "met"
+or by how much it is missed:
+
+* closed form, a 1000-point mu sweep of all four mechanisms (each on the model where it is
+  allowed) through ``symenh.sigma``, against the *plain-numpy floor*: the same four
+  rational functions (README, "Exact closed forms") written by hand in numpy and evaluated
+  on the same 1000 mu (target: ratio <= 10); with where the time of ``symenh.sigma`` goes
+  (the lambdified kernel, the rest of the closed-form path, the API around it);
+* adaptive quadrature at rtol 1e-10: CPU time per mu point per mechanism (target < 50 ms);
+* the grid: time per mu point and error at its defaults (a baseline, no target);
+* each path's largest relative error against the 30-digit mpmath reference at a few mu;
+* ``symenh reproduce``, cold (empty SYMENH_CACHE, fresh process) and warm (cache filled):
+  CPU seconds user+sys of the child process (targets 40 and 8 on 2 cores), and the share of
+  each run spent writing the figures (PNG+PDF); ``benchmarks/reproduce_breakdown.py``
+  prints every part.
+
+Nothing here is asserted: the numbers are printed for a person to read.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 import symenh
-from symenh.responses.mpmath_path import sigma_linear_mp
+from symenh.models import paper_valleys
+from symenh.responses import closed_form
 from symenh.responses.grid import clear_caches
+from symenh.responses.job import Job
+from symenh.responses.mpmath_path import sigma_linear_mp
+from symenh.responses.spec import Prefactors, enh_sign
+from symenh.units import sigma_to_si
 
-CASES = (("tilted-dirac", "bcd"), ("tilted-dirac", "enh-t"), ("pt-dirac", "inh"), ("pt-dirac", "enh-pt"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reproduce_breakdown  # noqa: E402  (this folder)
+
+CASES = (("tilted-dirac", "bcd", "xyy"), ("tilted-dirac", "enh-t", "xyy"),
+         ("pt-dirac", "inh", "yxx"), ("pt-dirac", "enh-pt", "yxx"))
+TARGETS = {"closed-form ratio": 10.0, "quadrature ms": 50.0, "reproduce cold": 40.0, "reproduce warm": 8.0}
 
 
-def _timeit(fn, repeat=5):
+def _best(fn, repeat=7, number=20):
+    """Best CPU time (s) of one call of ``fn`` over ``repeat`` batches of ``number`` calls."""
     best = np.inf
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
+        t0 = time.process_time()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.process_time() - t0) / number)
     return best
+
+
+def _verdict(value, target, unit=""):
+    if value <= target:
+        return "met"
+    return f"MISSED by {value / target:.2f}x ({value - target:.3g}{unit} over)"
+
+
+def plain_numpy_floor(mu, p):
+    """The four README closed forms (conduction band, consistent convention), written by hand:
+    {mechanism: sigma of its element (A m/V^2)} over mu (eV) at Parameters p."""
+    D, hvx, hvy, a = p.Delta_eV, p.hbar_vx, p.hbar_vy, p.alpha_eV_nm
+    t, V0, si = p.tau_over_hbar_per_eV, p.V0_eV_nm2, float(sigma_to_si(1.0))
+    return {
+        "bcd": si * 3 * D * a * t * (D**2 - mu**2) / (4 * np.pi * mu**4),
+        "enh-t": si * D * V0 * a * t * (mu**2 - D**2) ** 2 / (16 * np.pi**2 * hvx * hvy * mu**5),
+        "inh": si * -a * hvx * (mu**2 - D**2) / (4 * np.pi * hvy * mu**4),
+        "enh-pt": si * -V0 * a * (mu**2 - D**2) * (mu**2 + 2 * D**2) / (8 * np.pi**2 * hvy**2 * mu**5),
+    }
 
 
 def _rel_err(a, ref):
@@ -45,53 +86,118 @@ def _rel_err(a, ref):
     return float(np.max(np.abs(a - ref)) / np.max(np.abs(ref)))
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--no-reproduce", action="store_true")
-    args = ap.parse_args(argv)
-    p = symenh.PAPER
+def closed_form_section(p, n_mu):
+    d = abs(p.Delta_eV)
+    mu = d * np.linspace(1.05, 20, n_mu)
+    for model, mech, _ in CASES:  # warm: derivations (disk cache), lambdify, first call
+        symenh.sigma(model, mech, mu, params=p)
+    floor_vals = plain_numpy_floor(mu, p)
+    sweep = {model + mech: symenh.sigma(model, mech, mu, params=p) for model, mech, _ in CASES}
+    agree = max(_rel_err(sweep[m + k].element(el), floor_vals[k]) for m, k, el in CASES)
+
+    def api_sweep():
+        for model, mech, _ in CASES:
+            symenh.sigma(model, mech, mu, params=p)
+
+    jobs = []
+    for model, mech, _ in CASES:
+        pre = Prefactors(p.tau_over_hbar_per_eV, p.V0_eV_nm2, enh_sign("consistent"))
+        jobs.append(Job(model, paper_valleys(model), mech, mu, p, p.symbol_values(), pre))
+
+    def compute_sweep():
+        for job in jobs:
+            closed_form.compute(job)
+
+    kernels = [closed_form.sigma_kernel(j.components, j.mechanism, "conduction", j.exchange) for j in jobs]
+    args = (p.Delta_eV, p.hbar_vx, p.hbar_vy, p.alpha_eV_nm, p.tau_over_hbar_per_eV, p.V0_eV_nm2, -1.0)
+
+    def kernel_sweep():
+        for k in kernels:
+            k.fn(mu, *args)
+
+    def floor_sweep():
+        plain_numpy_floor(mu, p)
+
+    t_floor = _best(floor_sweep)
+    t_api = _best(api_sweep)
+    t_compute = _best(compute_sweep)
+    t_kernel = _best(kernel_sweep)
+    t_old = _best(lambda: [closed_form.compute_by_factors(j) for j in jobs], repeat=3, number=5)
+    ratio = t_api / t_floor
+    print(f"closed form, {n_mu} mu x 4 mechanisms (symenh.sigma, warm): {t_api * 1e3:.3f} ms; plain-numpy floor "
+          f"{t_floor * 1e3:.3f} ms; ratio {ratio:.1f} (target <= {TARGETS['closed-form ratio']:g}): "
+          f"{_verdict(ratio, TARGETS['closed-form ratio'])}")
+    print(f"  the floor and symenh agree to {agree:.1e} (relative, max over mu and mechanisms)")
+    print(f"  where the time goes: lambdified kernels {t_kernel * 1e3:.3f} ms ({100 * t_kernel / t_api:.0f}%), "
+          f"rest of closed_form.compute {(t_compute - t_kernel) * 1e3:.3f} ms "
+          f"({100 * (t_compute - t_kernel) / t_api:.0f}%), symenh.sigma around it (validation, parameters, "
+          f"SI, result) {(t_api - t_compute) * 1e3:.3f} ms ({100 * (t_api - t_compute) / t_api:.0f}%)")
+    print(f"  previous route (factor entries assembled per call, compute_by_factors): {t_old * 1e3:.3f} ms "
+          f"({t_old / t_compute:.0f}x closed_form.compute)")
+
+
+def paths_section(p, n_quad, n_grid):
     d = abs(p.Delta_eV)
     mu = d * np.linspace(1.05, 20, 200)
     mu_check = d * np.array([1.5, 4.0, 12.0])
-    n_quad = 20 if args.quick else 50
-    n_grid = 1 if args.quick else 3
-
-    print(f"symenh {symenh.__version__} benchmarks (paper parameters)\n")
-    print(f"{'model':14s} {'mechanism':9s} {'path':12s} {'time':>22s} {'max rel err vs mpmath':>24s}")
-    total_cf = 0.0
-    for model, mech in CASES:
+    print(f"\n{'model':13s} {'mechanism':9s} {'path':11s} {'CPU time':>16s} {'rel err vs mpmath':>18s}  target")
+    worst_q = 0.0
+    for model, mech, _ in CASES:
         ref = np.array([np.array(sigma_linear_mp(model, mech, m, p), dtype=float) for m in mu_check])
-        symenh.sigma(model, mech, mu)  # warm up (derivation, lambdify)
-        t = _timeit(lambda: symenh.sigma(model, mech, mu))
-        total_cf += t
-        err = _rel_err(symenh.sigma(model, mech, mu_check).sigma, ref)
-        print(f"{model:14s} {mech:9s} {'closed-form':12s} {t * 1e3:12.2f} ms/200 mu {err:24.1e}")
+        err = _rel_err(symenh.sigma(model, mech, mu_check, params=p).sigma, ref)
+        print(f"{model:13s} {mech:9s} {'closed-form':11s} {'(above)':>16s} {err:18.1e}")
         sub = mu[:: len(mu) // n_quad][:n_quad]
-        t0 = time.perf_counter()
-        symenh.sigma(model, mech, sub, method="quadrature", rtol=1e-10)
-        tq = (time.perf_counter() - t0) / len(sub)
-        err = _rel_err(symenh.sigma(model, mech, mu_check, method="quadrature", rtol=1e-10).sigma, ref)
-        print(f"{model:14s} {mech:9s} {'quadrature':12s} {tq * 1e3:12.2f} ms/mu     {err:24.1e}")
-        clear_caches()  # the grid memoises passes shared by mechanisms: time it cold
-        t0 = time.perf_counter()
-        g = symenh.sigma(model, mech, mu_check[:n_grid], method="grid")
-        tg = (time.perf_counter() - t0) / n_grid
+        symenh.sigma(model, mech, sub[:2], params=p, method="quadrature", rtol=1e-10)  # warm
+        t0 = time.process_time()
+        symenh.sigma(model, mech, sub, params=p, method="quadrature", rtol=1e-10)
+        tq = (time.process_time() - t0) / len(sub)
+        worst_q = max(worst_q, tq)
+        err = _rel_err(symenh.sigma(model, mech, mu_check, params=p, method="quadrature", rtol=1e-10).sigma, ref)
+        print(f"{model:13s} {mech:9s} {'quadrature':11s} {tq * 1e3:10.2f} ms/mu {err:18.1e}  < 50 ms: "
+              f"{_verdict(tq * 1e3, TARGETS['quadrature ms'], ' ms')}")
+        symenh.sigma(model, mech, mu_check[:1], params=p, method="grid")  # warm (lambdify, imports)
+        clear_caches()  # the grid memoises passes shared by mechanisms: time it without them
+        t0 = time.process_time()
+        g = symenh.sigma(model, mech, mu_check[:n_grid], params=p, method="grid")
+        tg = (time.process_time() - t0) / n_grid
         err = _rel_err(g.sigma, ref[:n_grid])
-        est = float(np.max(g.error_estimate / np.max(np.abs(ref[:n_grid])))) if g.error_estimate is not None \
-            else float("nan")
-        print(f"{model:14s} {mech:9s} {'grid':12s} {tg:12.2f} s/mu      {err:24.1e}  (own estimate {est:.1e})")
-    print(f"\nclosed form, all four mechanisms, 200-point sweep, warm: {total_cf * 1e3:.2f} ms (target < 10 ms)")
+        est = float(np.max(g.error_estimate / np.max(np.abs(ref[:n_grid]))))
+        print(f"{model:13s} {mech:9s} {'grid':11s} {tg:11.2f} s/mu {err:18.1e}  baseline (own estimate {est:.1e})")
+    print(f"\nquadrature at rtol 1e-10, worst mechanism: {worst_q * 1e3:.1f} ms per mu point (target < 50 ms): "
+          f"{_verdict(worst_q * 1e3, TARGETS['quadrature ms'], ' ms')}")
 
+
+def reproduce_section():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = os.path.join(tmp, "cache")
+        runs = {"cold": reproduce_breakdown._run(cache, os.path.join(tmp, "o1")),
+                "warm": reproduce_breakdown._run(cache, os.path.join(tmp, "o2"))}
+    print()
+    for label, r in runs.items():
+        cpu = r["process CPU (user+sys, children)"]
+        target = TARGETS[f"reproduce {label}"]
+        save = r.get("  of which savefig (PNG+PDF)", 0.0)
+        print(f"symenh reproduce, {label} ({'empty cache' if label == 'cold' else 'cache filled'}): "
+              f"{cpu:.1f} CPU-s user+sys (target < {target:g}): {_verdict(cpu, target, ' CPU-s')}; "
+              f"writing PNG+PDF {save:.1f} CPU-s ({100 * save / cpu:.0f}%), the rest {cpu - save:.1f} CPU-s")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer quadrature and grid points")
+    ap.add_argument("--no-reproduce", action="store_true", help="skip the cold/warm reproduce runs")
+    args = ap.parse_args(argv)
+    import mpmath.libmp
+
+    p = symenh.PAPER
+    print(f"symenh {symenh.__version__} benchmarks (paper parameters; {os.cpu_count()} cores; "
+          f"mpmath backend {mpmath.libmp.BACKEND}; CPU seconds)\n")
+    closed_form_section(p, 1000)
+    paths_section(p, n_quad=10 if args.quick else 40, n_grid=1 if args.quick else 3)
     if not args.no_reproduce:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, SYMENH_CACHE=os.path.join(tmp, "cache"), MPLBACKEND="Agg")
-            cmd = [sys.executable, "-m", "symenh.cli", "reproduce", "--out", os.path.join(tmp, "out")]
-            for label in ("cold (empty cache)", "warm (cache filled)"):
-                t0 = time.perf_counter()
-                subprocess.run(cmd, env=env, check=True, capture_output=True)
-                print(f"symenh reproduce, {label}: {time.perf_counter() - t0:.1f} s" +
-                      (" (target < 60 s)" if label.startswith("cold") else ""))
+        reproduce_section()
     return 0
 
 

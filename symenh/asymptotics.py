@@ -18,15 +18,22 @@ Conventions of every result here:
   dimensionless: ``ratio ~ C (mu / 1 eV)^p``.
 
 The paper's claim (text after Fig. 3): sigma_ENH^(PT) ~ 1/mu, sigma_INH ~ 1/mu^2.
+
+The symbolic series and the simplified ratios are cached on disk (:mod:`symenh.cache`),
+keyed by this module's source and the expression expanded (its ``srepr``), so a warm run
+only substitutes numbers.
 """
 
 from __future__ import annotations
 
+import inspect
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
 
+from . import cache
 from .integrate.symbolic import MU
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 from .params import PAPER, Parameters
@@ -97,17 +104,32 @@ def _check(model: str, mechanism: str) -> None:
         raise ResponseError(f"mechanism {mechanism!r} vanishes identically for {model} ({_WHY[model]})")
 
 
+@lru_cache(maxsize=1)
+def _source() -> str:
+    return inspect.getsource(sys.modules[__name__])
+
+
 @lru_cache(maxsize=256)
 def symbolic_series(expr: sp.Expr) -> tuple:
     """((power of mu, symbolic coefficient), ...) of ``expr`` at mu -> +oo, leading first.
 
     ``expr`` is a function of the symbol ``mu``; the expansion is in x = 1/mu.  The
     velocities are taken positive (as :class:`~symenh.params.Parameters` requires), so the
-    closed forms' sign(hbar v) factors drop out of the printed coefficients.
+    closed forms' sign(hbar v) factors drop out of the printed coefficients.  Derived once
+    and cached on disk, keyed by this module's source and ``srepr(expr)``.
     """
+    expr = sp.sympify(expr)
+    key = cache.make_key("asymptotic-series", _source(), sp.srepr(expr))
+    pairs = cache.cached_exprs(key, lambda: tuple((sp.Integer(p), c) for p, c in _series_of(expr)))
+    return tuple((int(p), c) for p, c in pairs)
+
+
+def _series_of(expr: sp.Expr) -> tuple:
+    """The uncached :func:`symbolic_series` (SymPy ``series`` in x = 1/mu, then each coefficient
+    simplified)."""
     pos = {HVX: sp.Symbol(HVX.name, positive=True), HVY: sp.Symbol(HVY.name, positive=True)}
     back = {v: k for k, v in pos.items()}
-    ser = sp.series(sp.sympify(expr).subs(pos).subs(MU, 1 / _X), _X, 0, _SERIES_ORDER).removeO()
+    ser = sp.series(expr.subs(pos).subs(MU, 1 / _X), _X, 0, _SERIES_ORDER).removeO()
     coeffs = {}
     for term in sp.Add.make_args(sp.expand(ser)):
         c, e = term.as_coeff_exponent(_X)
@@ -118,6 +140,14 @@ def symbolic_series(expr: sp.Expr) -> tuple:
         if c != 0:
             out.append((power, c))
     return tuple(sorted(out, key=lambda t: -t[0]))
+
+
+@lru_cache(maxsize=64)
+def simplified_ratio(num: sp.Expr, den: sp.Expr) -> sp.Expr:
+    """``factor(simplify(num / den))``, cached on disk (keyed by this module's source and both
+    expressions' ``srepr``)."""
+    key = cache.make_key("asymptotic-ratio", _source(), sp.srepr(num), sp.srepr(den))
+    return cache.cached_exprs(key, lambda: sp.factor(sp.simplify(num / den)))
 
 
 def _values(params: Parameters) -> dict:
@@ -214,7 +244,7 @@ def ratio_expansion(model: str, params: Parameters = PAPER, convention: str = "c
     den = cf.branch_expressions(model, ref, "conduction", convention)[element]
     if den == 0:
         raise ResponseError(f"element: {element!r} of {ref} is zero for {model}")
-    ratio = sp.factor(sp.simplify(num / den))
+    ratio = simplified_ratio(num, den)
     return _expand(model, f"{enh}/{ref}", element, ratio, params, convention, si=False)
 
 

@@ -51,20 +51,45 @@ AMBIGUITIES = [
 ]
 
 
-def geometry_rows() -> list:
-    """Markdown rows: the closed-form geometry of the conduction level of each paper model."""
+def _geometry_cells(model) -> tuple:
+    """(Omega, S^{1x}, S^{1y}, S^{2x}, S^{2y}, S^{3x}, S^{3y}, <s^1>, <s^2>, <s^3>) of the conduction
+    level of ``model``, simplified with the radicand written as the symbol ``E``; cached on disk
+    (keyed by this module's source, the geometry's and the model's)."""
+    import inspect
+    import sys
+
     import sympy as sp
 
+    from . import cache
     from .geometry import derive_geometry
-    from .models import pt_dirac, tilted_dirac
+    from .geometry import symbolic as geom_mod
     from .models.symbols import DELTA, HVX, HVY, KX, KY
 
     E = sp.Symbol("E", positive=True)
     root = sp.sqrt(DELTA**2 + HVX**2 * KX**2 + HVY**2 * KY**2)
+
+    def build():
+        g = derive_geometry(model)
+        S, spin = g.sbp[1], g.spin[1]
+        raw = [g.berry_curvature[1]] + [S[eta][a] for eta in (1, 2, 3) for a in (0, 1)] + [spin[eta] for eta in (1, 2, 3)]
+        return tuple(sp.simplify(sp.sympify(x).subs(root, E)) for x in raw)
+
+    key = cache.make_key("summary-geometry-rows", inspect.getsource(sys.modules[__name__]),
+                         inspect.getsource(geom_mod), model.source())
+    return cache.cached_exprs(key, build)
+
+
+def geometry_rows() -> list:
+    """Markdown rows: the closed-form geometry of the conduction level of each paper model."""
+    import sympy as sp
+
+    from .models import pt_dirac, tilted_dirac
+    from .models.symbols import DELTA, HVX, HVY
+
     names = {HVX: r"(\hbar v_x)", HVY: r"(\hbar v_y)", DELTA: r"\Delta"}
 
     def tex(expr):
-        return "$" + sp.latex(sp.simplify(sp.sympify(expr).subs(root, E)), symbol_names=names) + "$"
+        return "$" + sp.latex(expr, symbol_names=names) + "$"
 
     rows = [r"Conduction level, traced over degenerate partners; $E = \sqrt{\Delta^2 + (\hbar v_x k_x)^2 + "
             r"(\hbar v_y k_y)^2}$; the valence level carries minus these (band sum rule). "
@@ -72,11 +97,10 @@ def geometry_rows() -> list:
             "| model | Omega | S^{1x}, S^{1y} | S^{2x}, S^{2y} | S^{3x}, S^{3y} | <s^1>, <s^2>, <s^3> |",
             "|---|---|---|---|---|---|"]
     for label, model in (("tilted-dirac, xi = +1", tilted_dirac(1)), ("pt-dirac", pt_dirac())):
-        g = derive_geometry(model)
-        S, spin = g.sbp[1], g.spin[1]
-        rows.append(f"| {label} | {tex(g.berry_curvature[1])} | "
-                    + " | ".join(f"{tex(S[eta][0])}, {tex(S[eta][1])}" for eta in (1, 2, 3))
-                    + " | " + ", ".join(tex(spin[eta]) for eta in (1, 2, 3)) + " |")
+        cells = [tex(x) for x in _geometry_cells(model)]
+        rows.append(f"| {label} | {cells[0]} | "
+                    + " | ".join(f"{cells[1 + 2 * i]}, {cells[2 + 2 * i]}" for i in range(3))
+                    + " | " + ", ".join(cells[7:]) + " |")
     return rows
 
 

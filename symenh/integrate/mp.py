@@ -31,7 +31,12 @@ p) is a periodic trapezoidal sum whose number of nodes is doubled until two succ
 sums agree to the working precision: for periodic analytic integrands it converges
 geometrically (at alpha = 0 the paper models' integrands are trigonometric polynomials,
 summed exactly), and all tensor components share the nodes.  The radial integral of
-the sea, [p_F, inf), is ``mpmath.quad`` (Gauss-Legendre, infinite tail mapped) with the angular integral inside.
+the sea, [p_F, inf), is ``mpmath.quad`` (Gauss-Legendre) with the angular integral inside,
+on [p_F, b] with b = max(p_F, 2 |Delta|) (empty unless p_F < 2 |Delta|) and the tail
+[b, inf) mapped to u = b / p in (0, 1]: the integrand's only singularities are at
+E = 0, p = +-i Delta, i.e. at |u| = b/|Delta| >= 2, so the mapped tail is analytic on
+[0, 1] and converges at low degree at every mu (mpmath's own map of [b, inf) has a fixed
+scale of 1 eV, far from p_F at large mu, which cost high degrees and lost digits there).
 The working precision is ``dps`` plus guard digits that grow with log10(|mu|/|Delta|)
 (the Fermi-surface integrals cancel to relative order (Delta/mu)^2).
 """
@@ -280,8 +285,22 @@ def _fermi_sea_B0(sea_funcs, sum_rule_ok, mu, pF, c):
             cache[p] = [2 * mp.pi * p * x for x in mean]
         return cache[p]
 
-    # split the radial range at a few multiples of p_F (and of Delta): smooth pieces for Gauss-Legendre
-    scale = max(pF, abs(D))
-    pts = [pF, pF + scale, pF + 4 * scale, mp.inf]
-    flat = [pref * mp.quad(lambda p: radial(p)[i], pts, method="gauss-legendre") for i in range(8)]
-    return [[flat[e * 2 + b] for b in range(2)] for e in range(4)]
+    # [p_F, b] with b = max(p_F, 2 |Delta|) directly (skipped when empty), and the tail [b, inf) as
+    # int_0^1 radial(b/u) b/u^2 du: analytic on [0, 1] with singularities at |u| = b/|Delta| >= 2
+    b = max(pF, 2 * abs(D))
+    tail_cache = {}
+
+    def tail(u):
+        if u not in tail_cache:
+            jac = b / (u * u)
+            tail_cache[u] = [x * jac for x in radial(b / u)]
+        return tail_cache[u]
+
+    def component(i):
+        total = mp.quad(lambda u: tail(u)[i], [0, 1], method="gauss-legendre")
+        if b > pF:
+            total += mp.quad(lambda p: radial(p)[i], [pF, b], method="gauss-legendre")
+        return pref * total
+
+    flat = [component(i) for i in range(8)]
+    return [[flat[e * 2 + k] for k in range(2)] for e in range(4)]

@@ -9,6 +9,7 @@ Units: as :data:`symenh.units.GEOMETRY_UNITS`.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,17 +28,67 @@ def flatten(value) -> list:
     return [value]
 
 
+class _LazyLambdas(Mapping):
+    """quantity -> lambdified callable (or its generated source), built on first use.
+
+    ``sp.lambdify`` of every quantity costs a few tenths of a second per model; a caller that
+    needs one quantity (Fig. 2 needs only the SBP) should not pay for all of them."""
+
+    def __init__(self, geometry: SymbolicGeometry):
+        self._geometry = geometry
+        self._built: dict = {}
+
+    def build(self, quantity: str):
+        if quantity not in self._built:
+            model = self._geometry.model
+            f = sp.lambdify((*model.k, *model.params), flatten(self._geometry.quantity(quantity)), "numpy",
+                            cse=True)
+            self._built[quantity] = (f, inspect.getsource(f))
+        return self._built[quantity]
+
+    def __getitem__(self, quantity):
+        if quantity not in QUANTITIES:
+            raise KeyError(quantity)
+        return self.build(quantity)[0]
+
+    def __iter__(self):
+        return iter(QUANTITIES)
+
+    def __len__(self):
+        return len(QUANTITIES)
+
+
+class _Sources(Mapping):
+    """quantity -> generated NumPy source of its kernel (built with it, on first use)."""
+
+    def __init__(self, lambdas: _LazyLambdas):
+        self._lambdas = lambdas
+
+    def __getitem__(self, quantity):
+        if quantity not in QUANTITIES:
+            raise KeyError(quantity)
+        return self._lambdas.build(quantity)[1]
+
+    def __iter__(self):
+        return iter(QUANTITIES)
+
+    def __len__(self):
+        return len(QUANTITIES)
+
+
 @dataclass(frozen=True)
 class GeometryKernel:
     """Vectorised numeric evaluation of a :class:`SymbolicGeometry`.
 
     ``evaluate(quantity, kx, ky, values)`` returns an array of shape
     ``(*k, L, *component_shape)`` for the L levels (ascending at generic k).
+    ``funcs[quantity]`` is the lambdified callable and ``source[quantity]`` its generated
+    NumPy source; each is built the first time that quantity is used.
     """
 
     geometry: SymbolicGeometry
-    funcs: dict
-    source: dict
+    funcs: Mapping
+    source: Mapping
 
     def evaluate(self, quantity: str, kx, ky, values) -> np.ndarray:
         """``quantity`` at k = (kx, ky) (1/nm, broadcast), parameter ``values`` in the model's
@@ -53,17 +104,11 @@ class GeometryKernel:
 
 
 def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:
-    """Lambdify every level-traced quantity of ``geometry`` (one callable per quantity; args
-    k_x, k_y in 1/nm then the model parameters; units of :data:`symenh.units.GEOMETRY_UNITS`)."""
-    model = geometry.model
-    args = (*model.k, *model.params)
-    funcs, source = {}, {}
-    for q in QUANTITIES:
-        exprs = flatten(geometry.quantity(q))
-        f = sp.lambdify(args, exprs, "numpy", cse=True)
-        funcs[q] = f
-        source[q] = inspect.getsource(f)
-    return GeometryKernel(geometry, funcs, source)
+    """The kernel of ``geometry``: every level-traced quantity lambdified (one callable per
+    quantity, built on first use; args k_x, k_y in 1/nm then the model parameters; units of
+    :data:`symenh.units.GEOMETRY_UNITS`)."""
+    lambdas = _LazyLambdas(geometry)
+    return GeometryKernel(geometry, lambdas, _Sources(lambdas))
 
 
 @lru_cache(maxsize=32)

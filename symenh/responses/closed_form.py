@@ -22,18 +22,31 @@ B^{eb}   sum_N int f_N S^{eb}_N (Fermi sea)     -int delta_F tau S^{eb}_F
 doping and +int_{E > E_F} S_v for hole doping, angular integral first
 (:mod:`symenh.integrate.symbolic`).  All factors are closed forms in E_F = |mu|.
 
-The derived expressions are cached on disk (:mod:`symenh.cache`, keyed by this
-module's source, the integrator's and the geometry's, the model's source and the
-symenh version) and
-lambdified once per process; :func:`compute` assembles them with
-:func:`symenh.responses.spec.linear_sigma`.  :func:`sigma_expressions` gives the raw
-sigma^{cab} as explicit SymPy functions of mu and every parameter.
+The factors are then assembled *symbolically* with the same
+:func:`symenh.responses.spec.linear_sigma` every path uses, and each raw element
+sigma^{cab} of a branch is simplified to one rational function of mu and the parameters
+(:func:`branch_expressions`; the ENH convention sign is a symbol there, so one derivation
+serves both conventions).  :func:`compute` evaluates those final expressions, lambdified
+once per process and vectorised over mu (:func:`sigma_kernel`): only the non-zero
+elements are evaluated, the gap |mu| <= |Delta| and symmetry-forbidden elements are
+exact zeros without any arithmetic, hole doping (mu < -|Delta|) uses the valence
+branch.  :func:`compute_by_factors` is the previous route (numeric factors assembled
+with ``linear_sigma`` at run time), kept as an independent check of the symbolic
+assembly and simplification.
+
+Both the factors and the final expressions are cached on disk (:mod:`symenh.cache`,
+keyed by the source of this module, of :mod:`symenh.responses.spec`, of the integrator
+and of the geometry, the components' sources and the symenh version).
+:func:`sigma_expressions` gives the raw sigma^{cab} as explicit SymPy functions of mu and
+every parameter.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -47,6 +60,7 @@ from ..kernels.lambdified import flatten
 from ..integrate.symbolic import EF, MU, fermi_surface_integral_ef, outside_fermi_surface_integral_ef
 from ..models.paper import paper_valleys
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
+from . import spec as _spec_mod
 from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, ResponseError,
                    check_choice, enh_sign, linear_sigma)
 
@@ -57,6 +71,9 @@ BRANCHES = {"conduction": 1, "valence": 0}
 #: contact interaction V_0 (eV nm^2) and tau/hbar (1/eV) as symbols of sigma_expressions
 V0 = sp.Symbol("V_0", positive=True)
 TAU_OVER_HBAR = sp.Symbol("tau_over_hbar", positive=True)
+#: the ENH convention sign (spec.enh_sign: -1 consistent, +1 printed) inside the cached final
+#: expressions; :func:`branch_expressions` substitutes it, :func:`compute` passes it as a number
+ENH_SIGN = sp.Symbol("enh_sign")
 #: factor name -> shape of its tensor (the components of symenh.responses.spec)
 FACTOR_SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
 _K = (KX, KY)
@@ -102,6 +119,12 @@ def _derive_component(model) -> tuple:
 _ORDER = ("D1", "X1", "A0", "A1", "B0", "B1", "C0", "C1")
 
 
+@lru_cache(maxsize=1)
+def _deriving_sources() -> tuple:
+    """Source texts the cached expressions derive from (read once per process)."""
+    return tuple(inspect.getsource(m) for m in (sys.modules[__name__], _spec_mod, _int_mod, _geom_mod))
+
+
 @lru_cache(maxsize=16)
 def factor_expressions(model) -> dict:
     """{branch: {"D1": ..., "X1": ..., "A0": ..., ...}} closed forms in E_F = |mu| (eV).
@@ -109,8 +132,8 @@ def factor_expressions(model) -> dict:
     Units as in :mod:`symenh.responses.spec` (a "1" suffix is d/d alpha, so one more
     1/(eV nm)).  Derived once, cached on disk, keyed by the deriving source.
     """
-    key = cache.make_key("closed-form-factors", inspect.getsource(sys.modules[__name__]),
-                         inspect.getsource(_int_mod), inspect.getsource(_geom_mod), model.source())
+    here, _, integ, geom = _deriving_sources()
+    key = cache.make_key("closed-form-factors", here, integ, geom, model.source())
     raw = cache.cached_exprs(key, lambda: _derive_component(model))
     return {branch: dict(zip(_ORDER, raw[i])) for i, branch in enumerate(BRANCHES)}
 
@@ -155,10 +178,54 @@ def _check_model(model_name: str) -> None:
                             f"{model_name!r}; use method=\"quadrature\" or \"grid\"")
 
 
+def _branch_masks(mu: np.ndarray, delta: float):
+    """((branch, mask), ...) for the branches with at least one mu; mask None means all of mu."""
+    out = []
+    for branch, mask in (("conduction", mu > abs(delta)), ("valence", mu < -abs(delta))):
+        if mask.all():
+            return (branch, None),
+        if mask.any():
+            out.append((branch, mask))
+    return tuple(out)
+
+
 def compute(job):
     """Raw sigma^{cab} (units e^3/hbar * nm/eV), shape (len(mu), 2, 2, 2); error estimate None.
 
-    mu in the gap (|mu| <= |Delta|) gives exactly 0.0; vectorised over mu.
+    Evaluates the final closed form of each non-zero element (:func:`sigma_kernel`),
+    vectorised over mu: conduction branch for mu > |Delta|, valence (hole doping) for
+    mu < -|Delta|; the gap |mu| <= |Delta| and the elements that vanish identically are
+    exactly 0.0.  Linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
+    :mod:`symenh.responses.spec`).
+    """
+    _check_model(job.model_name)
+    shape = np.shape(job.mu_eV)
+    mu = np.asarray(job.mu_eV, dtype=float).reshape(-1)
+    out = np.zeros((mu.size, 8))
+    v0 = job.values
+    delta = float(v0[DELTA])
+    pre = job.pre
+    args = (delta, float(v0[HVX]), float(v0[HVY]), job.alpha, float(pre.tau_over_hbar), float(pre.V0),
+            float(pre.enh_sign))
+    for branch, mask in _branch_masks(mu, delta):
+        kern = sigma_kernel(job.components, job.mechanism, branch, job.exchange)
+        if not kern.index:
+            continue
+        vals = kern.fn(mu if mask is None else mu[mask], *args)
+        for i, v in zip(kern.index, vals):
+            if mask is None:
+                out[:, i] = v
+            else:
+                out[mask, i] = v
+    return out.reshape(shape + (2, 2, 2)), None
+
+
+def compute_by_factors(job):
+    """The previous closed-form route: the lambdified factor entries (:func:`factor_expressions`)
+    assembled numerically with :func:`~symenh.responses.spec.linear_sigma` at each call.
+
+    Same contract as :func:`compute` (raw sigma^{cab}, e^3/hbar * nm/eV, exact zeros in the
+    gap); an independent check of the symbolic assembly and simplification behind it.
     """
     _check_model(job.model_name)
     mu = np.asarray(job.mu_eV, dtype=float)
@@ -190,14 +257,78 @@ def _arr(nested) -> np.ndarray:
     return a
 
 
-def _stacked_factors(model_name: str, branch: str) -> tuple:
+def _stacked_factors(components: tuple, branch: str) -> tuple:
     """(f0, f1): factor name -> object array with a leading component (valley) axis, the
-    symbolic twin of what :func:`compute` feeds to :func:`~symenh.responses.spec.linear_sigma`."""
-    fx = [factor_expressions(c)[branch] for c in paper_valleys(model_name)]
+    symbolic twin of what :func:`compute_by_factors` feeds to :func:`~symenh.responses.spec.linear_sigma`."""
+    fx = [factor_expressions(c)[branch] for c in components]
     f0, f1 = {}, {}
     for key in fx[0]:
         (f0 if key[1] == "0" else f1)[key[0]] = np.stack([_arr(f[key]) for f in fx])
     return f0, f1
+
+
+#: raw elements in row-major (c, a, b) order, the flat layout of the cached final expressions
+ELEMENTS = tuple("".join("xy"[i] for i in idx) for idx in itertools.product(range(2), repeat=3))
+
+
+def _derive_sigma(components: tuple, mechanism: str, branch: str, exchange: str) -> tuple:
+    """The eight raw sigma^{cab} (row-major) on one branch as simplified SymPy expressions in mu,
+    the parameters and :data:`ENH_SIGN` (units e^3/hbar * nm/eV)."""
+    sig = linear_sigma(mechanism, *_stacked_factors(components, branch), ALPHA,
+                       Prefactors(TAU_OVER_HBAR, V0, ENH_SIGN), exchange)
+    ef_val = MU if branch == "conduction" else -MU
+    return tuple(_velocity_signs(sp.factor(sp.simplify(sp.sympify(sig[c, a, b]).subs(EF, ef_val))))
+                 for c, a, b in itertools.product(range(2), repeat=3))
+
+
+@lru_cache(maxsize=256)
+def final_expressions(components: tuple, mechanism: str, branch: str, exchange: str = "same") -> tuple:
+    """The eight raw sigma^{cab} of ``components`` on one branch (row-major c, a, b; see
+    :data:`ELEMENTS`), each one simplified rational function of ``mu`` (eV), ``Delta`` (eV),
+    ``hbar_v_x``, ``hbar_v_y``, ``alpha`` (eV nm), ``tau_over_hbar`` (1/eV), ``V_0`` (eV nm^2)
+    and the convention sign :data:`ENH_SIGN`; units e^3/hbar * nm/eV, linear order in alpha.
+
+    ``components`` are the models summed over (both valleys of H_T, H_PT, or the two tau_y
+    blocks of H_PT); derived once and cached on disk, keyed by the deriving sources and the
+    components' sources.
+    """
+    check_choice("mechanism", mechanism, MECHANISMS)
+    check_choice("exchange", exchange, EXCHANGE_VALLEYS)
+    if branch not in BRANCHES:
+        raise ResponseError(f"branch: unknown branch {branch!r}; allowed: {', '.join(BRANCHES)}")
+    key = cache.make_key("closed-form-sigma", *_deriving_sources(), *(c.source() for c in components),
+                         mechanism, branch, exchange)
+    return tuple(cache.cached_exprs(key, lambda: _derive_sigma(components, mechanism, branch, exchange)))
+
+
+#: argument order of the lambdified final expressions
+KERNEL_ARGS = (MU, DELTA, HVX, HVY, ALPHA, TAU_OVER_HBAR, V0, ENH_SIGN)
+
+
+@dataclass(frozen=True)
+class SigmaKernel:
+    """The non-zero raw elements of one (components, mechanism, branch, exchange), lambdified.
+
+    ``index``: flat row-major indices (0..7, c a b) of the elements that do not vanish
+    identically; ``fn(mu, Delta, hbar_v_x, hbar_v_y, alpha, tau_over_hbar, V0, enh_sign)``
+    returns their values (e^3/hbar * nm/eV) in that order, broadcast over mu (eV);
+    ``source``: the generated NumPy code (to read when a number looks wrong).
+    """
+
+    index: tuple
+    fn: object
+    source: str
+
+
+@lru_cache(maxsize=256)
+def sigma_kernel(components: tuple, mechanism: str, branch: str, exchange: str = "same") -> SigmaKernel:
+    """The :class:`SigmaKernel` of :func:`final_expressions`, built once per process."""
+    exprs = final_expressions(components, mechanism, branch, exchange)
+    index = tuple(i for i, e in enumerate(exprs) if e != 0)
+    if not index:
+        return SigmaKernel((), None, "")
+    fn = sp.lambdify(KERNEL_ARGS, [exprs[i] for i in index], modules="numpy", cse=True)
+    return SigmaKernel(index, fn, inspect.getsource(fn))
 
 
 @lru_cache(maxsize=64)
@@ -208,7 +339,8 @@ def branch_expressions(model_name: str, mechanism: str, branch: str, convention:
     Units e^3/hbar * nm/eV; symbols ``mu``, ``Delta`` (eV), ``hbar_v_x``, ``hbar_v_y``,
     ``alpha`` (eV nm), ``V_0`` (eV nm^2), ``tau_over_hbar`` (1/eV).  ``branch``
     "conduction" is valid for mu > |Delta|, "valence" for mu < -|Delta|.  Linear
-    order in alpha (alpha d sigma/d alpha at 0), same assembly as spec.linear_sigma.
+    order in alpha (alpha d sigma/d alpha at 0), same assembly as spec.linear_sigma
+    (:func:`final_expressions` with the convention's sign put in).
     """
     _check_model(model_name)
     check_choice("mechanism", mechanism, MECHANISMS)
@@ -216,16 +348,9 @@ def branch_expressions(model_name: str, mechanism: str, branch: str, convention:
     check_choice("exchange", exchange, EXCHANGE_VALLEYS)
     if branch not in BRANCHES:
         raise ResponseError(f"branch: unknown branch {branch!r}; allowed: {', '.join(BRANCHES)}")
-    sig = linear_sigma(mechanism, *_stacked_factors(model_name, branch), ALPHA,
-                       Prefactors(TAU_OVER_HBAR, V0, enh_sign(convention)), exchange)
-    ef_val = MU if branch == "conduction" else -MU
-    out = {}
-    for c in range(2):
-        for a in range(2):
-            for b in range(2):
-                expr = sp.sympify(sig[c, a, b]).subs(EF, ef_val)
-                out["xy"[c] + "xy"[a] + "xy"[b]] = _velocity_signs(sp.factor(sp.simplify(expr)))
-    return out
+    exprs = final_expressions(paper_valleys(model_name), mechanism, branch, exchange)
+    sign = sp.Integer(enh_sign(convention))
+    return {name: e.subs(ENH_SIGN, sign) for name, e in zip(ELEMENTS, exprs)}
 
 
 def _velocity_signs(expr: sp.Expr) -> sp.Expr:

@@ -4,21 +4,31 @@ The reference against which the double-precision quadrature path is tested, and 
 for large-mu asymptotics (physics.md section 5) where double precision runs out.  The
 factors come from :mod:`symenh.integrate.mp` (periodic trapezoidal sums on the Fermi
 circle, the Fermi sea angle first); the assembly is :func:`symenh.responses.spec.linear_sigma`,
-the same as every other path, on object arrays of mpf.
+the same as every other path, on object arrays of mpf.  :func:`sigma_points_mp` is one
+element over a list of mu, cached on disk (the 30-digit points of the asymptotics figure).
 """
 
 from __future__ import annotations
 
+import inspect
+import sys
+from functools import lru_cache
+
 import mpmath as mp
 import numpy as np
+import sympy as sp
 
+from .. import cache
+from ..geometry import symbolic as _geom_mod
+from ..integrate import mp as _mp_mod
 from ..integrate.mp import linear_factors_mp, mp_constants
 from ..models.base import SymbolicModel
-from ..models.paper import paper_valleys
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, check_choice, enh_sign,
-                   linear_sigma)
+from ..models.paper import MODEL_NAMES, paper_valleys
+from . import spec as _spec_mod
+from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, ResponseError, check_choice,
+                   enh_sign, linear_sigma)
 
-__all__ = ["sigma_linear_mp", "sigma_linear_mp_raw"]
+__all__ = ["sigma_linear_mp", "sigma_linear_mp_raw", "sigma_points_mp"]
 
 
 def _stack(per_component: list, names) -> dict:
@@ -90,3 +100,43 @@ def sigma_linear_mp(model_name, mechanism, mu_eV, params, convention="consistent
         out = [[[x * si for x in row] for row in mat] for mat in raw]
     with mp.workdps(dps):
         return [[[+x for x in row] for row in mat] for mat in out]
+
+
+@lru_cache(maxsize=1)
+def _deriving_sources() -> tuple:
+    """Source texts the cached points derive from (read once per process)."""
+    return tuple(inspect.getsource(m) for m in (sys.modules[__name__], _mp_mod, _spec_mod, _geom_mod))
+
+
+def sigma_points_mp(model_name: str, mechanism: str, element: str, mu_eV, params, convention="consistent",
+                    exchange="same", dps=30) -> tuple:
+    """One raw element sigma^{element} (A m / V^2) of :func:`sigma_linear_mp` at each mu, cached on disk.
+
+    ``model_name``: "tilted-dirac" or "pt-dirac"; ``element``: three letters c a b ("yxx");
+    ``mu_eV``: a sequence of chemical potentials (eV, floats).  Returns a tuple of mpf rounded
+    to ``dps`` significant digits.  The cache key (:func:`symenh.cache.make_key`) covers the
+    sources of this module, :mod:`symenh.integrate.mp`, :mod:`symenh.responses.spec` and the
+    geometry, the components' sources, the parameters and every argument, so a changed
+    integrator rebuilds the points; a cold run computes them (about 0.05 to 0.5 s per point
+    with gmpy2 as mpmath's backend).
+    """
+    check_choice("model", model_name, MODEL_NAMES)
+    check_choice("mechanism", mechanism, MECHANISMS)
+    check_choice("convention", convention, CONVENTIONS)
+    check_choice("exchange", exchange, EXCHANGE_VALLEYS)
+    if not (isinstance(element, str) and len(element) == 3 and set(element) <= {"x", "y"}):
+        raise ResponseError(f"element: expected three letters from x, y (c a b, e.g. 'yxx'), got {element!r}")
+    if isinstance(dps, bool) or not isinstance(dps, int) or not 5 <= dps <= 100:
+        raise ResponseError(f"dps: must be an integer from 5 to 100, got {dps!r}")
+    mus = tuple(float(m) for m in mu_eV)
+    c, a, b = ("xy".index(ch) for ch in element)
+    key = cache.make_key("mpmath-points", *_deriving_sources(), *(m.source() for m in paper_valleys(model_name)),
+                         repr(params), mechanism, element, convention, exchange, repr(mus), str(dps))
+
+    def build():
+        return tuple(sp.Float(mp.nstr(sigma_linear_mp(model_name, mechanism, mu, params, convention, exchange,
+                                                      dps=dps)[c][a][b], dps), dps) for mu in mus)
+
+    values = cache.cached_exprs(key, build)
+    with mp.workdps(dps):
+        return tuple(mp.mpf(sp.Float(v, dps)._mpf_) for v in values)
