@@ -22,7 +22,7 @@ most ``panel_kT * kT`` (Lipschitz bound from the sampled |d eps / dp|), so f', f
 resolved.  The sea adds panels on [0, R] spaced uniformly in asinh(p / scale).  Each panel:
 Gauss-Legendre with 10 nodes; the same panels with 6 nodes give the radial error estimate.
 
-Angular integral.  Periodic trapezoidal rule, doubling from 32 angles until successive sums
+Angular integral.  Periodic trapezoidal rule, doubling from 16 angles until successive sums
 agree to the tolerance relative to each factor's scale (nested, so the half rule costs
 nothing); their difference is the angular error estimate.  All mu share the angles.
 
@@ -232,7 +232,7 @@ class ThermalRays:
         out[key][r] = out[key][r] + val
 
     # -- the angular integral --------------------------------------------------
-    def factors(self, names, linear: bool, rtol: float = 1e-10, n_min: int = 32, n_max: int = 2048):
+    def factors(self, names, linear: bool, rtol: float = 1e-10, n_min: int = 16, n_max: int = 4096):
         """Factors ``names`` of this component: ({(name, k): value (n_mu, *shape)}, {same: error}).
 
         ``linear``: k = 0 is the value at alpha = 0, k = 1 its alpha-derivative; otherwise k = 0

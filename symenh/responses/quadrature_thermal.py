@@ -115,34 +115,47 @@ def compute(job, kT: float = 0.0, order: str = "linear", occupation: str = "bare
     (sigma at the requested alpha).  Options of ``job``: ``rtol`` (default 1e-10),
     ``panel_kT`` (radial panel width in kT, 1.5), ``sea_split`` (T = 0 exact only).
     """
-    check_mechanism(job.mechanism)
+    return compute_mechanisms(job, kT, (job.mechanism,), order, occupation)[job.mechanism]
+
+
+def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupation: str = "bare") -> dict:
+    """{mechanism: (raw sigma, error per mu)} for several mechanisms sharing one factor pass
+    (``job.mechanism`` is ignored).  Same conventions as :func:`compute`."""
+    for m in mechanisms:
+        check_mechanism(m)
     check_choice("order", order, ORDERS_Q)
     if not (kT >= 0 and np.isfinite(kT)):
         raise ResponseError(f"temperature: k_B T must be >= 0 and finite, got {kT!r} eV")
-    mech = job.mechanism
-    names = list(FACTORS_ALL[mech])
     n_mu = len(job.mu_eV)
     if kT == 0 and order == "linear":
-        if mech == "inh-full":
-            return _linear_zero_T_from_X(job, occupation)
-        return _quad.compute(job)
+        from dataclasses import replace
+        out = {}
+        for m in mechanisms:
+            j = replace(job, mechanism=m)
+            out[m] = _linear_zero_T_from_X(j, occupation) if m == "inh-full" else _quad.compute(j)
+        return out
     rtol, panel_kT, split = _options(job)
+    names = sorted({n for m in mechanisms for n in FACTORS_ALL[m]})
     if kT == 0:
         F, E, _ = _exact_zero_T(job, names, rtol, split)
-        sig = sigma_of(mech, F, job.pre, job.exchange, occupation)
-        bound = error_bound(mech, [(1.0, F, E)], job.pre, job.exchange)
-        return sig, bound.reshape(n_mu, -1).max(axis=1)
-    if order == "exact":
+        derivs = None
+    elif order == "exact":
         vals, errs = thermal_factors(job, kT, names, False, job.alpha, rtol, panel_kT)
         F, E = vals[0], errs[0]
-        sig = sigma_of(mech, F, job.pre, job.exchange, occupation)
-        bound = error_bound(mech, [(1.0, F, E)], job.pre, job.exchange)
-        return sig, bound.reshape(n_mu, -1).max(axis=1)
-    vals, errs = thermal_factors(job, kT, names, True, 0.0, rtol, panel_kT)
-    derivs, derr = [vals[0], vals[1]], [errs[0], errs[1]]
-    sig = linear_term(mech, derivs, job.alpha, job.pre, job.exchange, occupation)
-    bound = abs(job.alpha) * error_bound(mech, derivative_error_terms(mech, derivs, derr, 1), job.pre, job.exchange)
-    return sig, bound.reshape(n_mu, -1).max(axis=1)
+    else:
+        vals, errs = thermal_factors(job, kT, names, True, 0.0, rtol, panel_kT)
+        derivs, derr = [vals[0], vals[1]], [errs[0], errs[1]]
+    out = {}
+    for m in mechanisms:
+        if kT == 0 or order == "exact":
+            sig = sigma_of(m, F, job.pre, job.exchange, occupation)
+            bound = error_bound(m, [(1.0, F, E)], job.pre, job.exchange)
+        else:
+            sig = linear_term(m, derivs, job.alpha, job.pre, job.exchange, occupation)
+            bound = abs(job.alpha) * error_bound(m, derivative_error_terms(m, derivs, derr, 1), job.pre,
+                                                 job.exchange)
+        out[m] = (sig, bound.reshape(n_mu, -1).max(axis=1))
+    return out
 
 
 def _linear_zero_T_from_X(job, occupation):
@@ -186,4 +199,4 @@ def _linear_zero_T_from_X(job, occupation):
     return out, err
 
 
-__all__ = ["ORDERS_Q", "compute", "thermal_factors"]
+__all__ = ["ORDERS_Q", "compute", "compute_mechanisms", "thermal_factors"]
