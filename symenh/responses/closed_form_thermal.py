@@ -38,7 +38,8 @@ band edge the Sommerfeld series replaces the quadrature:
 with M = :data:`SOMMERFELD_TERMS` (derivatives up to order 12).  Criterion (per mu, all
 factor entries): |mu| - |Delta| >= :data:`SOMMERFELD_MIN_GAP_KT` kT (the band edge, the
 nearest non-analyticity, then contributes O(exp(-30)) = 1e-13) and the estimate of every
-entry is below ``rtol`` times the largest entry of its factor.  The Sommerfeld error
+entry is below ``rtol / 100`` times the largest entry of its factor (the margin covers the
+propagation through the bilinear ENH assembly).  The Sommerfeld error
 estimate is that omitted term plus exp(-d/kT) times the factor's scale.  ``thermal`` option:
 ``"auto"`` (the criterion), ``"quadrature"`` or ``"sommerfeld"`` (forced, for tests).
 
@@ -256,9 +257,12 @@ class ZeroTFactors:
         self.size = pos
         # filled-valence constant of the sea factor in the gap: B^(0) at the band edge
         self.gap_value = np.zeros(pos)
+        self.nonzero = np.zeros(pos, bool)                 # entries not identically zero
         for (ci, name, n, start, size), tb in zip(self.layout, self.tables):
             if name == "B" and n == 0:
                 self.gap_value[start:start + size] = tb["conduction"].evaluate(np.array(self.gap))
+            self.nonzero[start:start + size] = (np.any(tb["conduction"].coeffs != 0, axis=1)
+                                                | np.any(tb["valence"].coeffs != 0, axis=1))
 
     def __call__(self, E, k: int = 0) -> np.ndarray:
         """F (k = 0) or d^k F / d mu^k at chemical potentials E (eV, any shape)."""
@@ -320,14 +324,18 @@ def thermal_factors(components, values, mu, kT: float, entries, rtol: float = 1e
         val = partial[M - 1]
         est = np.abs(terms[M]) + np.exp(-d[cand] / kT)[:, None] * np.abs(val)
         scale = _block_scale(F, np.abs(val))
-        ok = np.all(est <= rtol * scale, axis=1) if thermal == "auto" else np.ones(len(m), bool)
+        ok = np.all(est <= 1e-2 * rtol * scale, axis=1) if thermal == "auto" else np.ones(len(m), bool)
         idx = np.flatnonzero(cand)[ok]
         out[idx], err[idx] = val[ok], est[ok]
         used[idx] = True
     rest = ~used
-    if np.any(rest):
-        v, e = convolve(F, mu[rest], kT, breakpoints=(-F.gap, F.gap), rtol=min(1e-3 * rtol, 1e-12))
-        out[rest], err[rest] = v, e
+    nz = F.nonzero
+    if np.any(rest) and np.any(nz):
+        v, e = convolve(lambda E: F(E)[..., nz], mu[rest], kT, breakpoints=(-F.gap, F.gap),
+                        rtol=min(1e-3 * rtol, 1e-12))
+        idx = np.flatnonzero(rest)
+        out[np.ix_(idx, np.flatnonzero(nz))] = v
+        err[np.ix_(idx, np.flatnonzero(nz))] = e
     return F.unpack(out), F.unpack(err), used
 
 
