@@ -67,3 +67,20 @@ def test_entry_point_reports_si_and_temperature():
     assert r.json_fields() == {"temperature_K": 77.0, "order": "linear in alpha"}
     assert np.max(np.abs(r.sigma - c.sigma)) <= r.error_estimate[0] + c.error_estimate[0]
     assert abs(r.kT_eV - 77.0 * 8.617333262e-5) < 1e-12
+
+
+def test_user_two_band_model_quadrature_vs_grid():
+    """A user model (mass growing as k^2) at T = 100 K: direct finite-T rays vs the grid, linear and exact."""
+    import sympy as sp
+
+    import symenh
+    kx, ky, hv, Dm, beta, t = sp.symbols("kx ky hv D beta t", real=True)
+    s1, s2, s3 = sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]])
+    H = hv * (kx * s1 + ky * s2) + (Dm + beta * (kx**2 + ky**2)) * s3 + t * ky * sp.eye(2)
+    model = symenh.from_matrix(H, kx=kx, ky=ky, params=(hv, Dm, beta, t), tilt_symbol=t, name="k2-mass")
+    vals = {"hv": 0.3, "D": 0.04, "beta": 0.5, "t": 0.02}
+    for mech, order in (("enh-pt", "linear"), ("inh-full", "exact")):
+        q = sigma_thermal(model, mech, [0.08], T_K=100.0, method="quadrature", model_values=vals, order=order)
+        g = sigma_thermal(model, mech, [0.08], T_K=100.0, method="grid", model_values=vals, order=order)
+        assert np.max(np.abs(q.raw - g.raw)) <= q.error_raw[0] + g.error_raw[0], (mech, order)
+        assert g.error_raw[0] < 1e-6 * np.max(np.abs(g.raw))
