@@ -1,0 +1,86 @@
+"""Three independent finite-temperature paths agree within their own error estimates (issue 9).
+
+closed form: T = 0 factors convolved with -df/dE in energy (adaptive) and assembled;
+quadrature: direct momentum integrals with the Fermi function on rays (no convolution);
+grid: Cartesian k grid with eigh, Fermi functions at the requested T (no extrapolation).
+k_B T in {5, 10, 20} meV, mu in {0.6, 1.2, 2, 4} |Delta| (0.6 is in the gap), both paper models,
+every mechanism (inh-full included); the grid on a cheaper subset.
+"""
+
+import numpy as np
+import pytest
+
+from symenh.params import PAPER
+from symenh.responses import closed_form_thermal as ct
+from symenh.responses import grid_thermal as gt
+from symenh.responses import quadrature_thermal as qt
+from symenh.responses.spec import FORBIDDEN
+from symenh.responses.thermal import make_job, sigma_thermal
+
+D = abs(PAPER.Delta_eV)
+MU = D * np.array([0.6, 1.2, 2.0, 4.0])
+MECHS = {"tilted-dirac": ("bcd", "enh-t", "inh", "enh-pt", "inh-full"),
+         "pt-dirac": ("bcd", "enh-t", "inh", "enh-pt", "inh-full")}
+
+
+def _agree(a, ea, b, eb):
+    diff = np.max(np.abs(a - b).reshape(len(a), -1), axis=1)
+    return diff <= ea + eb, diff
+
+
+@pytest.mark.parametrize("kT", [0.005, 0.01, 0.02])
+@pytest.mark.parametrize("model", ["tilted-dirac", "pt-dirac"])
+def test_closed_form_vs_direct_quadrature(model, kT):
+    job = make_job(model, "bcd", MU)
+    quad = qt.compute_mechanisms(job, kT, MECHS[model])
+    for mech in MECHS[model]:
+        c, ec = ct.compute(make_job(model, mech, MU), kT)
+        q, eq = quad[mech]
+        ok, diff = _agree(c, ec, q, eq)
+        assert np.all(ok), (mech, diff, ec, eq)
+        if mech in FORBIDDEN[model] or (mech == "inh-full" and "inh" in FORBIDDEN[model]):
+            continue
+        scale = np.max(np.abs(c))
+        assert np.max(ec + eq) < 1e-9 * scale                        # the estimates are tight, too
+        assert np.max(np.abs(c[0])) > 1e-6 * scale                    # in the gap: thermally activated
+
+
+GRID_CASES = [(0.02, "tilted-dirac", ("bcd", "enh-t")), (0.02, "pt-dirac", ("inh", "enh-pt", "inh-full")),
+              (0.005, "pt-dirac", ("enh-pt",)), (0.01, "tilted-dirac", ("bcd",))]
+
+
+@pytest.mark.parametrize("kT,model,mechs", GRID_CASES)
+def test_grid_at_temperature_agrees(kT, model, mechs):
+    mu = MU[[0, 2]]
+    for mech in mechs:
+        job = make_job(model, mech, mu)
+        g, eg = gt.compute(job, kT)
+        c, ec = ct.compute(job, kT)
+        ok, diff = _agree(g, eg, c, ec)
+        assert np.all(ok), (mech, diff, eg, ec)
+        assert np.all(eg < 1e-4 * np.max(np.abs(c)))
+
+
+def test_entry_point_reports_si_and_temperature():
+    r = sigma_thermal("pt-dirac", "enh-pt", [0.1], T_K=77.0, method="quadrature")
+    c = sigma_thermal("pt-dirac", "enh-pt", [0.1], T_K=77.0)
+    assert r.json_fields() == {"temperature_K": 77.0, "order": "linear in alpha"}
+    assert np.max(np.abs(r.sigma - c.sigma)) <= r.error_estimate[0] + c.error_estimate[0]
+    assert abs(r.kT_eV - 77.0 * 8.617333262e-5) < 1e-12
+
+
+def test_user_two_band_model_quadrature_vs_grid():
+    """A user model (mass growing as k^2) at T = 100 K: direct finite-T rays vs the grid, linear and exact."""
+    import sympy as sp
+
+    import symenh
+    kx, ky, hv, Dm, beta, t = sp.symbols("kx ky hv D beta t", real=True)
+    s1, s2, s3 = sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]])
+    H = hv * (kx * s1 + ky * s2) + (Dm + beta * (kx**2 + ky**2)) * s3 + t * ky * sp.eye(2)
+    model = symenh.from_matrix(H, kx=kx, ky=ky, params=(hv, Dm, beta, t), tilt_symbol=t, name="k2-mass")
+    vals = {"hv": 0.3, "D": 0.04, "beta": 0.5, "t": 0.02}
+    for mech, order in (("enh-pt", "linear"), ("inh-full", "exact")):
+        q = sigma_thermal(model, mech, [0.08], T_K=100.0, method="quadrature", model_values=vals, order=order)
+        g = sigma_thermal(model, mech, [0.08], T_K=100.0, method="grid", model_values=vals, order=order)
+        assert np.max(np.abs(q.raw - g.raw)) <= q.error_raw[0] + g.error_raw[0], (mech, order)
+        assert g.error_raw[0] < 1e-6 * np.max(np.abs(g.raw))
