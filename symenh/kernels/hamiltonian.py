@@ -57,6 +57,7 @@ class NumericHamiltonian:
     _dcoeffs: tuple
     _mats: np.ndarray
     _spin: np.ndarray
+    _d2coeffs: tuple = ()
 
     @classmethod
     def build(cls, model: SymbolicModel) -> "NumericHamiltonian":
@@ -64,9 +65,11 @@ class NumericHamiltonian:
         coeffs = tuple(sp.lambdify(args, c, "numpy") for c, _ in model.terms)
         dco = tuple(tuple(sp.lambdify(args, sp.diff(c, ka), "numpy") for c, _ in model.terms)
                     for ka in model.k)
+        d2 = tuple(tuple(tuple(sp.lambdify(args, sp.diff(c, ka, kb), "numpy") for c, _ in model.terms)
+                         for kb in model.k) for ka in model.k)
         mats = np.array([np.array(m.evalf(), dtype=complex) for _, m in model.terms])
         spin = np.array([np.array(s.evalf(), dtype=complex) for s in model.spin])
-        return cls(model, coeffs, dco, mats, spin)
+        return cls(model, coeffs, dco, mats, spin, d2)
 
     def _contract(self, funcs, kx, ky, params):
         kx, ky = check_k(kx, ky)
@@ -81,6 +84,10 @@ class NumericHamiltonian:
     def velocity(self, a: int, kx, ky, params) -> np.ndarray:
         """v^a = dH/dk_a in eV nm, shape (*k, N, N)."""
         return self._contract(self._dcoeffs[a], kx, ky, params)
+
+    def hessian(self, a: int, b: int, kx, ky, params) -> np.ndarray:
+        """d^2 H / dk_a dk_b in eV nm^2, shape (*k, N, N) (zero for a model linear in k)."""
+        return self._contract(self._d2coeffs[a][b], kx, ky, params)
 
     def spin(self) -> np.ndarray:
         """Spin operators (s^0..s^3) as an array of shape (4, N, N) (dimensionless)."""

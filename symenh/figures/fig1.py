@@ -1,0 +1,124 @@
+"""Paper Fig. 1(c, d), computed: the equilibrium and the nonequilibrium spin density of H_PT over k, and
+the field-induced Berry-curvature and quantum-metric shifts of its conduction level (Eqs. 2, 3, 6, 7).
+
+For H_PT at the paper's parameters (tilt as given, not linearised), a field E (default 1e5 V/m along
+x), chemical potential mu (default 0.1 eV) and temperature T (default 20 K, stated on the figure;
+the exchange field and every occupation are at this T):
+
+(a) |<s>|(k) = |sum_n f_n <s>_n| in equilibrium: zero at every k (PT symmetry, Kramers pairs);
+(b)-(d) delta<s^x>, delta<s^y>, delta<s^z>(k) = sum_nm s_nm delta rho_mn, the spin accumulation;
+(e) delta Omega of the conduction level (Kramers pair traced), nm^2: exchange (U S) plus field (e E G);
+(f) delta g^{xx} of the conduction level, nm^2: zero at first order for H_PT (g is PT-even, both
+    U s^eta and e E.r are PT-odd); the largest |delta g^{ab}| over the map is printed on the panel.
+
+Axes k_x, k_y in 1/nm over +-K_WINDOW |Delta|/(hbar v); colour bars with units; the field direction
+is drawn as an arrow on every panel; the dashed line is the tilted Fermi contour of the conduction level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..noneq import noneq_state
+from ..noneq.inputs import check_field, check_temperature
+from .style import DIVERGING, plt, save, styled
+
+#: half-width of the k window in units of |Delta| / (hbar v) (per axis)
+K_WINDOW = 3.0
+#: conduction level of H_PT (levels ascending: 0 valence, 1 conduction)
+CONDUCTION = 1
+
+
+def noneq_maps(params, mu_eV: float = 0.1, field_V_per_m=(1e5, 0.0), temperature_K: float = 20.0,
+               convention: str = "consistent", n: int = 161):
+    """k grids (1/nm, 1-D) and the maps of the figure for H_PT: a dict with ``kx``, ``ky``, ``eq_spin``
+    (ny, nx, 4), ``dspin`` (ny, nx, 4) (dimensionless), ``dOmega`` (ny, nx) nm^2, ``dg`` (ny, nx, 2, 2) nm^2
+    (conduction level), ``energy`` (ny, nx, N) eV and the ``state``."""
+    st = noneq_state("pt-dirac", field_V_per_m=field_V_per_m, mu_eV=mu_eV, temperature_K=temperature_K,
+                     convention=convention, params=params)
+    d = abs(params.Delta_eV) if params.Delta_eV != 0 else 0.05
+    kx = np.linspace(-1, 1, n) * K_WINDOW * d / params.hbar_vx
+    ky = np.linspace(-1, 1, n) * K_WINDOW * d / params.hbar_vy
+    KX, KY = np.meshgrid(kx, ky)
+    sd = st.spin_density(KX, KY)
+    fr = st.frame(KX, KY)
+    band = np.argmax(fr.level == CONDUCTION, axis=-1)[..., None]          # first band of the conduction level
+    dOm = np.take_along_axis(st.delta_berry_curvature(KX, KY).total, band, axis=-1)[..., 0]
+    dg_all = st.delta_quantum_metric(KX, KY).total
+    dg = np.take_along_axis(dg_all, band[..., None, None], axis=-3)[..., 0, :, :]
+    return {"kx": kx, "ky": ky, "eq_spin": sd.equilibrium, "dspin": sd.nonequilibrium, "dOmega": dOm, "dg": dg,
+            "energy": fr.energy, "state": st}
+
+
+def _arrow(ax, E):
+    u = np.asarray(E, dtype=float) / np.hypot(*E)
+    ax.annotate("", xy=(0.16 + 0.1 * u[0], 0.84 + 0.1 * u[1]), xytext=(0.16 - 0.1 * u[0], 0.84 - 0.1 * u[1]),
+                xycoords="axes fraction", arrowprops=dict(arrowstyle="-|>", color="k", lw=1.2))
+    ax.text(0.16, 0.96, r"$\mathbf{E}$", transform=ax.transAxes, ha="center", va="center", fontsize=8)
+
+
+def _panel(fig, ax, kx, ky, z, title, label, E, contour, floor):
+    vmax = float(np.max(np.abs(z)))
+    vmax = vmax if vmax > floor else floor
+    im = ax.pcolormesh(kx, ky, z, cmap=DIVERGING, vmin=-vmax, vmax=vmax, shading="auto", rasterized=True)
+    ax.contour(kx, ky, contour, levels=[0.0], colors="k", linewidths=0.6, linestyles="--")
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"$k_x$ (nm$^{-1}$)")
+    ax.set_ylabel(r"$k_y$ (nm$^{-1}$)")
+    ax.set_title(title, fontsize=9)
+    cb = fig.colorbar(im, ax=ax, shrink=0.85)
+    cb.set_label(label)
+    cb.formatter.set_powerlimits((-2, 2))
+    cb.update_ticks()
+    _arrow(ax, E)
+    return vmax
+
+
+@styled
+def make(out_dir: Path, params, report=print, *, mu_eV: float = 0.1, field_V_per_m=(1e5, 0.0),
+         temperature_K: float = 20.0, convention: str = "consistent", n: int = 161) -> list[Path]:
+    """Write fig1.png and fig1.pdf into ``out_dir``; return the paths (module docstring)."""
+    E = check_field(field_V_per_m, "field_V_per_m")
+    T = check_temperature(temperature_K)
+    report(f"fig1: nonequilibrium spin density and geometry of H_PT (E = {E.tolist()} V/m, mu = {mu_eV} eV, T = {T} K)")
+    m = noneq_maps(params, mu_eV, E, T, convention, n)
+    st = m["state"]
+    kx, ky = m["kx"], m["ky"]
+    contour = m["energy"][..., 2] - mu_eV          # conduction level (Kramers pair: bands 2, 3)
+    fig, axes = plt.subplots(2, 3, figsize=(11.0, 6.6), constrained_layout=True)
+    ax = axes.ravel()
+    eq_mag = np.sqrt(np.sum(m["eq_spin"][..., 1:] ** 2, axis=-1))
+    ds_scale = float(np.max(np.abs(m["dspin"][..., 1:])))
+    _panel(fig, ax[0], kx, ky, eq_mag, r"(a) equilibrium $|\langle\mathbf{s}\rangle|(\mathbf{k})$", r"$|\langle \mathbf{s}\rangle|$",
+           E, contour, max(ds_scale, 1e-300))
+    ax[0].text(0.5, 0.06, r"max = %.1e: zero by $\mathcal{PT}$" % float(np.max(eq_mag)), transform=ax[0].transAxes,
+               ha="center", fontsize=7, bbox=dict(fc="w", ec="none", alpha=0.8))
+    for i, comp in enumerate("xyz"):       # one colour scale for the three components
+        z = m["dspin"][..., 1 + i]
+        _panel(fig, ax[1 + i], kx, ky, z,
+               r"(%s) nonequilibrium $\delta\langle s^%s\rangle(\mathbf{k})$" % ("bcd"[i], comp),
+               r"$\delta\langle s^%s\rangle$ (dimensionless)" % comp, E, contour, max(ds_scale, 1e-300))
+        ax[1 + i].text(0.5, 0.06, "max = %.1e" % float(np.max(np.abs(z))), transform=ax[1 + i].transAxes,
+                       ha="center", fontsize=7, bbox=dict(fc="w", ec="none", alpha=0.8))
+    _panel(fig, ax[4], kx, ky, m["dOmega"], r"(e) $\delta\Omega$, conduction level", r"$\delta\Omega$ (nm$^2$)",
+           E, contour, 1e-300)
+    dOm_scale = float(np.max(np.abs(m["dOmega"])))
+    _panel(fig, ax[5], kx, ky, m["dg"][..., 0, 0], r"(f) $\delta g^{xx}$, conduction level", r"$\delta g^{xx}$ (nm$^2$)",
+           E, contour, max(dOm_scale, 1e-300))
+    ax[5].text(0.5, 0.06, r"max$_{ab}|\delta g^{ab}|$ = %.1e nm$^2$: zero at first order ($\mathcal{PT}$)"
+               % float(np.max(np.abs(m["dg"]))), transform=ax[5].transAxes, ha="center", fontsize=7,
+               bbox=dict(fc="w", ec="none", alpha=0.8))
+    U = st.U0
+    U = np.where(np.abs(U) > 1e-12 * np.max(np.abs(U)), U, 0.0)       # roundoff zeros shown as 0
+    fig.suptitle(r"$H_{\rm PT}$ out of equilibrium: $\mathbf{E}$ = (%.3g, %.3g) V/m, $\mu$ = %.3g eV, T = %.3g K, "
+                 r"$\alpha/\hbar v$ = %.3g (as given), $\tau$ = %.3g ps, contact $V_0$ = %.2f eV nm$^2$, %s convention"
+                 "\n" r"exchange field $U^\eta$ = (%.2e, %.2e, %.2e) eV ($\eta$ = 1, 2, 3; uniform in k); dashed: "
+                 r"Fermi contour of the conduction level"
+                 % (E[0], E[1], mu_eV, T, params.alpha_over_hbar_v, params.tau_ps, st.interaction.get("V0_eV_nm2", 0.0),
+                    convention, U[1], U[2], U[3]), fontsize=9)
+    return save(fig, Path(out_dir) / "fig1")
+
+
+__all__ = ["K_WINDOW", "make", "noneq_maps"]

@@ -1,0 +1,84 @@
+"""``symenh noneq``: the JSON contract and the one-line errors (exit status 2).
+
+The command's registration in symenh.cli (COMMANDS, and "--field" in MULTI_VALUE) is not merged yet:
+the tests add exactly those two entries with monkeypatch and run the real ``symenh.cli.main``; one
+test builds a parser with the module's own ``register``.
+"""
+
+import json
+
+import pytest
+
+import symenh.cli as cli
+from symenh.cli import noneq_cmd
+from symenh.cli.common import Parser
+
+
+@pytest.fixture
+def main(monkeypatch):
+    monkeypatch.setattr(cli, "COMMANDS", tuple(cli.COMMANDS) + ("noneq",) if "noneq" not in cli.COMMANDS
+                        else cli.COMMANDS)
+    monkeypatch.setitem(cli.MULTI_VALUE, "--field", 2)
+    return cli.main
+
+
+BASE = ["noneq", "--model", "pt-dirac", "--k", "0.1", "-0.05", "--mu", "0.1eV", "--json"]
+
+
+def run(main, capsys, argv):
+    rc = main(argv)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_json_contract_per_level_and_per_k(main, capsys):
+    rc, out, err = run(main, capsys, BASE + ["--quantity", "delta-berry-curvature", "--field", "1e5V/m", "-2kV/cm"])
+    assert rc == 0, err
+    d = json.loads(out)
+    for key in ("model", "quantity", "valley", "k_per_nm", "field_V_per_m", "mu_eV", "convention", "units", "levels",
+                "temperature_K", "per_k", "exchange_field_eV", "intraband_representation"):
+        assert key in d, key
+    assert d["field_V_per_m"] == [1e5, -2e5] and d["k_per_nm"] == [0.1, -0.05] and d["units"] == "nm^2"
+    assert [lv["degeneracy"] for lv in d["levels"]] == [2, 2]
+    lv = d["levels"][1]
+    assert abs(lv["value"] - lv["parts"]["exchange"] - lv["parts"]["field"]) <= 1e-12 * abs(lv["value"])
+    # per k: spin density and exchange field under documented keys, levels carry value null
+    # outside the Fermi disc (inside it both Kramers pairs are filled at T = 0 and f_nm = 0)
+    argv = ["noneq", "--model", "pt-dirac", "--k", "0.5", "0.1", "--mu", "0.1eV", "--json"]
+    rc, out, err = run(main, capsys, argv + ["--quantity", "spin-density", "--field", "1kV/cm", "0kV/cm"])
+    d = json.loads(out)
+    assert rc == 0 and all(lv["value"] is None for lv in d["levels"])
+    assert max(abs(x) for x in d["per_k"]["equilibrium"][1:]) < 1e-12        # PT
+    assert max(abs(x) for x in d["per_k"]["nonequilibrium"][1:]) > 1e-6
+    rc, out, err = run(main, capsys, ["noneq", "--model", "tilted-dirac", "--valley", "-1", "--quantity",
+                                      "exchange-field", "--k", "0", "0", "--field=0.1MV/m 0V/m", "--mu=100meV",
+                                      "--temperature", "0K", "--convention", "printed", "--json"])
+    d = json.loads(out)
+    assert rc == 0 and d["units"] == "eV" and d["per_k"]["uniform"] is True and d["convention"] == "printed"
+    U = d["per_k"]["U_eV"]
+    assert all(abs(u - w - y) <= 1e-15 for u, w, y in zip(U, d["per_k"]["interband_W_eV"], d["per_k"]["intraband_Y_eV"]))
+
+
+@pytest.mark.parametrize("extra,start", [
+    (["--quantity", "delta-rho", "--field", "1e5", "0V/m"], "--field: '1e5' has no unit"),
+    (["--quantity", "delta-rho", "--field", "0V/m", "0kV/cm"], "--field: must be non-zero"),
+    (["--quantity", "berry", "--field", "1e5V/m", "0V/m"], "--quantity: unknown quantity 'berry'"),
+    (["--quantity", "delta-rho", "--field", "1e5V/s", "0V/m"], "--field: unit 'V/s' is not an electric field"),
+    (["--quantity", "delta-rho", "--field", "1e5V/m", "0V/m", "--temperature", "10"], "--temperature: '10' has no unit"),
+    (["--quantity", "delta-rho", "--field", "1e5V/m"], "--field: expected two components"),
+])
+def test_bad_input_is_one_line_exit_2(main, capsys, extra, start):
+    rc, out, err = run(main, capsys, BASE + extra)
+    assert rc == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"symenh noneq: error: {start}"), err
+
+
+def test_register_builds_a_working_parser(capsys):
+    parser = Parser(prog="symenh")
+    noneq_cmd.register(parser.add_subparsers(dest="command", parser_class=Parser))
+    args = parser.parse_args(["noneq", "--model", "pt-dirac", "--quantity", "delta-quantum-metric", "--k", "0.1", "0.2",
+                              "--field", "3e4V/m", "2e4V/m", "--mu", "0.1eV", "--json"])
+    assert args.func(args) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["quantity"] == "delta-quantum-metric" and d["units"] == "nm^2"
+    assert len(d["levels"][0]["value"]) == 2 and len(d["levels"][0]["value"][0]) == 2
