@@ -50,8 +50,8 @@ MU_MAX_EV = 1e4
 GAPLESS_MU_MIN_EV = 1e-4
 #: smallest non-zero |Delta| (eV), largest |Delta| (eV)
 DELTA_MIN_EV, DELTA_MAX_EV = 1e-6, 10.0
-#: smallest non-zero |alpha / (hbar v_y)|
-ALPHA_MIN = 1e-2
+#: smallest non-zero |alpha / (hbar v_y)| (results are linear in alpha; the quadrature step does not follow a tiny tilt)
+ALPHA_MIN = 1e-9
 #: largest anisotropy max(v_x/v_y, v_y/v_x)
 ANISOTROPY_MAX = 1e2
 
@@ -111,6 +111,10 @@ def check_real_array(value, name: str, unit: str = "") -> np.ndarray:
     if value is None or isinstance(value, (str, bytes, dict, set, frozenset, bool, np.bool_)) or \
             isinstance(value, numbers.Complex):
         raise InputTypeError(f"{name}: must be {what}, got {_type_name(value)}")
+    if isinstance(value, (list, tuple)):   # numpy would silently turn True into 1.0: check each entry
+        for x in value:
+            if isinstance(x, (bool, np.bool_)):
+                raise InputTypeError(f"{name}: must be {what}, got a bool in the sequence")
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError):
@@ -177,7 +181,7 @@ def _check_fields(obj) -> None:
             text = f"must be within {span}"
         if f.name == "alpha_over_hbar_v":
             text += (" (an overtilted cone has an unbounded Fermi sea)" if m >= 1 else
-                     " (every result is linear in alpha: scale a smaller tilt from 0.01)")
+                     " (every result is linear in alpha: scale a smaller tilt from 1e-9)")
         raise _fail((f.name,), f"{text}; {got}")
     ratio = obj.vx_m_per_s / obj.vy_m_per_s
     if not 1 / ANISOTROPY_MAX <= ratio <= ANISOTROPY_MAX:

@@ -22,7 +22,7 @@ CASES = [
     ("Delta_eV", [1e308, -1e308, 10.001, -10.001, 9e-7, -1e-300], [0.0, 1e-6, -1e-6, 10.0, -10.0]),
     ("vx_m_per_s", [1e-300, 99.0, 1.01e8, 0.0, -4e5], [4e3, 4e7]),
     ("vy_m_per_s", [1e-300, 99.0, 1.01e8, 0.0], [4e3, 4e7]),
-    ("alpha_over_hbar_v", [1.0, -1.0, 1.5, 9e-3, -1e-300], [0.0, 1e-2, -1e-2, 0.999999, -0.999999]),
+    ("alpha_over_hbar_v", [1.0, -1.0, 1.5, 9e-10, -1e-300], [0.0, 1e-9, -1e-2, 0.999999, -0.999999]),
     ("tau_ps", [0.0, -1.0, 9e-7, 1.01e6, 1e308], [1e-6, 1e6]),
     ("q_s_per_nm", [0.0, -0.2, 1e-320, 9e-7, 1001.0], [1e-6, 1e3]),
 ]
@@ -54,7 +54,7 @@ def test_parse_params_names_what_was_typed_and_states_the_range():
              "q_s=1e-320/nm": r"^q_s: must be within 1e-06 <= q_s <= 1000 1/nm",
              "q_s=0": r"^q_s: must be positive, 1e-06 <= q_s <= 1000 1/nm; got 0 1/nm$",
              "vy=100m/s": r"^vy: the anisotropy",
-             "alpha_over_hbar_v=1e-5": r"^alpha_over_hbar_v: must be 0 or 0\.01 <=.*linear in alpha"}
+             "alpha_over_hbar_v=1e-10": r"^alpha_over_hbar_v: must be 0 or 1e-09 <=.*linear in alpha"}
     for item, pattern in cases.items():
         with pytest.raises(ParameterError, match=pattern):
             symenh.params.parse_params([item])
@@ -105,7 +105,7 @@ def test_k_is_bounded_and_the_bound_keeps_the_kramers_pairs():
 
 # ----------------------------------------------------------------- the corners of the ranges
 _CORNERS = {"Delta_eV": (1e-6, -10.0, 0.0), "v": (1e2, 1e8), "aniso": ((4e5, 4e3), (4e3, 4e5)),
-            "alpha_over_hbar_v": (1e-2, -0.999999), "tau_ps": (1e-6, 1e6), "q_s_per_nm": (1e-6, 1e3)}
+            "alpha_over_hbar_v": (1e-9, -0.999999), "tau_ps": (1e-6, 1e6), "q_s_per_nm": (1e-6, 1e3)}
 
 
 def _corner_params():

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import sympy as sp
 
-from ..errors import InputTypeError
+from ..errors import InputTypeError, ParameterError
 from ..kernels.hamiltonian import values_by_name
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
@@ -44,11 +44,22 @@ def check_options(options: dict) -> dict:
         if value is None:
             out[name] = None
         elif isinstance(value, (list, tuple, np.ndarray)):
-            out[name] = tuple(float(x) for x in check_real_array(value, name))
+            out[name] = tuple(float(x) for x in _real_type_only(value, name, check_real_array))
         else:
-            x = check_real(value, name)
+            x = _real_type_only(value, name, check_real)
             out[name] = int(value) if isinstance(value, (int, np.integer)) else x
     return out
+
+
+def _real_type_only(value, name, check):
+    """``check`` (check_real / check_real_array) for the type alone: a NaN or an infinity is passed
+    on, so that the path refuses it with the option's allowed range in the message."""
+    try:
+        return check(value, name)
+    except InputTypeError:
+        raise
+    except ParameterError:
+        return np.asarray(value, dtype=float) if check is check_real_array else float(value)
 
 
 def check_exchange_scope(components, exchange_valleys: str, name: str = "exchange_valleys") -> None:
