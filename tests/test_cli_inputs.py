@@ -44,7 +44,7 @@ SIGMA = ("sigma", "--model", "pt-dirac", "--mechanism", "inh")
     ((*SIGMA, "--mu", "1e400eV", "--json"), "--mu: "),
     ((*SIGMA, "--mu", "5e-5eV", "--param", "Delta=0", "--json"), "--mu: with Delta = 0"),
     ((*SIGMA, "--mu", "0.1eV", "--param", "tau=1e9ps", "--json"), "tau: must be within"),
-    ((*SIGMA, "--mu", "0.1eV", "--param", "alpha_over_hbar_v=1e-9", "--json"), "alpha_over_hbar_v: must be 0 or"),
+    ((*SIGMA, "--mu", "0.1eV", "--param", "alpha_over_hbar_v=1e-10", "--json"), "alpha_over_hbar_v: must be 0 or"),
     ((*SIGMA, "--mu", "0.1eV", "--param", "vx=1e3m/s", "--json"), "vx: the anisotropy"),
 ])
 def test_reported_overflows_are_one_line_exit_2(capsys, argv, needle):

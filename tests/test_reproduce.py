@@ -41,7 +41,7 @@ def test_reproduce_writes_everything(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "[symenh]" in proc.stderr  # progress indication
-    for name in ("fig2", "fig3", "asymptotics"):
+    for name in ("fig1", "fig2", "fig3", "asymptotics"):
         for ext in ("png", "pdf"):
             assert (out / f"{name}.{ext}").stat().st_size > 10_000
     summary = (out / "summary.md").read_text()
@@ -57,7 +57,7 @@ def test_reproduce_writes_everything(tmp_path):
     np.testing.assert_allclose(data[:, 2], symenh.sigma("tilted-dirac", "bcd", mu).element("xyy"), rtol=1e-10)
     # the manifest comes last and accounts for every file
     man = _check_manifest(out, {"params": symenh.PAPER.as_dict(), "convention": "consistent", "out": str(out)})
-    assert {"fig2.png", "fig3.pdf", "asymptotics.png", "fig3_curves.csv", "summary.md"} <= \
+    assert {"fig1.pdf", "fig2.png", "fig3.pdf", "asymptotics.png", "fig3_curves.csv", "summary.md"} <= \
         {f["path"] for f in man["files"]}
     assert proc.stdout.strip().splitlines()[-1] == str(out / "manifest.json")
 
@@ -80,7 +80,7 @@ def test_a_run_interrupted_before_the_end_has_no_manifest(tmp_path, monkeypatch,
     calls = []
     monkeypatch.setattr(reproduce_cmd, "make_figure", _fake_figure(calls, stop_at="fig3"))
     assert main(["reproduce", "--out", str(out)]) == 130
-    assert calls == ["fig2", "fig3"]
+    assert calls == ["fig1", "fig2", "fig3"]
     assert (out / "fig2.png").exists() and not (out / "manifest.json").exists()
     assert capsys.readouterr().err.strip().splitlines()[-1] == "symenh reproduce: interrupted"
 
@@ -102,7 +102,7 @@ def test_manifest_settings_and_hashes_without_the_figures(tmp_path, monkeypatch,
     man = _check_manifest(out, {"params": symenh.PAPER.replace(Delta_eV=0.03).as_dict(), "convention": "printed",
                                 "out": str(out)})
     assert man["command"] == "symenh " + " ".join(argv)
-    assert [f["path"] for f in man["files"]] == ["fig2.png", "fig3.png", "asymptotics.png", "summary.md"]
+    assert [f["path"] for f in man["files"]] == ["fig1.png", "fig2.png", "fig3.png", "asymptotics.png", "summary.md"]
     assert (out / "summary.md").read_text() == "# summary printed 0.03\n"
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]   # no temporary file left
     capsys.readouterr()

@@ -17,11 +17,11 @@ import sys
 from .common import EXIT_INTERRUPTED, USER_ERRORS, CliError, Parser, fail
 
 #: command modules, in the order shown by --help
-COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics")
+COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics", "noneq")
 
 _NEG = re.compile(r"^-\.?\d")
 #: options that take several values; they reach argparse as one token "--opt=v1 v2"
-MULTI_VALUE = {"--k": 2}
+MULTI_VALUE = {"--k": 2, "--field": 2}
 
 
 def _join_negative_values(argv):

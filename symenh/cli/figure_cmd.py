@@ -9,7 +9,9 @@ from ..responses.spec import CONVENTIONS
 from .common import CliError, add_param_option, params_from, progress
 
 #: figure name -> module in symenh.figures providing make(out_dir, params, progress) -> [paths]
-FIGURES = {"fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics"}
+FIGURES = {"fig1": "fig1", "fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics"}
+#: figures whose signs depend on the convention
+WITH_CONVENTION = ("fig1", "fig3", "asymptotics")
 
 
 def register(sub) -> None:
@@ -17,7 +19,7 @@ def register(sub) -> None:
     p.add_argument("name", choices=sorted(FIGURES), help="which figure")
     p.add_argument("--out", default="results", help="output folder (default: results)")
     p.add_argument("--convention", default="consistent", choices=CONVENTIONS,
-                   help="sign convention of the ENH curves (fig3, asymptotics)")
+                   help="sign convention of the ENH results (fig1, fig3, asymptotics)")
     add_param_option(p)
     p.set_defaults(func=run)
 
@@ -40,7 +42,7 @@ def make_figure(name: str, out: Path, params, report=progress, **options) -> lis
 
 
 def run(args) -> int:
-    options = {"convention": args.convention} if args.name in ("fig3", "asymptotics") else {}
+    options = {"convention": args.convention} if args.name in WITH_CONVENTION else {}
     paths = make_figure(args.name, Path(args.out), params_from(args), **options)
     for path in paths:
         print(path)

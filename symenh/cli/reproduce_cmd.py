@@ -84,7 +84,7 @@ def run(args) -> int:
         raise CliError(f"--out: cannot write into {out} ({exc.strerror or exc})") from None
     t0 = time.perf_counter()
     written = []
-    steps = [("fig2", {}), ("fig3", {"convention": args.convention}),
+    steps = [("fig1", {"convention": args.convention}), ("fig2", {}), ("fig3", {"convention": args.convention}),
              ("asymptotics", {"convention": args.convention})]
     for i, (name, kw) in enumerate(steps, 1):
         progress(f"[{i}/{len(steps) + 1}] figure {name}")

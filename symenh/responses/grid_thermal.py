@@ -213,7 +213,7 @@ def compute(job, kT: float = 0.0, order: str = "linear", occupation: str = "bare
 
 def _zero_T_linear(comp, values, mu, kTs, E_ref, need, opt):
     """{variant: (f0, f1)} at T -> 0 (today's grid route: Richardson in T^2 of the box sums)."""
-    fac = _grid._component_factors(comp, values, mu, kTs, E_ref, need, opt)
+    fac, _unc = _grid._component_factors(comp, values, mu, kTs, E_ref, need, opt)
     return {v: fac[{"best": "best", "grid": "grid", "K": "K", "Q": "Q", "T": "T", "abs": "abs"}[v]] for v in _VARIANTS}
 
 
