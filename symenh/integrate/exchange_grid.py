@@ -227,7 +227,6 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
     out = {v: np.zeros((nT, n_ch, 2, 2, 2)) for v in ("best", "sub", "K", "interp", "abs")}
     chunk = int(opts["chunk_points"])
     for i0, i1, num in _blocks(channels, int(opts["channel_block"])):
-        nb = i1 - i0
         g = _geometry(num, p0, KXb, KYb, chunk)
         P, N = g.eps.shape
         ref = {}

@@ -72,7 +72,6 @@ in the model's units, two levels for the Fermi-sea factor).
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import quad_vec
 
 from ..integrate.contour import RayContours, periodic_trapezoid
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
