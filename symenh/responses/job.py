@@ -22,6 +22,15 @@ class Job:
     ``mu_eV``: chemical potentials (eV), 1-D.  ``pre``: tau/hbar, V_0, ENH sign.
     ``model_name``: "tilted-dirac", "pt-dirac" or a user model's name.
     ``options``: path-specific settings (tolerances, grid sizes, ...).
+
+    Beyond the paper's settings (each default reproduces them exactly):
+    ``interaction``: the :class:`~symenh.interactions.Interaction` of the exchange (None: the
+    contact V_0 of ``pre``); ``channels``: the exchange channels, "printed" (Eq. 3 as printed)
+    or "fock" (the complete Fock exchange); ``T_K``: temperature (K, >= 0); ``order``: "linear"
+    (alpha d sigma/d alpha at 0), "exact" (at the finite alpha) or "cubic" (linear + the
+    alpha^3 term, closed form); ``occupation``: for inh-full, "bare" (relaxation toward
+    f0(eps0)) or "field-corrected".  A path that cannot honour a setting refuses it in one line
+    (:func:`require_default`).
     """
 
     model_name: str
@@ -34,9 +43,40 @@ class Job:
     convention: str = "consistent"
     exchange: str = "same"
     options: dict = field(default_factory=dict)
+    interaction: object = None
+    channels: str = "printed"
+    T_K: float = 0.0
+    order: str = "linear"
+    occupation: str = "bare"
+
+    @property
+    def is_paper_setting(self) -> bool:
+        """True when the request is what the paper computes: contact interaction, printed channels,
+        T = 0, linear order in alpha (every path handles this)."""
+        contact = self.interaction is None or getattr(self.interaction, "is_uniform", False)
+        return contact and self.channels == "printed" and self.T_K == 0 and self.order == "linear"
 
     @property
     def alpha(self) -> float:
         """The tilt value (eV nm) of the first component's tilt symbol."""
         m: SymbolicModel = self.components[0]
         return float(self.values[m.tilt_symbol])
+
+
+def require_default(job: Job, path: str, **supported) -> None:
+    """Refuse, in one line naming the setting, a Job setting the path ``path`` does not handle.
+
+    ``supported`` lists what the path does handle beyond the defaults, e.g.
+    ``require_default(job, "closed-form", T_K=True, order=("linear", "cubic"))``: a True value
+    accepts any value of that setting, a tuple the values listed."""
+    from ..errors import ResponseError
+
+    checks = (("interaction", job.interaction is not None and not getattr(job.interaction, "is_uniform", False),
+               getattr(job.interaction, "kind", "contact")),
+              ("channels", job.channels != "printed", job.channels), ("T_K", job.T_K != 0, job.T_K),
+              ("order", job.order != "linear", job.order), ("occupation", job.occupation != "bare", job.occupation))
+    for name, non_default, value in checks:
+        ok = supported.get(name, False)
+        if non_default and not (ok is True or (isinstance(ok, tuple) and value in ok)):
+            raise ResponseError(f"{name}: the {path} path does not handle {name} = {value!r}; "
+                                "see symenh.sigma's docstring for the paths that do")
