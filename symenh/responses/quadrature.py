@@ -260,7 +260,7 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     n_c = E[name].shape[0]
     if mechanism == "bcd":
         return abs(pre.tau_over_hbar) * n_c * eD[name][j]
-    if mechanism == "inh":
+    if mechanism in ("inh", "inh-full"):   # |T/2 - T'| <= |T| + |T'|: the inh bound covers inh-full
         return 2.0 * n_c * eD[name][j]
     a, b = FACTORS[mechanism]
     A_E, A_D = np.abs(E[a][:, j]), np.abs(Dq[a][:, j])  # (n_c, n_mu, 2, 4, 2)
