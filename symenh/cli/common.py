@@ -28,11 +28,12 @@ MECHANISM_HELP = {
 }
 #: what each method is (the --method help of symenh sigma)
 METHOD_HELP = {
-    "closed-form": "SymPy closed form, lambdified: exact, fast (paper models); the default",
+    "closed-form": "SymPy closed form, lambdified: exact, fast (paper models); the default; at T > 0 the factors "
+                   "convolved with -df/dE (error estimate); contact interaction only",
     "quadrature": "adaptive Fermi-contour and Fermi-sea integrals at finite tilt, Richardson in alpha; "
-                  "error estimate (~1e-12 relative)",
-    "grid": "brute-force k grid with eigh at small temperature, extrapolated to T -> 0: the slow, "
-            "independent reference; error estimate",
+                  "error estimate (~1e-12 relative); any interaction, T > 0 with the Fermi function",
+    "grid": "brute-force k grid with eigh at small temperature, extrapolated to T -> 0 (at T > 0: at that T): "
+            "the slow, independent reference; error estimate",
 }
 
 

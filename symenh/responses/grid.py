@@ -526,7 +526,7 @@ def _propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
     eps_abs = np.abs(LEVI_CIVITA)
     if mechanism == "bcd":
         return abs(alpha * pre.tau_over_hbar) * np.einsum("ca,b->cab", eps_abs, np.sum(u1["D"], axis=0))
-    if mechanism in ("inh", "inh-full"):   # the inh bound covers inh-full (|T/2 - T'| <= |T| + |T'|)
+    if mechanism in ("inh", "inh-full"):
         T = np.swapaxes(np.sum(u1["X"], axis=0), -1, -2)          # T^{cab} = X^{cba}
         return abs(alpha) * (T + np.swapaxes(T, 0, 1))
     a, b = FACTORS[mechanism]
