@@ -7,18 +7,18 @@ figures / command line.
 
 Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^2);
 temperatures in kelvin (``Parameters.T_K``); interactions V(q) in eV nm^2 with q in 1/nm
-(:mod:`symenh.interactions`; ``Parameters.eps_r`` divides every one).
+(:mod:`symenh.interactions`, e.g. ``symenh.interactions.Q`` for a SymPy V(q); ``Parameters.eps_r``
+divides every interaction).
 """
 
-from . import interactions
-from .errors import SymenhError
-from .interactions import Interaction
+from . import interactions  # noqa: F401  (symenh.interactions.Q, screened_coulomb, ... after import symenh)
 from .kernels.levels import geometry_levels
 from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from .errors import SymenhError
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
 
 __version__ = "0.1.0"
 
-__all__ = ["PAPER", "Interaction", "Parameters", "SigmaResult", "SymenhError", "__version__", "from_matrix",
-           "geometry_levels", "interactions", "paper_model", "pt_dirac", "sigma", "tilted_dirac"]
+__all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "geometry_levels", "paper_model",
+           "pt_dirac", "sigma", "tilted_dirac", "__version__"]
