@@ -566,8 +566,46 @@ def _variant_change(job: Job, best, variant):
     return total
 
 
+#: the Job settings beyond the paper's that :func:`compute` honours (keywords of
+#: :func:`symenh.responses.job.require_default`)
+SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact"),
+            "occupation": True}
+
+
 def compute(job: Job):
-    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu.
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (and, for
+    ENH with the exchange-field assembly, a third item {"channels": {group: raw tensor}}).
+
+    The paper's setting (contact V_0, printed channels, T = 0, linear order, one of the four
+    mechanisms) is :func:`compute_linear` (unchanged).  Otherwise (:data:`SUPPORTS`):
+
+    * ENH with a q-dependent interaction or ``channels="fock"``: FFT-convolved exchange fields
+      (:mod:`symenh.responses.exchange_grid`), extrapolated T -> 0 at T = 0 and evaluated at the
+      requested temperature itself at T > 0; linear order only;
+    * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: :mod:`symenh.responses.grid_thermal`
+      (the Fermi-box sums at the requested T, no T -> 0 extrapolation; tilted occupations).
+    """
+    from .quadrature import contact_job, uses_exchange_path
+    job = contact_job(job)
+    if job.is_paper_setting and job.mechanism in FACTORS:
+        return compute_linear(job)
+    from ..temperature import kT_eV
+    kT = kT_eV(job.T_K)
+    if uses_exchange_path(job):
+        if job.order != "linear":
+            raise ResponseError(f"order: the grid path gives the exact tilt for the contact interaction with "
+                                f"printed channels only, not with interaction "
+                                f"{getattr(job.interaction, 'kind', 'contact')!r} / channels {job.channels!r}; "
+                                "use order='linear'")
+        from .exchange import exchange_job
+        return exchange_job(job, "grid", kT)
+    from . import grid_thermal
+    return grid_thermal.compute(job, kT, job.order, job.occupation)
+
+
+def compute_linear(job: Job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (the paper's
+    setting: T -> 0, linear order, contact V_0 of ``job.pre``, printed channels).
 
     The estimate (shape (len(mu),), same raw units) bounds every tensor element at that
     mu: the largest element-wise estimate (see :func:`compute_elementwise`).

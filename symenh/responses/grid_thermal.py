@@ -164,7 +164,7 @@ def compute(job, kT: float = 0.0, order: str = "linear", occupation: str = "bare
         raise ResponseError(f"temperature: k_B T must be >= 0 and finite, got {kT!r} eV")
     mech = job.mechanism
     if kT == 0 and order == "linear" and mech != "inh-full":
-        return _grid.compute(job)
+        return _grid.compute_linear(job)
     opt = _grid._options(job)
     need = set(FACTORS_ALL[mech])
     gap = _grid._paper_gap(job)
