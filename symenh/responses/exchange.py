@@ -108,8 +108,8 @@ def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameter
         raise ResponseError("mu_eV: chemical potentials must be finite numbers (eV), scalar or 1-D")
     vals = values_by_name(values)
     alpha = float(vals[components[0].tilt_symbol.name])
-    common = dict(alpha=alpha, tau_over_hbar=params.tau_over_hbar_per_eV, enh_sign=enh_sign(convention),
-                  exchange_valleys=exchange_valleys)
+    common = {"alpha": alpha, "tau_over_hbar": params.tau_over_hbar_per_eV, "enh_sign": enh_sign(convention),
+              "exchange_valleys": exchange_valleys}
     with np.errstate(all="ignore"):
         if method == "quadrature":
             from .exchange_quadrature import compute_exchange_quadrature
