@@ -327,7 +327,7 @@ def test_map_integral_is_the_enh_and_inh_current_pt():
     The map is at finite alpha: j/alpha = sigma_1 + O(alpha^2), so two tilts (ratio 2) extrapolate the
     linear coefficient (their difference shows the alpha^2 law); the quadrature error is ~1e-11."""
     a1, a2 = 2e-3, 1e-3
-    j1, e1, ref1 = _currents("pt-dirac", "consistent", a1)
+    j1, _e1, ref1 = _currents("pt-dirac", "consistent", a1)
     j2, e2, ref2 = _currents("pt-dirac", "consistent", a2)
     for part, mech in (("exchange_interband", "enh-pt"), ("field", "inh")):
         r1, r2 = j1[part] / ref1[mech], j2[part] / ref2[mech]        # ref is exactly linear in alpha
@@ -344,7 +344,7 @@ def test_map_integral_is_the_enh_current_small_alpha(name, convention):
     """At alpha/(hbar v) = 1e-4 the O(alpha^2) relative correction is ~2e-9 (measured by the test above):
     the map integral must agree with the linear-order sigma to 1e-7 in both mechanisms and both
     conventions, and reproduce the mechanisms that symmetry forbids as zeros."""
-    j, err, ref = _currents(name, convention, 1e-4)
+    j, _err, ref = _currents(name, convention, 1e-4)
     main = "enh-pt" if name == "pt-dirac" else "enh-t"
     part = "exchange_interband" if main == "enh-pt" else "exchange_intraband"
     other = "exchange_intraband" if main == "enh-pt" else "exchange_interband"
@@ -377,16 +377,16 @@ def test_finite_temperature_exchange_tends_to_zero_temperature():
 # ---------------------------------------------------------------------------------------------------
 def test_bad_input_is_one_line_symenh_error():
     cases = [
-        (dict(field_V_per_m=(0.0, 0.0)), ParameterError, "field_V_per_m"),
-        (dict(field_V_per_m=(1e5,)), ParameterError, "field_V_per_m"),
-        (dict(field_V_per_m=(np.nan, 1.0)), ParameterError, "field_V_per_m"),
-        (dict(convention="paper"), ResponseError, "convention"),
-        (dict(temperature_K=-1.0), ParameterError, "temperature_K"),
-        (dict(mu_eV="0.1"), ParameterError, "mu_eV"),
-        (dict(exchange_valleys="both"), ResponseError, "exchange_valleys"),
+        ({"field_V_per_m": (0.0, 0.0)}, ParameterError, "field_V_per_m"),
+        ({"field_V_per_m": (1e5,)}, ParameterError, "field_V_per_m"),
+        ({"field_V_per_m": (np.nan, 1.0)}, ParameterError, "field_V_per_m"),
+        ({"convention": "paper"}, ResponseError, "convention"),
+        ({"temperature_K": -1.0}, ParameterError, "temperature_K"),
+        ({"mu_eV": "0.1"}, ParameterError, "mu_eV"),
+        ({"exchange_valleys": "both"}, ResponseError, "exchange_valleys"),
     ]
     for kw, cls, start in cases:
-        args = dict(field_V_per_m=FIELD, mu_eV=MU)
+        args = {"field_V_per_m": FIELD, "mu_eV": MU}
         args.update(kw)
         with pytest.raises(cls) as exc:
             noneq_state("pt-dirac", **args)
@@ -396,8 +396,14 @@ def test_bad_input_is_one_line_symenh_error():
         noneq_levels("pt-dirac", "berry", (0.1, 0.1), FIELD, MU)
     with pytest.raises(SymenhError, match="^valley"):
         noneq_state("tilted-dirac", field_V_per_m=FIELD, mu_eV=MU)
-    with pytest.raises(ResponseError, match="^interaction"):
-        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction=symenh.interactions.screened_coulomb(0.2))
+    # a q-dependent V: the k-dependent exchange field is computed at T = 0, within the valley of k
+    with pytest.raises(ParameterError, match="^temperature_K"):
+        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb", temperature_K=10.0)
+    with pytest.raises(ResponseError, match="^exchange_valleys"):
+        noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb",
+                    exchange_valleys="all")
+    with pytest.raises(ParameterError, match="^interaction"):
+        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="coulomb")
     # T = 0 inside the tilted band-edge window: the pocket does not enclose k = 0
     t = PAPER.alpha_over_hbar_v
     mu = 0.05 * (1 - 0.25 * t * t)
@@ -409,3 +415,93 @@ def test_mu_in_the_gap_gives_exact_zeros_of_the_fermi_surface_parts():
     st = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=0.01)
     assert np.all(st.exchange.Y == 0)                    # no Fermi surface
     assert np.max(np.abs(st.exchange.W)) > 0              # the filled valence sea remains
+
+
+# ---------------------------------------------------------------------------------------------------
+# q-dependent interactions (physics.md 6): the same assembly with k-dependent W(k), Y(k)
+# ---------------------------------------------------------------------------------------------------
+def _const_V(V0):
+    """V(q) = V0 for every q, as a *user* interaction: it takes the q-dependent integrator path
+    (Duffy triangles about k, the contour integral cut at k), not the contact factors."""
+    return symenh.interactions.user_interaction(lambda q: np.full(np.shape(q), V0), label="constant V0")
+
+
+@pytest.mark.parametrize("name,mu", [("pt-dirac", MU), ("tilted-dirac", MU), ("pt-dirac", 0.02), ("user", 0.08)])
+def test_constant_V_through_the_q_dependent_path_is_the_contact_field(name, mu, rng):
+    """V(q) = V0 must give the uniform contact field of the factors path (a different integrator:
+    rays from k = 0 and the contact B, C) at every k, both parts, within both error estimates; mu = 0.02 eV
+    lies in the gap (Fermi sea only, the whole valence band)."""
+    V0 = symenh.interactions.contact(PAPER.q_s_per_nm).V0_eV_nm2
+    if name == "user":
+        model, vals = _user_model()
+        kw = {"model_values": vals}
+        args = (model,)
+    else:
+        kw = {"valley": -1 if name == "tilted-dirac" else None}
+        args = (name,)
+    c = noneq_state(*args, field_V_per_m=FIELD, mu_eV=mu, **kw)
+    q = noneq_state(*args, field_V_per_m=FIELD, mu_eV=mu, interaction=_const_V(V0), **kw)
+    assert c.exchange.uniform and not q.exchange.uniform
+    kx, ky = _kpoints(rng, 5, 0.3)
+    Uc, Uq = c.exchange_field(kx, ky), q.exchange_field(kx, ky)
+    eW, eY = q.exchange.errors(kx, ky)
+    E = float(np.hypot(*c.eE))
+    tol_w = E * (c.exchange.W_error + eW)
+    tol_y = E * q.tau_over_hbar * (c.exchange.Y_error + eY)
+    scale = float(np.max(np.abs(Uc.total)))
+    assert scale > 1e-7
+    assert np.all(np.abs(Uq.interband - Uc.interband).max(-1) <= tol_w + 1e-12 * scale)
+    assert np.all(np.abs(Uq.intraband - Uc.intraband).max(-1) <= tol_y + 1e-12 * scale)
+    assert np.all(tol_w + tol_y <= 1e-7 * scale)                          # and both are accurate
+    assert np.all(Uq.gradient == 0)                                       # dV/dq = 0
+    if mu == 0.02:
+        assert np.all(Uq.intraband == 0)                                 # no Fermi surface in the gap
+
+
+def test_screened_coulomb_tends_to_two_pi_contact_at_large_q_s():
+    """V(q) = e^2/(2 eps_0 (q + q_s)) -> e^2/(2 eps_0 q_s) = 2 pi V_0(q_s) when q_s >> k: the k-dependent
+    field tends to 2 pi times the uniform contact field with a 1/q_s correction (the paper's V_0 is not
+    the long-wavelength limit of the interaction it estimates: physics.md 6)."""
+    kx, ky = np.array([0.1, -0.5]), np.array([0.05, 0.3])
+    dev = []
+    for qs in (100.0, 200.0):
+        params = PAPER.replace(q_s_per_nm=qs)
+        c = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, params=params)
+        s = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, params=params,
+                        interaction="screened-coulomb")
+        Us, Uc = s.exchange_field(kx, ky).total[..., 1:], 2 * np.pi * c.U0[1:]
+        dev.append(float(np.max(np.abs(Us - Uc)) / np.max(np.abs(Uc))))
+    assert dev[0] < 2e-2
+    assert 1.6 < dev[0] / dev[1] < 2.4                                   # the 1/q_s law
+
+
+def test_screened_coulomb_field_is_k_dependent_and_its_gradient_is_the_derivative(rng):
+    st = noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb")
+    assert st.interaction["kind"] == "screened-coulomb" and not st.exchange.uniform
+    # points off the Fermi contour (k_F ~ 0.33/nm), where W(k) and Y(k) are smooth
+    r = np.array([0.12, 0.18, 0.55, 0.7])
+    th = rng.uniform(0, 2 * np.pi, 4)
+    kx, ky = r * np.cos(th), r * np.sin(th)
+    U = st.exchange_field(kx, ky)
+    for eta in (1, 2, 3):       # really a function of k, in every spin channel
+        assert np.ptp(U.total[:, eta]) > 1e-2 * np.max(np.abs(U.total[:, eta]))
+    # the gradient of the integrator (kernel dV/dq) against central differences of U(k) itself
+    d = 2e-3
+    fd = []
+    for a in range(2):
+        e = np.array([d * (a == 0), d * (a == 1)])
+        f = [st.exchange_field(kx + m * e[0], ky + m * e[1]).total for m in (-2, -1, 1, 2)]
+        fd.append((f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * d))
+    fd = np.stack(fd, -1)
+    assert np.max(np.abs(fd - U.gradient)) <= 1e-7 * np.max(np.abs(U.gradient))
+    # and delta Omega's exchange part is curl(U(k) S(k)) (Eq. 6 with a k-dependent U), level by level
+    level = st.frame(kx, ky).level
+
+    def US(x, y):
+        return np.einsum("...e,...nea->...na", st.exchange_field(x, y).total, _closed(st, "sbp", x, y))
+    _per_level_close(st.delta_berry_curvature(kx, ky).exchange, _curl(US, kx, ky, d=2e-3), level, 1e-6)
+    # the JSON reports the field per k, with its gradient
+    a = noneq_levels(None, "exchange-field", (0.12, 0.0), None, None, state=st)
+    b = noneq_levels(None, "exchange-field", (0.6, 0.0), None, None, state=st)
+    assert a["per_k"]["uniform"] is False and a["per_k"]["U_eV"] != b["per_k"]["U_eV"]
+    assert a["interaction"]["kind"] == "screened-coulomb" and 0 < a["per_k"]["error_eV"] < 1e-9

@@ -130,6 +130,11 @@ def factors_t0(model: SymbolicModel, values, mu: float, rtol: float = 1e-11) -> 
     hs = np.array([[h]])
     try:
         R = split_radius(rc, lev, mu_arr, np.concatenate([hs, -hs]), 2.0)
+        if N < 0 and rc.is_dirac and rc.Delta != 0:
+            # no contour (mu in the gap): split_radius falls back to 2 (eV) = 40 |Delta| at the paper's Delta, far
+            # too wide for one Gauss-Legendre panel from p = 0 (B off by 1e-3, error estimate 5 %); split at the
+            # model's own scale 2 |Delta| instead (the exterior is alpha-independent and exact from any R)
+            R = np.array([2.0 * abs(rc.Delta)])
         E, Dq, eE, eD = sea_compact(rc, lev, mu_arr, hs, R, tol)
         Bx, eBx = sea_exterior(rc, R, tol)
     except ContourError as exc:
@@ -260,4 +265,4 @@ def fermi_factors(model: SymbolicModel, values, mu: float, temperature_K: float 
     return factors_grid(model, values, mu, temperature_K, grid_options)
 
 
-__all__ = ["FermiFactors", "GRID_DEFAULTS", "factors_grid", "factors_t0", "fermi_factors"]
+__all__ = ["GRID_DEFAULTS", "FermiFactors", "factors_grid", "factors_t0", "fermi_factors"]
