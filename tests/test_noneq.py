@@ -505,3 +505,37 @@ def test_screened_coulomb_field_is_k_dependent_and_its_gradient_is_the_derivativ
     b = noneq_levels(None, "exchange-field", (0.6, 0.0), None, None, state=st)
     assert a["per_k"]["uniform"] is False and a["per_k"]["U_eV"] != b["per_k"]["U_eV"]
     assert a["interaction"]["kind"] == "screened-coulomb" and 0 < a["per_k"]["error_eV"] < 1e-9
+
+
+@pytest.mark.parametrize("name", ["pt-dirac", "tilted-dirac"])
+def test_map_integral_error_estimate_covers_the_true_error(name):
+    """The error estimate of coarse rules must bound their actual deviation from a much finer rule
+    (whose own error is ~1e-16 relative), at the paper's tilt as given."""
+    st = state(name)
+    ref = anomalous_current(st, n_theta=96, n_gl=16)
+    for n_theta, n_gl in ((16, 6), (32, 8)):
+        cur = anomalous_current(st, n_theta=n_theta, n_gl=n_gl)
+        for part in ("total", "exchange", "field"):
+            true = float(np.max(np.abs(cur.j[part] - ref.j[part])))
+            assert true <= cur.error[part], (n_theta, n_gl, part, true, cur.error[part])
+            assert cur.error[part] < 1e-4 * float(np.max(np.abs(ref.j["total"])))     # and it is informative
+
+
+def test_map_integral_is_the_current_of_symenh_sigma_for_a_user_model():
+    """A from_matrix two-band model (k^2 mass, tilt t k_y): the map integral of each part of delta Omega
+    against symenh.sigma (quadrature path, linear in t) for ENH(PT), ENH(T) and INH; two tilts (ratio 2)
+    show the t^2 law of the difference and extrapolate the linear coefficient."""
+    model, vals = _user_model()
+    ratios = {}
+    for tt in (2e-4, 1e-4):
+        v = dict(vals, t=tt)
+        st = noneq_state(model, model_values=v, field_V_per_m=FIELD, mu_eV=0.08)
+        cur = anomalous_current(st, n_theta=64, n_gl=12)
+        for part, mech in (("exchange_interband", "enh-pt"), ("exchange_intraband", "enh-t"), ("field", "inh")):
+            ref = np.einsum("cab,a,b->c", symenh.sigma(model, mech, 0.08, model_values=v, method="quadrature")
+                            .sigma[0], FIELD, FIELD)
+            assert cur.error[part] < 1e-9 * np.max(np.abs(ref))
+            ratios.setdefault(part, []).append(cur.j[part] / ref)
+    for part, (r1, r2) in ratios.items():
+        assert np.allclose((4 * r2 - r1) / 3, 1.0, rtol=0, atol=1e-9), (part, r1, r2)
+        assert abs((r1[0] - 1) / (r2[0] - 1) - 4) < 0.05, part
