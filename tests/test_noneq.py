@@ -539,3 +539,50 @@ def test_map_integral_is_the_current_of_symenh_sigma_for_a_user_model():
     for part, (r1, r2) in ratios.items():
         assert np.allclose((4 * r2 - r1) / 3, 1.0, rtol=0, atol=1e-9), (part, r1, r2)
         assert abs((r1[0] - 1) / (r2[0] - 1) - 4) < 0.05, part
+
+
+@pytest.mark.parametrize("name", ["tilted-dirac", "pt-dirac", "user"])
+def test_field_part_of_delta_g_is_the_first_order_change_under_eE_R(name, rng):
+    """The e E part of delta g (and of delta Omega) is the first-order change of g (Omega) when the k-local
+    H' = e E.R(k) (R the interband position operator in the model's basis) is added to H: direct
+    diagonalisation of H + lam H' with velocities v + lam d_k H' (d_k R by central differences in k),
+    central difference in lam, per level (Kramers pairs traced)."""
+    st = state(name)
+    kx, ky = _kpoints(rng, 5, 0.3 if name != "user" else 0.2)
+    ham, p = st.ham, param_vector(st.model, st.values)
+
+    def R_op(x, y):      # e E.R in the model's basis (eV); gauge invariant (zero within a level)
+        fr = st.frame(x, y)
+        return np.einsum("a,a...->...", st.eE, fr.to_orbital(position_operator(fr)))
+
+    d = 1e-3
+    dHp = []
+    for a in range(2):
+        e = np.array([d * (a == 0), d * (a == 1)])
+        f = [R_op(kx + m * e[0], ky + m * e[1]) for m in (-2, -1, 1, 2)]
+        dHp.append((f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * d))
+    Hp = R_op(kx, ky)
+    Hk = ham.H(kx, ky, p)
+    v = [ham.velocity(a, kx, ky, p) for a in range(2)]
+    s = ham.spin()
+    h = 1e-5 / float(np.max(np.abs(Hp)))
+
+    def geo(lam):
+        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
+                                                     degeneracy_tol=1e-3))
+
+    def cd(step, q):
+        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
+
+    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
+    level = geo(0).level
+    dOm, dg = st.delta_berry_curvature(kx, ky).field, st.delta_quantum_metric(kx, ky).field
+    _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
+    g0 = geo(0)
+    gaps = np.diff(g0.energy, axis=-1)
+    floor = float(np.max(np.abs(g0.quantum_metric))) * float(np.max(np.abs(Hp))) / float(np.min(gaps[gaps > 1e-3]))
+    _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7, floor)
+    if name == "pt-dirac":      # g is PT-even, e E.R PT-odd: zero at first order (both sides roundoff)
+        assert float(np.max(np.abs(dg))) < 1e-9 * float(np.max(np.abs(dOm)))
+    else:                       # not a comparison of zeros
+        assert float(np.max(np.abs(dg))) > 1e-3 * floor
