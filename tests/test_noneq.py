@@ -127,6 +127,10 @@ def test_field_part_is_eEG_and_its_curl(name, rng):
     G = _closed(st, "bcp", kx, ky)                                         # [a][b], nm^2/eV
     dA = st.delta_berry_connection(kx, ky)
     _per_level_close(dA.field, np.einsum("b,...nba->...na", eE, G), level[..., None] + 0 * dA.field.astype(int), 1e-10)
+    # and its U part is U^eta S^{eta a} with the closed-form SBP (Eq. 5)
+    US = np.einsum("e,...nea->...na", st.U0, _closed(st, "sbp", kx, ky))
+    _per_level_close(dA.exchange, US, level[..., None] + 0 * dA.exchange.astype(int), 1e-10)
+    assert np.max(np.abs(US)) > 0
     dOm = st.delta_berry_curvature(kx, ky)
     ref = _curl(lambda x, y: np.einsum("b,...nba->...na", eE, _closed(st, "bcp", x, y)), kx, ky)
     _per_level_close(dOm.field, ref, level, 1e-7)
@@ -586,3 +590,44 @@ def test_field_part_of_delta_g_is_the_first_order_change_under_eE_R(name, rng):
         assert float(np.max(np.abs(dg))) < 1e-9 * float(np.max(np.abs(dOm)))
     else:                       # not a comparison of zeros
         assert float(np.max(np.abs(dg))) > 1e-3 * floor
+
+
+@pytest.mark.parametrize("name", ["tilted-dirac", "user"])
+def test_k_dependent_U_part_of_delta_g_is_the_first_order_change(name, rng):
+    """With a k-dependent exchange field U(k) (the interface of a q-dependent V) the U part of delta g and
+    delta Omega must be the first-order change under H + lam U(k).s, whose velocity gains lam d_k U.s
+    (direct diagonalisation, central difference in lam): the gradient terms of the assembly."""
+    base = state(name)
+    W0 = base.exchange.W
+    ex = _LinearExchange(W0, 4.0 * W0)
+    if name == "user":
+        model, vals = _user_model()
+        st = noneq_state(model, model_values=vals, field_V_per_m=FIELD, mu_eV=0.08, exchange=ex)
+    else:
+        st = noneq_state(name, valley=1, field_V_per_m=FIELD, mu_eV=MU, exchange=ex)
+    kx, ky = _kpoints(rng, 5, 0.2)
+    U = st.exchange_field(kx, ky)
+    assert np.max(np.abs(U.gradient)) > 1e-3 * np.max(np.abs(U.total))
+    ham, p = st.ham, param_vector(st.model, st.values)
+    s = ham.spin()
+    Hk, v = ham.H(kx, ky, p), [ham.velocity(a, kx, ky, p) for a in range(2)]
+    Hp = np.einsum("...e,eij->...ij", U.total, s)
+    dHp = [np.einsum("...e,eij->...ij", U.gradient[..., a], s) for a in range(2)]
+    h = 1e-5 / float(np.max(np.abs(U.total)))
+
+    def geo(lam):
+        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
+                                                     degeneracy_tol=1e-3))
+
+    def cd(step, q):
+        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
+
+    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
+    level = geo(0).level
+    dOm, dg = st.delta_berry_curvature(kx, ky).exchange, st.delta_quantum_metric(kx, ky).exchange
+    _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
+    _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7)
+    # the gradient terms matter: dropping them changes delta g
+    gr = st.geometry(kx, ky)
+    no_grad, _ = gr.delta_quantum_metric(U.total, st.eE, None)
+    assert np.max(np.abs(no_grad - dg)) > 1e-3 * np.max(np.abs(dg))
