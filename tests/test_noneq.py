@@ -430,11 +430,12 @@ def _const_V(V0):
     return symenh.interactions.user_interaction(lambda q: np.full(np.shape(q), V0), label="constant V0")
 
 
-@pytest.mark.parametrize("name,mu", [("pt-dirac", MU), ("tilted-dirac", MU), ("pt-dirac", 0.02), ("user", 0.08)])
+@pytest.mark.parametrize("name,mu", [("pt-dirac", MU), ("tilted-dirac", MU), ("pt-dirac", 0.02), ("user", 0.08),
+                                     ("user", 0.0)])
 def test_constant_V_through_the_q_dependent_path_is_the_contact_field(name, mu, rng):
     """V(q) = V0 must give the uniform contact field of the factors path (a different integrator:
     rays from k = 0 and the contact B, C) at every k, both parts, within both error estimates; mu = 0.02 eV
-    lies in the gap (Fermi sea only, the whole valence band)."""
+    (H_PT) and 0 (the user model) lie in the gap (Fermi sea only, the whole valence band)."""
     V0 = symenh.interactions.contact(PAPER.q_s_per_nm).V0_eV_nm2
     if name == "user":
         model, vals = _user_model()
@@ -458,7 +459,7 @@ def test_constant_V_through_the_q_dependent_path_is_the_contact_field(name, mu, 
     assert np.all(np.abs(Uq.intraband - Uc.intraband).max(-1) <= tol_y + 1e-12 * scale)
     assert np.all(tol_w + tol_y <= 1e-7 * scale)                          # and both are accurate
     assert np.all(Uq.gradient == 0)                                       # dV/dq = 0
-    if mu == 0.02:
+    if mu in (0.02, 0.0):
         assert np.all(Uq.intraband == 0)                                 # no Fermi surface in the gap
 
 
