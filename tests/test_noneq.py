@@ -632,3 +632,21 @@ def test_k_dependent_U_part_of_delta_g_is_the_first_order_change(name, rng):
     gr = st.geometry(kx, ky)
     no_grad, _ = gr.delta_quantum_metric(U.total, st.eE, None)
     assert np.max(np.abs(no_grad - dg)) > 1e-3 * np.max(np.abs(dg))
+
+
+@pytest.mark.parametrize("convention", ["consistent", "printed"])
+def test_screened_exchange_field_agrees_with_the_conductivity_paths_exchange_potential(convention):
+    """U^eta_k(E) of symenh.noneq (sign from derivations/eq2 and eq9_eq10: -sgn eE (W + tau/hbar Y)) against
+    symenh.responses.exchange.exchange_potential (issue 8's assembly, its own sign derivation) for the same
+    W(k), Y(k): the two conventions' signs must agree."""
+    from symenh.integrate.exchange import exchange_fields
+    from symenh.responses.exchange import exchange_potential
+
+    st = noneq_state("tilted-dirac", valley=-1, field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb",
+                     convention=convention)
+    k = np.array([[0.1, 0.05], [-0.5, 0.3]])
+    f = exchange_fields(st.model, k, MU, values=st.values, interaction=symenh.interactions.screened_coulomb(
+        PAPER.q_s_per_nm))
+    ref = exchange_potential(f, np.asarray(FIELD), tau_ps=PAPER.tau_ps, convention=convention)
+    U = st.exchange_field(k[:, 0], k[:, 1]).total
+    assert np.allclose(U, ref, rtol=1e-9, atol=1e-9 * np.max(np.abs(ref)))
