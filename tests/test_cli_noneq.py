@@ -1,8 +1,6 @@
-"""``symenh noneq``: the JSON contract and the one-line errors (exit status 2).
-
-The command's registration in symenh.cli (COMMANDS, and "--field" in MULTI_VALUE) is not merged yet:
-the tests add exactly those two entries with monkeypatch and run the real ``symenh.cli.main``; one
-test builds a parser with the module's own ``register``.
+"""``symenh noneq``: the JSON contract and the one-line errors (exit status 2), through the real
+``symenh.cli.main`` (the command and its multi-valued ``--field`` are registered in symenh.cli); one test
+builds a parser with the module's own ``register``.
 """
 
 import json
@@ -15,10 +13,8 @@ from symenh.cli.common import Parser
 
 
 @pytest.fixture
-def main(monkeypatch):
-    monkeypatch.setattr(cli, "COMMANDS", tuple(cli.COMMANDS) + ("noneq",) if "noneq" not in cli.COMMANDS
-                        else cli.COMMANDS)
-    monkeypatch.setitem(cli.MULTI_VALUE, "--field", 2)
+def main():
+    assert "noneq" in cli.COMMANDS and cli.MULTI_VALUE.get("--field") == 2
     return cli.main
 
 
