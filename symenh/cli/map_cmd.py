@@ -127,5 +127,5 @@ def run(args) -> int:
 
         shutil.rmtree(store, ignore_errors=True)
     if args.json:
-        print_json(summary(ds, args.out, result.executor, result.elapsed_s))
+        print_json(summary(ds, args.out, result.executor, result.elapsed_s, result.resumed_points))
     return 0

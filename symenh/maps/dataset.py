@@ -146,8 +146,9 @@ def read_netcdf(path):
             from None
 
 
-def summary(ds, out=None, executor=None, elapsed_s=None) -> dict:
-    """The JSON summary of ``symenh map --json``: dims, settings, failures, largest |sigma|."""
+def summary(ds, out=None, executor=None, elapsed_s=None, resumed_points=0) -> dict:
+    """The JSON summary of ``symenh map --json``: dims, coordinates, settings hash, failures, the largest
+    |sigma| (A m/V^2), the executor, the points loaded from an earlier run, the wall time (s)."""
     sig = np.asarray(ds["sigma"].values, dtype=float)
     finite = sig[np.isfinite(sig)]
     biggest = float(np.max(np.abs(finite))) if finite.size else None
@@ -162,4 +163,4 @@ def summary(ds, out=None, executor=None, elapsed_s=None) -> dict:
             "n_values": int(sig.size // 8), "n_failed_points": int(ds.attrs["n_failed_points"]),
             "failed_points": json.loads(ds.attrs["failed_points"])[:20],
             "max_abs_sigma": biggest if biggest is None or math.isfinite(biggest) else None,
-            "executor": executor, "elapsed_s": None if elapsed_s is None else round(float(elapsed_s), 3)}
+            "executor": executor, "resumed_points": int(resumed_points), "elapsed_s": None if elapsed_s is None else round(float(elapsed_s), 3)}
