@@ -71,9 +71,15 @@ def evaluate(model: str, mechanisms, params_list, mu_rows, convention="consisten
     check_exchange_scope(comps, exchange_valleys)
     mu_rows = np.asarray(mu_rows, dtype=float)
     failed = {}
-    for i, (p, mu) in enumerate(zip(params_list, mu_rows)):
+    gapless = [i for i, p in enumerate(params_list) if p.Delta_eV == 0]
+    try:   # one check of every mu at once; row by row only to name the rows that fail
+        check_mu(mu_rows.reshape(-1), "mu_eV")
+        rows = gapless
+    except SymenhError:
+        rows = range(len(params_list))
+    for i in rows:
         try:
-            check_mu(mu, "mu_eV", p.Delta_eV)
+            check_mu(mu_rows[i], "mu_eV", params_list[i].Delta_eV)
         except SymenhError as exc:   # a row's own error: recorded, the others go on
             failed[i] = str(exc)
     ok = np.array([i not in failed for i in range(len(params_list))], dtype=bool)

@@ -14,7 +14,8 @@ which chunks finish differs (each is handed to ``on_done`` as it finishes).
   dies.
 * ``dask``: a :class:`distributed.Client` on a running scheduler (``scheduler`` address,
   e.g. ``tcp://head:8786``; dask-jobqueue's SLURM/PBS clusters give one), or on a
-  :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes.  The
+  :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes
+  (:func:`local_cluster`).  The
   scheduler reschedules the tasks of a worker that dies (dask's ``allowed-failures``); a chunk
   that still fails is recorded as failed.
 """
@@ -147,9 +148,22 @@ def _client(distributed, scheduler, timeout: float, workers):
                            "--scheduler for a local cluster") from None
         finally:
             quiet.setLevel(level)
-    cluster = distributed.LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                                       processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
+    cluster = local_cluster(workers)
     return distributed.Client(cluster, set_as_default=False), cluster
+
+
+def local_cluster(workers=None):
+    """A :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes (default: the
+    CPUs available), without dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers'
+    environment: that setting makes the quadrature's many short-lived numpy temporaries ~3x slower
+    (measured: 0.03 s -> 0.10 s per 20-mu ENH(PT) point)."""
+    dask = require("dask", "--executor dask")
+    distributed = require("distributed", "--executor dask")
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        # no dashboard; the scheduler's HTTP server on a free port (its default 8787 may be taken)
+        return distributed.LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
+                                        processes=True, dashboard_address=None, silence_logs=logging.CRITICAL,
+                                        scheduler_kwargs={"dashboard_address": ":0"})
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -75,17 +76,17 @@ class MapSpec:
         object.__setattr__(self, "options", tuple(sorted((k, _check_option(k, v)) for k, v in opts.items())))
 
     # -- the grid ---------------------------------------------------------------
-    @property
+    @cached_property
     def mu_axis(self) -> Axis:
         """The axis evaluated inside each symenh.sigma call (mu or mu_over_Delta)."""
         return next(a for a in self.axes if a.is_mu)
 
-    @property
+    @cached_property
     def point_axes(self) -> tuple:
         """The other axes, whose product are the points."""
         return tuple(a for a in self.axes if not a.is_mu)
 
-    @property
+    @cached_property
     def point_shape(self) -> tuple:
         return tuple(len(a) for a in self.point_axes)
 
@@ -101,11 +102,12 @@ class MapSpec:
     def point_changes(self, i: int) -> dict:
         """{Parameters field: value} of point ``i`` (flat C-order index over :attr:`point_axes`)."""
         idx = np.unravel_index(i, self.point_shape) if self.point_axes else ()
-        changes = {}
-        for a, j in zip(self.point_axes, idx):
-            for f in a.fields:
-                changes[f] = float(a.values[j])
-        return changes
+        return {f: v[j] for (fields, v), j in zip(self._axis_values, idx) for f in fields}
+
+    @cached_property
+    def _axis_values(self) -> tuple:
+        """((fields, values as Python floats), ...) of the point axes."""
+        return tuple((a.fields, [float(x) for x in a.values]) for a in self.point_axes)
 
     def point_label(self, i: int) -> str:
         """"q_s=0.2 1/nm, T=10 K" for point ``i`` (messages)."""
