@@ -76,6 +76,7 @@ def test_hash_changes_with_every_setting():
     base = {"model": "tilted-dirac", "mechanism": "bcd", "axes": {"mu": "0.1,0.2eV", "q_s": "0.1,0.2/nm"}}
     h = make_spec(**base).hash
     assert make_spec(**base).hash == h
+    assert make_spec(**base, convention="consistent", exchange_valleys="same").hash == h   # defaults, explicit
     variants = [dict(base, mechanism="enh-t"), dict(base, model="pt-dirac"), dict(base, method="quadrature"),
                 dict(base, axes={"mu": "0.1,0.2eV", "q_s": "0.1,0.3/nm"}), dict(base, convention="printed"),
                 dict(base, params=symenh.Parameters(tau_ps=1.0)), dict(base, rtol=1e-8)]

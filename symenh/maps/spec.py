@@ -16,6 +16,7 @@ setting never mixes into an old map.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import math
 from dataclasses import dataclass, field
@@ -45,13 +46,24 @@ def _check_option(name: str, value):
     return value
 
 
+def _is_default(name: str, value) -> bool:
+    """Whether ``value`` is symenh.sigma's default for keyword ``name`` (then it is left out of the
+    options: a map asking for the default explicitly is the same map, with the same hash)."""
+    from ..responses.api import sigma
+
+    param = inspect.signature(sigma).parameters.get(name)
+    return (param is not None and param.default is not inspect.Parameter.empty and type(value) is type(param.default)
+            and value == param.default)
+
+
 @dataclass(frozen=True)
 class MapSpec:
     """A map request.  ``model`` (a paper model name), ``mechanisms`` (tuple of names),
     ``method``, ``axes`` (tuple of :class:`~symenh.maps.axes.Axis`, exactly one of them mu or
     mu_over_Delta), ``params`` (the fixed :class:`~symenh.params.Parameters`; an axis
     overrides its fields), ``options`` (the other :func:`symenh.sigma` keywords, e.g.
-    convention, exchange_valleys, rtol, as sorted (name, value) pairs)."""
+    convention, exchange_valleys, rtol, as sorted (name, value) pairs; None and sigma's own
+    defaults are left out, so asking for a default explicitly does not change the map's hash)."""
 
     model: str
     mechanisms: tuple
@@ -70,7 +82,7 @@ class MapSpec:
             raise ParameterError(f"mechanism: each mechanism once, got {', '.join(mechs)}")
         if not isinstance(self.params, Parameters):
             raise InputTypeError(f"params: must be a symenh.Parameters, got {type(self.params).__name__}")
-        opts = dict(self.options)
+        opts = {k: v for k, v in dict(self.options).items() if v is not None and not _is_default(k, v)}
         object.__setattr__(self, "mechanisms", mechs)
         object.__setattr__(self, "axes", check_axes(self.axes))
         object.__setattr__(self, "options", tuple(sorted((k, _check_option(k, v)) for k, v in opts.items())))
