@@ -121,7 +121,11 @@ def compute(spec, *, executor: str = "auto", workers=None, scheduler=None, sched
         bar = None
         if progress:   # after connecting: an unreachable scheduler is one line on stderr
             tqdm = require("tqdm", "the progress bar")
-            bar = tqdm.tqdm(total=spec.n_values, initial=resumed * n_mu, unit="pt", desc="symenh map",
+
+            class Bar(tqdm.tqdm):
+                monitor_interval = 0   # no monitor thread: the processes executor forks after this
+
+            bar = Bar(total=spec.n_values, initial=resumed * n_mu, unit="pt", desc="symenh map",
                             file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
         def on_done(chunk):
