@@ -17,8 +17,9 @@ from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
 from .errors import SymenhError
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
+from .maps import sweep
 
 __version__ = "0.1.0"
 
 __all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "geometry_levels", "paper_model",
-           "pt_dirac", "sigma", "tilted_dirac", "__version__"]
+           "pt_dirac", "sigma", "sweep", "tilted_dirac", "__version__"]
