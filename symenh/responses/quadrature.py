@@ -77,6 +77,7 @@ from ..integrate.contour import RayContours, periodic_trapezoid
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
+from ..models.paper import MODEL_NAMES
 from .grid import option_integer, option_real
 from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
 
@@ -279,6 +280,11 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
 
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu."""
+    # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
+    if job.model_name not in MODEL_NAMES:
+        from . import user_quadrature
+        return user_quadrature.compute(job)
+    # --- end usermodels ---
     opt = _options(job)
     rtol, n_steps = opt["rtol"], opt["n_steps"]
     mu_all = np.asarray(job.mu_eV, dtype=float)
