@@ -10,11 +10,12 @@ Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^
 
 from .kernels.levels import geometry_levels
 from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from .models.qsymm_convert import from_qsymm  # usermodels (issue 11 item 8)
 from .errors import SymenhError
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
 
 __version__ = "0.1.0"
 
-__all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "geometry_levels", "paper_model",
+__all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "from_qsymm", "geometry_levels", "paper_model",
            "pt_dirac", "sigma", "tilted_dirac", "__version__"]
