@@ -1,9 +1,9 @@
 """Run a slow symbolic derivation under a time limit, safely: in a separate (spawned) process.
 
 No signal handler is installed and no thread is left running: the derivation runs in a child
-process started with the ``spawn`` method (a fresh interpreter; nothing of the parent's state,
-threads or locks is inherited), its result comes back pickled through a pipe, and the child
-is terminated (by its own handle) when the limit passes.  The parent then raises
+process (a fresh ``python -c`` interpreter; nothing of the parent's state, threads or locks is
+inherited, and the caller's ``__main__`` is not re-imported), its result comes back pickled through
+a pipe, and the child is killed (by its own handle) when the limit passes.  The parent then raises
 :class:`GeometryTimeout`, a :class:`~symenh.errors.ModelError` with a one-line message.
 
 ``progress`` (everywhere in symenh's user-model machinery): ``None``/``False`` (silent), ``True``
@@ -12,9 +12,10 @@ is terminated (by its own handle) when the limit passes.  The parent then raises
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import subprocess
 import sys
-import time
 
 from ..errors import ModelError
 
@@ -36,42 +37,43 @@ def reporter(progress):
     raise ModelError(f"progress: expected True, False, None or a callable taking one string, got {progress!r}")
 
 
-def _child(conn, func, args):
-    try:
-        conn.send(("ok", func(*args)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
-        conn.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
-    finally:
-        conn.close()
+_CHILD = """
+import pickle, sys
+func, args = pickle.load(sys.stdin.buffer)
+try:
+    out = ("ok", func(*args))
+except BaseException as exc:
+    out = ("error", (type(exc).__name__ + ": " + str(exc))[:300])
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
 
 
 def call_with_timeout(func, args: tuple, timeout: float, *, what: str = "the derivation"):
-    """``func(*args)`` computed in a spawned child process, or :class:`GeometryTimeout` after
-    ``timeout`` seconds (the child is terminated).  ``func`` and ``args`` must be picklable
-    (a module-level function; SymPy objects are).  A failure inside the child is re-raised as
-    a one-line :class:`~symenh.errors.ModelError`."""
-    if not (isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0):
+    """``func(*args)`` computed in a child Python process, or :class:`GeometryTimeout` after
+    ``timeout`` seconds (the child is killed by its own handle).  The child is a fresh interpreter
+    (``python -c``, same ``sys.path``), fed ``(func, args)`` pickled on stdin: the caller's
+    ``__main__`` is not re-imported (a script without a main guard is safe), no signal handler is
+    installed.  ``func`` must be a module-level function.  A failure inside the child is re-raised
+    as a one-line :class:`~symenh.errors.ModelError`."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ModelError(f"timeout: must be a positive number of seconds, got {timeout!r}")
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args), daemon=True)
-    t0 = time.monotonic()
-    proc.start()
-    child.close()
+    payload = pickle.dumps((func, args))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
     try:
-        if not parent.poll(timeout):
-            raise GeometryTimeout(f"{what} did not finish within {timeout:g} s")
-        status, value = parent.recv()
-    except EOFError:
+        raw, _ = proc.communicate(payload, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise GeometryTimeout(f"{what} did not finish within {timeout:g} s") from None
+    try:
+        status, value = pickle.loads(raw)
+    except Exception:  # noqa: BLE001 - an empty or broken answer: the child died
         raise ModelError(f"{what} failed: the worker process ended without a result") from None
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(5)
-        parent.close()
     if status != "ok":
         raise ModelError(f"{what} failed ({value})")
-    del t0
     return value
 
 

@@ -198,6 +198,11 @@ def compute(job):
     exactly 0.0.  Linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
     :mod:`symenh.responses.spec`).
     """
+    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
+    if job.model_name not in PAPER_MODELS:
+        from . import user_closed_form
+        return user_closed_form.compute(job)
+    # --- end usermodels ---
     _check_model(job.model_name)
     shape = np.shape(job.mu_eV)
     mu = np.asarray(job.mu_eV, dtype=float).reshape(-1)
