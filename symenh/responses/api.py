@@ -60,6 +60,8 @@ def check_options(options: dict) -> dict:
     for name, value in options.items():
         if value is None:
             out[name] = None
+        elif name == "progress":   # usermodels: True/False or a callable(str); the path checks it
+            out[name] = value
         elif isinstance(value, (list, tuple, np.ndarray)):
             out[name] = tuple(float(x) for x in _real_type_only(value, name, check_real_array))
         else:

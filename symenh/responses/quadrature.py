@@ -77,6 +77,7 @@ from ..integrate.contour import RayContours, periodic_trapezoid
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
+from ..models.paper import MODEL_NAMES
 from .grid import option_integer, option_real
 from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
 
@@ -319,6 +320,10 @@ def compute(job):
     """
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
+        # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
+        if job.model_name not in MODEL_NAMES:
+            from . import user_quadrature
+            return user_quadrature.compute(job)
         return compute_linear(job)
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)
