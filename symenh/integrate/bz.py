@@ -348,7 +348,7 @@ def filled_sea(num: ModelNumerics, params0, lattice: Lattice, E_ref: float, *, r
     trapezoid on n x n points (n = n_start, doubled) is taken until the estimate d_n (d_n / d_{n/2})
     of its error (d_n the change from the every-other-point sub-grid: the algebraic-rate estimate,
     conservative for the exponential convergence seen) is at most ``rtol`` times the sum of |terms|.
-    Returns (value, sub-grid value, error estimate incl. roundoff floor, n)."""
+    Returns (value, sub-grid value, error estimate incl. roundoff floor, n, sum of |terms|)."""
     probe = zone_grid(lattice, (None, None), (1.0 / PROBE_POINTS, 1.0 / PROBE_POINTS))
     gap, kc, v_max = np.inf, (0.0, 0.0), 0.0
     for kx, ky, _ in probe.chunks(chunk_points):
@@ -391,8 +391,8 @@ def filled_sea(num: ModelNumerics, params0, lattice: Lattice, E_ref: float, *, r
             with np.errstate(divide="ignore", invalid="ignore"):
                 est = np.where(d <= 0.5 * prev, d * np.minimum(1.0, d / np.where(prev > 0, prev, 1.0)), d)
             if np.all(est <= rtol * absum.max() + floor) or n >= n_max:
-                return tot, sub, est + floor, n
+                return tot, sub, est + floor, n, absum
         elif n >= n_max:
-            return tot, sub, d + floor, n
+            return tot, sub, d + floor, n, absum
         prev = d
         n *= 2

@@ -578,6 +578,11 @@ def compute(job: Job):
 
 def compute_elementwise(job: Job):
     """Like :func:`compute`, with an error estimate per tensor element (len(mu), 2, 2, 2)."""
+    # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
+    from . import lattice_grid
+    if lattice_grid.is_lattice(job):
+        return lattice_grid.compute_elementwise(job)
+    # --- end lattice block ---
     opt = _options(job)
     need = set(FACTORS[job.mechanism])
     gap = _paper_gap(job)

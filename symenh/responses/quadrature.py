@@ -279,6 +279,10 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
 
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu."""
+    # --- lattice models (helper "lattice"): no zone-contour quadrature yet ---
+    from .lattice_grid import refuse_lattice
+    refuse_lattice(job, "quadrature")
+    # --- end lattice block ---
     opt = _options(job)
     rtol, n_steps = opt["rtol"], opt["n_steps"]
     mu_all = np.asarray(job.mu_eV, dtype=float)
