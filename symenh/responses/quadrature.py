@@ -318,6 +318,10 @@ def compute(job):
     * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: the direct finite-T rays and the
       tilted contours of :mod:`symenh.responses.quadrature_thermal`.
     """
+    # --- lattice models (helper "lattice"): no zone-contour quadrature yet ---
+    from .lattice_grid import refuse_lattice
+    refuse_lattice(job, "quadrature")
+    # --- end lattice block ---
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
         # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
