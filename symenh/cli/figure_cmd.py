@@ -10,8 +10,11 @@ from .common import CliError, add_param_option, params_from, progress
 
 #: figure name -> module in symenh.figures providing make(out_dir, params, progress) -> [paths]
 FIGURES = {"fig1": "fig1", "fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics"}
+FIGURES["interactions"] = "interactions"
+FIGURES["temperature"] = "temperature"
 #: figures whose signs depend on the convention
 WITH_CONVENTION = ("fig1", "fig3", "asymptotics")
+WITH_CONVENTION += ("interactions", "temperature")
 
 
 def register(sub) -> None:
