@@ -58,13 +58,23 @@ from ..geometry import symbolic as _geom_mod
 from ..geometry.channels import CHANNEL_SETS, exchange_channels
 from ..geometry.symbolic import derive_geometry
 from ..integrate import symbolic as _int_mod
-from ..kernels.lambdified import flatten
 from ..integrate.symbolic import EF, MU, fermi_surface_integral_ef, outside_fermi_surface_integral_ef
+from ..kernels.lambdified import flatten
 from ..models.paper import paper_valleys
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
 from . import spec as _spec_mod
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, ResponseError,
-                   check_choice, enh_sign, linear_sigma)
+from .job import require_default
+from .spec import (
+    CONVENTIONS,
+    EXCHANGE_VALLEYS,
+    FACTORS,
+    MECHANISMS,
+    Prefactors,
+    ResponseError,
+    check_choice,
+    enh_sign,
+    linear_sigma,
+)
 
 #: models this path covers
 PAPER_MODELS = ("tilted-dirac", "pt-dirac")
@@ -215,7 +225,11 @@ def compute(job):
     (:func:`channel_chunks`), each channel group on its own.  A q-dependent interaction is refused
     (the closed forms assume a uniform V_0): the quadrature and grid paths handle it.
     """
-    _check_model(job.model_name)
+    if job.model_name not in PAPER_MODELS:  # a user's two-level model (issue 11 item 3): T = 0, linear, printed
+        from .lattice_grid import refuse_lattice
+        refuse_lattice(job, "closed-form")
+        require_default(job, "closed-form (user model)")
+        return compute_T0(job)
     inter = job.interaction
     if inter is not None and not getattr(inter, "is_uniform", False):
         raise ResponseError(f"interaction: the closed-form path assumes the contact interaction, not "
