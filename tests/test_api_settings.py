@@ -276,14 +276,9 @@ def test_bad_parameters_are_one_line():
         PAPER.replace(T_K="77K")
 
 
-def test_a_setting_the_method_does_not_handle_names_the_methods_that_do(monkeypatch):
+def test_a_setting_the_method_does_not_handle_names_the_methods_that_do():
     """With the SUPPORTS the quadrature and grid paths declare, a q-dependent V or the exact tilt on the closed
     form is refused in one line naming them; a cubic order on quadrature names the closed form."""
-    from symenh.responses import grid, quadrature
-    sup = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact"),
-           "occupation": True}
-    monkeypatch.setattr(quadrature, "SUPPORTS", sup, raising=False)
-    monkeypatch.setattr(grid, "SUPPORTS", sup, raising=False)
     with pytest.raises(ResponseError) as info:
         symenh.sigma("pt-dirac", "enh-pt", 0.1, interaction="screened-coulomb")
     assert "closed-form" in _one_line(info, "interaction") and "quadrature, grid" in str(info.value)

@@ -52,6 +52,23 @@ def test_json_keys_and_types_through_a_subprocess():
     np.testing.assert_array_equal(py.sigma, sig)
 
 
+def test_the_issue_command_screened_coulomb_fock_eps_r():
+    """Issue 8's command line (on the quadrature path, which handles a q-dependent V): the JSON keys, and the
+    Fock channel groups of H_PT summing to sigma."""
+    proc = _cli("--model", "pt-dirac", "--mechanism", "enh-pt", "--mu", "100meV", "--interaction", "screened-coulomb",
+                "--exchange", "fock", "--param", "eps_r=4", "--method", "quadrature", "--json")
+    assert proc.returncode == 0, proc.stderr
+    obj = json.loads(proc.stdout)
+    assert obj["interaction"] == {"kind": "screened-coulomb", "eps_r": 4.0, "q_s_per_nm": 0.2}
+    assert obj["exchange"] == "fock" and obj["order"] == "linear in alpha" and obj["temperature_K"] == 0.0
+    sig = np.array(obj["sigma"])
+    parts = {g: np.array(v) for g, v in obj["channels"].items()}
+    assert set(parts) == {"tau_0 (x) s^eta", "other channels"}
+    assert all(v.shape == sig.shape == (1, 2, 2, 2) for v in parts.values())
+    np.testing.assert_allclose(sum(parts.values()), sig, rtol=1e-14, atol=0)
+    assert 0 < obj["error_estimate"][0] < 1e-6 * np.max(np.abs(sig))
+
+
 def test_defaults_keep_the_old_json_and_add_the_new_keys(capsys):
     code, out, _ = run(capsys, "sigma", "--model", "tilted-dirac", "--mechanism", "enh-t", "--mu", "100meV", "--json")
     assert code == 0
@@ -94,8 +111,9 @@ def test_temperature_as_k_B_T_and_the_cubic_order(capsys):
     (["--param", "T=1e6K"], "T"),
     (["--param", "T=hot"], "T"),
     (["--interaction", "screened-coulomb", "--param", "q_s=0"], "q_s"),
-    (["--interaction", "screened-coulomb"], "closed-form"),
-    (["--order", "exact"], "closed-form"),
+    (["--interaction", "screened-coulomb"], ("closed-form", "quadrature, grid")),
+    (["--order", "exact"], ("closed-form", "quadrature, grid")),
+    (["--order", "cubic", "--method", "quadrature"], ("order", "closed-form")),
     (["--occupation", "field-corrected"], "inh-full"),
 ])
 def test_bad_input_one_line_exit_2(capsys, argv, needle):

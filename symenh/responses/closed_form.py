@@ -110,22 +110,24 @@ def _derive_component(model) -> tuple:
         for a in range(2):
             if sp.simplify(S[0][eta][a] + S[1][eta][a]) != 0:
                 raise ResponseError(f"closed-form: band sum rule of S fails for {model.name}")
+    return tuple(_branch_factors(geo, N, tau, branch) for branch, N in BRANCHES.items())
+
+
+def _branch_factors(geo, N: int, tau, branch: str) -> tuple:
+    """(D1, X1, A0, A1, B0, B1, C0, C1) of level N on one branch (the table of the module docstring)."""
     fs = fermi_surface_integral_ef
-    out = []
-    for branch, N in BRANCHES.items():
-        eps0 = geo.energy[N].subs(ALPHA, 0)
-        om, G, SN, spin = geo.berry_curvature[N], geo.bcp[N], S[N], geo.spin[N]
-        D1 = _nested((2,), lambda b: -fs(tau * sp.diff(om, _K[b])))
-        X1 = _nested((2, 2, 2), lambda c, b, a: fs(tau * sp.diff(G[b][a], _K[c])))
-        A0 = _nested((2, 4, 2), lambda c, e, a: -fs(sp.diff(eps0, _K[c]) * SN[e][a]))
-        A1 = _nested((2, 4, 2), lambda c, e, a: fs(tau * sp.diff(SN[e][a], _K[c])))
-        sea_sign = -1 if branch == "conduction" else 1
-        B0 = _nested((4, 2), lambda e, b: sea_sign * outside_fermi_surface_integral_ef(SN[e][b]))
-        B1 = _nested((4, 2), lambda e, b: -fs(tau * SN[e][b]))
-        C0 = _nested((4, 2), lambda e, b: -fs(sp.diff(eps0, _K[b]) * spin[e]))
-        C1 = _nested((4, 2), lambda e, b: fs(tau * sp.diff(spin[e], _K[b])))
-        out.append((D1, X1, A0, A1, B0, B1, C0, C1))
-    return tuple(out)
+    eps0 = geo.energy[N].subs(ALPHA, 0)
+    om, G, SN, spin = geo.berry_curvature[N], geo.bcp[N], geo.sbp[N], geo.spin[N]
+    D1 = _nested((2,), lambda b: -fs(tau * sp.diff(om, _K[b])))
+    X1 = _nested((2, 2, 2), lambda c, b, a: fs(tau * sp.diff(G[b][a], _K[c])))
+    A0 = _nested((2, 4, 2), lambda c, e, a: -fs(sp.diff(eps0, _K[c]) * SN[e][a]))
+    A1 = _nested((2, 4, 2), lambda c, e, a: fs(tau * sp.diff(SN[e][a], _K[c])))
+    sea_sign = -1 if branch == "conduction" else 1
+    B0 = _nested((4, 2), lambda e, b: sea_sign * outside_fermi_surface_integral_ef(SN[e][b]))
+    B1 = _nested((4, 2), lambda e, b: -fs(tau * SN[e][b]))
+    C0 = _nested((4, 2), lambda e, b: -fs(sp.diff(eps0, _K[b]) * spin[e]))
+    C1 = _nested((4, 2), lambda e, b: fs(tau * sp.diff(spin[e], _K[b])))
+    return (D1, X1, A0, A1, B0, B1, C0, C1)
 
 
 _ORDER = ("D1", "X1", "A0", "A1", "B0", "B1", "C0", "C1")
