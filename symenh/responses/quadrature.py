@@ -77,6 +77,7 @@ from ..integrate.contour import RayContours, periodic_trapezoid
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
+from ..models.paper import MODEL_NAMES
 from .grid import option_integer, option_real
 from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
 
@@ -260,7 +261,7 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     n_c = E[name].shape[0]
     if mechanism == "bcd":
         return abs(pre.tau_over_hbar) * n_c * eD[name][j]
-    if mechanism == "inh":
+    if mechanism in ("inh", "inh-full"):   # |T/2 - T'| <= |T| + |T'|: the inh bound covers inh-full
         return 2.0 * n_c * eD[name][j]
     a, b = FACTORS[mechanism]
     A_E, A_D = np.abs(E[a][:, j]), np.abs(Dq[a][:, j])  # (n_c, n_mu, 2, 4, 2)
@@ -317,8 +318,16 @@ def compute(job):
     * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: the direct finite-T rays and the
       tilted contours of :mod:`symenh.responses.quadrature_thermal`.
     """
+    # --- lattice models (helper "lattice"): no zone-contour quadrature yet ---
+    from .lattice_grid import refuse_lattice
+    refuse_lattice(job, "quadrature")
+    # --- end lattice block ---
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
+        # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
+        if job.model_name not in MODEL_NAMES:
+            from . import user_quadrature
+            return user_quadrature.compute(job)
         return compute_linear(job)
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)
