@@ -27,6 +27,16 @@ potential and every component (valley) of the model:
    sum int (f - theta_ref) S has compact support and is done on the Fermi box.
 5. **Assembly** with :func:`symenh.responses.spec.linear_sigma`.
 
+Beyond the paper's setting (:func:`compute` dispatches on the Job, :data:`SUPPORTS`): at
+``T_K > 0`` the same Fermi-box sums at the requested temperature itself (one temperature, no
+T -> 0 extrapolation, no edge refusal; mu in a gap is thermally activated and the box reaches
+margin_kT kT beyond the band edge); ``order="exact"`` with the occupations at eps0 + alpha tau
+(:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``) on the tilted Fermi box, at T = 0
+extrapolated with the distance from the tilted band edge; ``inh-full`` from the same X sums as
+inh (:mod:`symenh.responses.assembly`); ENH with a q-dependent V or the Fock channels by
+:mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  The
+error estimate below applies unchanged (the T-variant is then the best value).
+
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:
 for the paper models ``|mu| <= |Delta|``; for a user model, mu lies in no level's
 energy range over the probe grid at alpha = 0 (a sinh-spaced Cartesian probe up to
