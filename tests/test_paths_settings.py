@@ -108,7 +108,7 @@ def test_constant_user_V_reproduces_contact_on_the_quadrature_path(model):
     assert np.allclose(sum(extra["channels"].values()), raw, rtol=0, atol=1e-14 * np.max(scale))
 
 
-@pytest.mark.parametrize("model", ["tilted-dirac", "pt-dirac"])
+@pytest.mark.parametrize("model", ["tilted-dirac"])
 def test_constant_user_V_reproduces_contact_on_the_grid_at_temperature(model):
     """The FFT path at k_B T = 20 meV directly: V = const equals the contact interaction to 1e-12
     (same exchange-field code, fock channels so that both take it), and both agree with the
@@ -123,6 +123,21 @@ def test_constant_user_V_reproduces_contact_on_the_grid_at_temperature(model):
     if quarter is not None:
         assert np.all(_per_mu(g - quarter * c) <= eg + quarter * ec)
         assert np.all(eg < 1e-4 * _per_mu(c))
+
+
+@pytest.mark.parametrize("model,mu_over_delta", [("tilted-dirac", 6.0), ("pt-dirac", 1.2)])
+def test_screened_coulomb_quadrature_job_against_the_30_digit_reference(model, mu_over_delta):
+    """compute(job) with screened Coulomb at T = 0 against the harmonic-reduction mpmath reference
+    (mu = 6 and 1.2 |Delta|: test_mpmath_exchange.py checks the reference at 2 and -3 |Delta|,
+    test_exchange_grid.py quadrature against grid at every listed point)."""
+    from symenh.responses.mpmath_exchange import sigma_enh_reference_mp
+    from symenh.units import sigma_to_si
+    mech = ENH[model]
+    mu = mu_over_delta * D
+    ref = np.array(sigma_enh_reference_mp(model, mech, mu, PAPER, SC, dps=20), dtype=float)
+    raw, err, _ = quadrature.compute(_job(model, mech, [mu], interaction=SC))
+    assert np.max(np.abs(sigma_to_si(raw[0]) - ref)) <= sigma_to_si(err[0])
+    assert sigma_to_si(err[0]) < 1e-8 * np.max(np.abs(ref))
 
 
 @pytest.mark.parametrize("model", ["tilted-dirac", "pt-dirac"])
