@@ -241,7 +241,7 @@ def _kernel_harmonics(interaction, p_t, p_s, s, n_m, n_fine):
     return out, err
 
 
-def _channel_tensor(comp, mechanism, mu, kT, interaction, breaks, rule, n_theta, n_fine):
+def _channel_tensor(comp, mechanism, mu, kT, interaction, breaks, rule, n_theta, n_fine, memo=None):
     """T_i^{cab} (ch, 2, 2, 2) of one component with one rule (radial ``rule`` on ``breaks``,
     ``n_theta`` angles, ``n_fine`` samples for the kernel harmonics), the kernel-harmonic error
     propagated, and the sum of |terms| (for the floors)."""
@@ -272,7 +272,12 @@ def _channel_tensor(comp, mechanism, mu, kT, interaction, breaks, rule, n_theta,
         Fh[:, 0] = interaction.V0_eV_nm2 * np.einsum("s,sia->ia", wts, sh[:, 0].real)
         eK = np.zeros(len(rows))
     else:
-        gm, eg = _kernel_harmonics(interaction, p[rows], p_src, s, n_m, n_fine)   # (n_t, n_s, n_m)
+        key = (p[rows].tobytes(), p_src.tobytes(), s, n_m, n_fine)
+        if memo is None or key not in memo:          # the valleys of H_T share their nodes and kernel
+            val = _kernel_harmonics(interaction, p[rows], p_src, s, n_m, n_fine)
+            if memo is not None:
+                memo[key] = val
+        gm, eg = memo[key] if memo is not None else val                    # (n_t, n_s, n_m)
         Fh = np.einsum("tsm,s,smia->tmia", gm, wts, sh)
         eK = np.einsum("tsm,s,smia->t", eg, np.abs(wts), np.abs(sh))
     F = np.fft.irfft(Fh * n_theta, n=n_theta, axis=1)                  # (n_t, n_th, ch, 4)
@@ -324,6 +329,7 @@ def compute(job, kT: float):
     pref = alpha * job.pre.enh_sign * (job.pre.tau_over_hbar if job.mechanism == "enh-t" else 1.0)
     wsum = float(np.sum(np.abs(sets[0].weights)))
     for i, mu in enumerate(mu_all):
+        memo = {}
         tot = {"full": np.zeros((n_ch, 2, 2, 2)), "half": np.zeros((n_ch, 2, 2, 2))}
         e_f, absum = 0.0, 0.0
         for comp in comps:
@@ -332,9 +338,9 @@ def compute(job, kT: float):
             if breaks.size < 2:
                 continue
             T, ef, ab = _channel_tensor(comp, job.mechanism, float(mu), kT, interaction, breaks, _GL,
-                                        opt["n_theta"], opt["n_fine"])
+                                        opt["n_theta"], opt["n_fine"], memo)
             Th, _, _ = _channel_tensor(comp, job.mechanism, float(mu), kT, interaction, breaks, _GL6,
-                                       opt["n_theta"] // 2, opt["n_fine"] // 2)
+                                       opt["n_theta"] // 2, opt["n_fine"] // 2, memo)
             tot["full"] += T
             tot["half"] += Th
             e_f += ef
