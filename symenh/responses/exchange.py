@@ -21,9 +21,11 @@ physics.md 6 with the same s (checked symbolically in derivations/exchange_field
 in V/m, e E in eV/nm = 1e-9 E, W in nm, Y in eV nm, tau/hbar in 1/eV: U in eV.
 
 **Paths.**  ``quadrature`` (:mod:`symenh.responses.exchange_quadrature`): T = 0, linear order in
-alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default.  ``grid``
-(:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
-extrapolated.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
+alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default; at T > 0
+:mod:`symenh.responses.exchange_thermal` (the fields with the Fermi function, angular harmonics).
+``grid`` (:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
+extrapolated, or at the requested T > 0 directly.  :func:`exchange_job` is the entry of the
+paths' ``compute(job)``.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
 of uniform fields: the same assembly) and every channel set of :mod:`symenh.geometry.channels`.
 """
 

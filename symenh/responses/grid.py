@@ -27,6 +27,16 @@ potential and every component (valley) of the model:
    sum int (f - theta_ref) S has compact support and is done on the Fermi box.
 5. **Assembly** with :func:`symenh.responses.spec.linear_sigma`.
 
+Beyond the paper's setting (:func:`compute` dispatches on the Job, :data:`SUPPORTS`): at
+``T_K > 0`` the same Fermi-box sums at the requested temperature itself (one temperature, no
+T -> 0 extrapolation, no edge refusal; mu in a gap is thermally activated and the box reaches
+margin_kT kT beyond the band edge); ``order="exact"`` with the occupations at eps0 + alpha tau
+(:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``) on the tilted Fermi box, at T = 0
+extrapolated with the distance from the tilted band edge; ``inh-full`` from the same X sums as
+inh (:mod:`symenh.responses.assembly`); ENH with a q-dependent V or the Fock channels by
+:mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  The
+error estimate below applies unchanged (the T-variant is then the best value).
+
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:
 for the paper models ``|mu| <= |Delta|``; for a user model, mu lies in no level's
 energy range over the probe grid at alpha = 0 (a sinh-spaced Cartesian probe up to
@@ -485,7 +495,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     unc = ({}, {})
 
     def put(name, which, arr):
-        b, t, g, u = _box_factor(arr, kTs, opt["margin_kT"])
+        b, t, g, u = _box_factor(arr, kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
         for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b)):
             variants[v][which][name] = val
         unc[which][name] = u
@@ -518,7 +528,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t, d_g, d_unc = _box_factor(sums["Bd"], kTs, opt["margin_kT"])
+            d_best, d_t, d_g, d_unc = _box_factor(sums["Bd"], kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
         variants["best"][0]["B"] = ref_best + d_best
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
@@ -706,7 +716,9 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
             edges = np.concatenate([s.edges for s in scans])
         if direct:
             dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
-            o = dict(opt, margin_kT=opt["margin_kT"] + dist / kT) if in_gap else opt
+            # in a gap the box reaches margin_kT kT beyond the band edge; the Fermi tail cut off there
+            # weighs exp(-margin_kT) of the (activated) sums, so the truncation estimate keeps margin_kT
+            o = dict(opt, margin_kT=opt["margin_kT"] + dist / kT, trunc_margin_kT=opt["margin_kT"]) if in_gap else opt
             plan.append((i, mu, np.array([float(kT)]), o))
             continue
         if in_gap:

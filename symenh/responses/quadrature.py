@@ -64,6 +64,11 @@ is an InputTypeError, a value outside its range a ResponseError, both one line):
 * ``sea_split`` (1.05 <= sea_split <= 100, default 2): split radius of the Fermi sea over
   the largest contour radius.
 
+Beyond the paper's setting :func:`compute` dispatches on the Job (:data:`SUPPORTS`): ENH with a
+q-dependent V or the Fock channels to the exchange fields (:mod:`symenh.responses.exchange_quadrature`
+at T = 0, :mod:`symenh.responses.exchange_thermal` at T > 0); ``T_K > 0``, ``order="exact"`` and
+``inh-full`` to :mod:`symenh.responses.quadrature_thermal` (direct finite-T rays, tilted contours).
+
 mu in a gap (no Fermi contour in any component): exactly 0.  User models: see the
 limitations in :mod:`symenh.integrate.contour` (star-shaped pockets around k = 0, k
 in the model's units, two levels for the Fermi-sea factor).
