@@ -115,6 +115,8 @@ def test_failed_point_warns_in_one_line(tmp_path, capsys):
     (["--axis", "mu=0.1eV", "--executor", "serial", "--scheduler", "tcp://127.0.0.1:9"],
      "symenh map: error: --scheduler: a scheduler address is for --executor dask"),
     (["--axis", "mu=0.1eV", "--workers", "0"], "symenh map: error: --workers: must be a positive"),
+    (["--axis", "mu=0.1eV", "--interaction", "screened-coulomb"],
+     "symenh map: error: interaction: the closed-form method does not handle"),
 ])
 def test_bad_input_one_line_exit_2(extra, start, tmp_path, capsys):
     rc = main(BASE + extra + ["--out", str(tmp_path / "m.nc")])

@@ -23,7 +23,7 @@ pytest.importorskip("xarray")
 
 HAS_T = "T" in symenh.params.PARAM_NAMES
 #: the third axis of the executor test: temperature once Parameters has it, else tau (see progress-maps.md)
-THIRD = ("T", "0,30,300K") if HAS_T else ("tau", "0.2,1ps")
+THIRD = ("T", "0,300K") if HAS_T else ("tau", "0.2,1ps")
 
 
 def _direct(model, mech, mu, params, **kw):
@@ -105,6 +105,20 @@ def test_closed_form_map_equals_sigma_at_every_point(model, mechs):
     sym = ds.sigma_symmetrized.values
     assert np.array_equal(sym, 0.5 * (ds.sigma.values + np.swapaxes(ds.sigma.values, -1, -2)))
     assert np.all(ds.error_estimate.values == 0)
+
+
+@pytest.mark.skipif(not HAS_T, reason="Parameters has no T_K yet")
+def test_settings_beyond_the_paper_point_by_point():
+    # temperature and eps_r axes, the Fock channels: symenh.sigma point by point, each value its own call
+    ds = symenh.sweep("pt-dirac", ["enh-pt", "inh"], {"mu": "0.06:0.3:4eV", "T": "0,30,300K", "eps_r": "1,4"},
+                      exchange="fock")
+    assert ds.attrs["exchange_channels"] == "fock" and ds.T.attrs["units"] == "K" and ds.eps_r.attrs["units"] == "1"
+    for t in ds.T.values:
+        for e in ds.eps_r.values:
+            for m in ("enh-pt", "inh"):
+                ref = _direct("pt-dirac", m, ds.mu.values, symenh.Parameters(T_K=t, eps_r=e), exchange="fock")
+                assert np.array_equal(ds.sigma.sel(mechanism=m, T=t, eps_r=e).values, ref.sigma)
+    assert not np.array_equal(ds.sigma.sel(T=0).values, ds.sigma.sel(T=300).values)
 
 
 def test_mu_over_delta_axis_and_single_axis_limit():

@@ -15,8 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..geometry.channels import CHANNEL_SETS
 from ..models.paper import MODEL_NAMES
-from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS
+from ..responses.api import INTERACTION_NAMES
+from ..responses.job import ORDERS
+from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS, OCCUPATIONS
 from .common import MECHANISM_HELP, METHOD_HELP, CliError, add_param_option, choices_help, params_from, print_json
 
 EXECUTOR_HELP = {"auto": "serial, or processes when the estimated serial time exceeds 20 s (the default)",
@@ -64,6 +67,15 @@ def register(sub) -> None:
                    help="consistent (default): charge -e and H' = +e E.r throughout; printed: Eqs. 9, 10 as printed")
     p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS,
                    help="exchange scope of the ENH mechanisms for tilted-dirac: same (default) or all")
+    p.add_argument("--interaction", default="contact", choices=INTERACTION_NAMES,
+                   help="interaction V(q) of the exchange, as for symenh sigma: contact (default, V_0 = "
+                        "e^2/(4 pi eps_0 eps_r q_s)) or screened-coulomb (quadrature, grid)")
+    p.add_argument("--exchange", default="printed", choices=CHANNEL_SETS,
+                   help="exchange channels of Eq. 3, as for symenh sigma: printed (default) or fock")
+    p.add_argument("--order", default="linear", choices=tuple(ORDERS),
+                   help="order in the tilt, as for symenh sigma: linear (default), exact, cubic")
+    p.add_argument("--occupation", default="bare", choices=OCCUPATIONS,
+                   help="occupations of inh-full, as for symenh sigma: bare (default) or field-corrected")
     add_param_option(p)
     p.add_argument("--executor", default="auto", choices=tuple(EXECUTOR_HELP),
                    help=choices_help("", EXECUTOR_HELP) + "; the numbers are the same bit for bit")
@@ -112,7 +124,9 @@ def run(args) -> int:
         require("tqdm", "symenh map's progress bar")
     axes = [parse_axis(text, log) for text, log in args.axis]
     spec = make_spec(args.model, args.mechanism, axes, method=args.method, params=params_from(args),
-                     convention=args.convention, exchange_valleys=args.exchange_valleys)
+                     convention=args.convention, exchange_valleys=args.exchange_valleys,
+                     interaction=args.interaction, exchange=args.exchange, order=args.order,
+                     occupation=args.occupation)
     store = parts_dir(args.out) if args.out is not None else None
     result = compute(spec, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                      scheduler_timeout=args.scheduler_timeout, store=store, resume=args.resume,

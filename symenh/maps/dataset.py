@@ -14,7 +14,8 @@ variable               dims                                  meaning
 ``mechanism`` is a dimension only when the map has several mechanisms.  Each axis is a
 coordinate in its unit (attribute ``units``: eV, 1/nm, ps, K, ...; ``spacing``: linear, log or
 list; ``parameters_field``: the symenh.Parameters field it sets).  The dataset's attributes
-hold every setting: model, mechanism(s), method, convention, exchange_valleys, the other
+hold every setting: model, mechanism(s), method, convention, exchange_valleys, interaction,
+exchange_channels, order, occupation, the other
 sigma options (JSON), every fixed parameter with its unit in the name (``param_q_s_per_nm``),
 the symenh version, the settings as JSON and their SHA-256 hash, and the failed points
 (``failed_points``: JSON list of {point, error}; those points are NaN).
@@ -68,6 +69,8 @@ def attributes(spec, failures: dict, created_by: str) -> dict:
              "mechanism": ", ".join(spec.mechanisms), "method": spec.method,
              "convention": opts.get("convention", "consistent"),
              "exchange_valleys": opts.get("exchange_valleys", "same"),
+             "interaction": opts.get("interaction", "contact"), "exchange_channels": opts.get("exchange", "printed"),
+             "occupation": opts.get("occupation", "bare"),
              "sigma_options_json": json.dumps(opts, sort_keys=True), "sigma_units": SIGMA_UNITS,
              "tensor": "raw sigma^{cab} of j^c = sigma^{cab} E^a E^b; c, a, b = x, y",
              "order": f"{opts.get('order', 'linear')} in the tilt alpha (linear: alpha d sigma/d alpha at 0)"}
