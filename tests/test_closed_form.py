@@ -17,7 +17,7 @@ from symenh.models import ALPHA, DELTA, HVX, HVY, KX, KY, pt_block, pt_dirac, ti
 from symenh.params import PAPER
 from symenh.responses import api, closed_form
 from symenh.responses.job import Job
-from symenh.responses.spec import MECHANISMS, Prefactors, ResponseError, enh_sign, sigma_from_factors
+from symenh.responses.spec import PAPER_MECHANISMS as MECHANISMS, Prefactors, ResponseError, enh_sign, sigma_from_factors
 from symenh.units import sigma_to_si
 
 MODELS = ("tilted-dirac", "pt-dirac")

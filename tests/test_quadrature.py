@@ -24,7 +24,7 @@ from symenh.models import from_matrix, paper_valleys, tilted_dirac
 from symenh.params import PAPER
 from symenh.responses import sigma
 from symenh.responses.closed_form import sigma_expressions as closed_form_sigma_expressions
-from symenh.responses.spec import FORBIDDEN, MECHANISMS, Prefactors, sigma_from_factors
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS, Prefactors, sigma_from_factors
 from symenh.units import sigma_to_si
 
 DELTA = PAPER.Delta_eV
