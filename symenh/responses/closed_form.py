@@ -215,6 +215,11 @@ def compute(job):
     (:func:`channel_chunks`), each channel group on its own.  A q-dependent interaction is refused
     (the closed forms assume a uniform V_0): the quadrature and grid paths handle it.
     """
+    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
+    if job.model_name not in PAPER_MODELS:
+        from . import user_closed_form
+        return user_closed_form.compute(job)
+    # --- end usermodels ---
     _check_model(job.model_name)
     inter = job.interaction
     if inter is not None and not getattr(inter, "is_uniform", False):
@@ -279,11 +284,6 @@ def compute_T0(job):
     exactly 0.0.  T = 0, linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
     :mod:`symenh.responses.spec`; inh-full with the field-corrected occupation is inh).
     """
-    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
-    if job.model_name not in PAPER_MODELS:
-        from . import user_closed_form
-        return user_closed_form.compute(job)
-    # --- end usermodels ---
     _check_model(job.model_name)
     mech = job.mechanism
     if mech == "inh-full" and job.occupation == "field-corrected":
