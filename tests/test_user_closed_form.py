@@ -48,3 +48,10 @@ def test_refusals_name_quadrature():
                         params=(M, U, W, T), tilt_symbol=T, name="fresh-two-band")
     with pytest.raises(ResponseError, match="closed_form_timeout.*quadrature"):
         symenh.sigma(other, "enh-pt", [0.1], method="closed-form", model_values=VALS, closed_form_timeout=0.05)
+
+
+def test_non_polynomial_dispersion_refused_in_one_line():
+    m = from_matrix(U * sp.sin(QX) * S1 + W * QY * S2 + M * S3 + T * QY * S0, kx=QX, ky=QY,
+                    params=(M, U, W, T), tilt_symbol=T, name="sine")
+    with pytest.raises(ResponseError, match="not a polynomial.*quadrature"):
+        symenh.sigma(m, "bcd", [0.1], method="closed-form", model_values=VALS)

@@ -153,3 +153,13 @@ def test_symbolic_geometry_time_limit_falls_back_to_numeric():
     ker = geometry_kernel(model, symbolic=True, timeout=0.5, progress=lines.append)
     assert ker.kind == "numeric"
     assert any("numeric geometry kernel" in m for m in lines)
+
+
+def test_only_matches_levels():
+    nk = numeric_kernel(_pt_zeeman())
+    vals = {p.name: float(VALS[p]) for p in pt_dirac().params} | {"b": 0.01}
+    kx, ky = _k(10, seed=11)
+    lv = nk.levels(kx, ky, vals)
+    got = nk.only(("berry-curvature", "quantum-metric", "bcp", "sbp", "spin"), kx, ky, vals)
+    for q, v in got.items():
+        assert np.array_equal(v, lv.quantity(q)), q

@@ -57,3 +57,12 @@ def test_mu_in_the_gap_is_exactly_zero_and_progress_lines():
 def test_unknown_option_one_line():
     with pytest.raises(ResponseError, match="allowed: rtol"):
         symenh.sigma(h_pt(), "inh", [0.09], method="quadrature", model_values=VALS, n_steps=3)
+
+
+def test_non_compact_fermi_surface_refused_in_one_line():
+    m, t = sp.symbols("m t", real=True)
+    H = m * KX / sp.sqrt(1 + KX**2 + KY**2) * S3 + t * KY * S0      # bounded band: +-m |cos th| at large k
+    model = from_matrix(H, kx=KX, ky=KY, params=(m, t), tilt_symbol=t, name="bounded")
+    with pytest.raises(ResponseError, match="not compact") as exc:
+        symenh.sigma(model, "bcd", [0.05], method="quadrature", model_values={"m": 0.1, "t": 0.01})
+    assert "\n" not in str(exc.value)

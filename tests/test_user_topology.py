@@ -74,6 +74,14 @@ def test_warped_dirac_sea_refused_without_cutoff_and_cutoff_dependence_small():
     r3 = symenh.sigma(model, "enh-pt", [mu], method="quadrature", model_values=values, k_cutoff=3.0,
                       progress=lines.append)
     assert any("dB/d ln k_cutoff" in s for s in lines)
+    assert r3.meta["k_cutoff_per_nm"] == 3.0
+    dsig = np.asarray(r3.meta["dsigma_dln_k_cutoff_SI"])       # (n_mu, 2, 2, 2)
+    r3b = symenh.sigma(model, "enh-pt", [mu], method="quadrature", model_values=values, k_cutoff=3.0 * 1.05)
+    # the reported slope is the derivative: a 5 % larger cutoff changes sigma by ln(1.05) slope (to 20 %)
+    change = (r3b.sigma - r3.sigma).ravel()
+    pred = np.log(1.05) * dsig.ravel()
+    j = int(np.argmax(np.abs(pred)))
+    assert abs(change[j] - pred[j]) <= 0.2 * abs(pred[j])
     assert 0 < r3.error_estimate[0] < 1e-6 * np.max(np.abs(r3.sigma))
     # the Fermi-surface mechanisms need no cutoff and are resolved
     b = symenh.sigma(model, "bcd", [mu], method="quadrature", model_values=values)

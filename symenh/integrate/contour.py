@@ -17,10 +17,11 @@ and a tilt ``alpha c k_y``) the root is the positive root of a quadratic, in a f
 cancellation; for a user model it is found by a vectorised sign scan along each ray
 followed by bisection, and a ray that crosses the level more than once is an error.
 
-Limitations (user models): the Fermi pocket of the crossing level must be star-shaped
-around k = 0 (each ray crosses once; pockets away from k = 0, e.g. Mexican hats or
-several valleys in one component, are refused); k is measured in the model's own units
-(1/nm) and the radial search starts at 1/nm and doubles.
+Scope: the paper's models (and a user model only through :class:`RayContours` called directly).
+``symenh.sigma`` sends every user model to the any-topology path instead
+(:mod:`symenh.responses.user_quadrature`: marching-squares contours of :mod:`symenh.integrate.cells`,
+numeric geometry kernel), which has none of the ray method's limits (star-shaped pockets around
+k = 0, one level at mu, two levels for the Fermi sea).
 """
 
 from __future__ import annotations

@@ -172,8 +172,8 @@ def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol
     qshape = {"berry-curvature": (), "bcp": (2, 2), "sbp": (n_ops, 2), "spin": (n_ops,)}
 
     def stacked(kx, ky):
-        lv = ker.levels(kx, ky, vals)
-        return np.concatenate([lv.quantity(q)[:, level].reshape(kx.size, -1) for q in qnames], axis=1)
+        lv = ker.only(qnames, kx, ky, vals)
+        return np.concatenate([lv[q][:, level].reshape(kx.size, -1) for q in qnames], axis=1)
 
     out0, out1, e0, e1, nat = {}, {}, {}, {}, {}
     for loop in contours.loops:
@@ -186,8 +186,8 @@ def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol
             n = kx.size
             gx, gy = nd["gx"], nd["gy"]
             grad = np.stack([gx, gy], axis=-1)                       # (n, c)
-            lv = ker.levels(kx, ky, vals)
-            S, spin = lv.sbp[:, level], lv.spin[:, level]
+            lv = ker.only(("sbp", "spin", "quantum-metric", "bcp"), kx, ky, vals)
+            S, spin = lv["sbp"][:, level], lv["spin"][:, level]
             tau, _, _ = comp.tilt(kx, ky)
             h = np.full(n, h_fd)
             vals_, errs = [], []
@@ -226,8 +226,8 @@ def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol
             # natural size of each factor's integrand (no cancellation, and bounds that do not vanish
             # with a traced quantity: |Omega| <= tr g, |<s>| <= d): the scale a zero is resolved against
             gnorm = np.hypot(gx, gy)
-            mag = {"D": np.trace(lv.quantum_metric[:, level], axis1=-2, axis2=-1),
-                   "X": np.max(np.abs(lv.bcp[:, level]), axis=(-2, -1)),
+            mag = {"D": np.trace(lv["quantum-metric"][:, level], axis1=-2, axis2=-1),
+                   "X": np.max(np.abs(lv["bcp"][:, level]), axis=(-2, -1)),
                    "A": np.max(np.abs(S), axis=(-2, -1)), "B": np.max(np.abs(S), axis=(-2, -1)),
                    "C": np.full(n, float(comp.pattern[level]))}
             for kind, name in keys:
@@ -259,7 +259,7 @@ def sea_compact(comp: UserComponent, level: int, contours, tol: float, cut: str 
 
     def F(kx, ky):
         shape = np.shape(kx)
-        S = ker.evaluate("sbp", np.ravel(kx), np.ravel(ky), vals)[:, level]
+        S = ker.only(("sbp",), np.ravel(kx), np.ravel(ky), vals)["sbp"][:, level]
         return S.reshape(shape + (n_ops * 2,)) * _NORM
 
     v, e = region_integral(contours, F, cut=cut, base=base, tol=tol)

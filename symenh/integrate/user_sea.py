@@ -118,8 +118,15 @@ def filled_sea(kernel, values, e_ref: float, R: float, *, k_cutoff: float | None
             raise ResponseError(f"k_cutoff: {k_cutoff:g} /nm lies inside the Fermi surface (which reaches "
                                 f"{R / 1.5:.3g} /nm); allowed: k_cutoff >= {R / 1.5:.3g} /nm")
         val, err = _disk(S_of, float(k_cutoff), n_ops, tol)
-        avg, _ = _ring_average(S_of, np.array([float(k_cutoff)]))
-        slope = (avg[0] * k_cutoff ** 2 * 2 * np.pi * _NORM).reshape(n_ops, 2)
+        kc = float(k_cutoff)
+
+        def ring(th):
+            th = np.asarray(th, float)
+            v = S_of(kc * np.cos(th), kc * np.sin(th)).reshape(len(th), -1) * kc ** 2 * _NORM
+            return v, 16 * _U * np.abs(v)
+
+        ring_val, _, _, _ = periodic_trapezoid(ring, np.zeros(n_ops * 2, int), tol, n0=64, batch=4096)
+        slope = ring_val.reshape(n_ops, 2)            # dB/d ln k_c = k_c^2 oint S dth / (2 pi)^2
         return SeaResult(val, err, float(k_cutoff), decay_exponent(S_of, k_cutoff), slope)
     q = decay_exponent(S_of, R)
     if q < MIN_DECAY:

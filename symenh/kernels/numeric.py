@@ -147,8 +147,39 @@ class NumericKernel:
         """Every quantity per level at k = (kx, ky) (1/nm, broadcast); arrays (*k, L, *components)."""
         kx, ky = check_k(kx, ky)
         bg = geometry_of_frame(eigen_frame(self.model, kx, ky, values, degeneracy_tol=self.degeneracy_tol,
-                                           ham=self.ham, gauge=gauge))
+                                           ham=self.ham, gauge=gauge, matmul=True))
         return _levels_from_bands(bg, self.pattern(values))
+
+    def only(self, names, kx, ky, values) -> dict:
+        """{quantity: (*k, L, *components)} for the listed quantities only (cheaper than :meth:`levels`:
+        nothing else is assembled).  Allowed: berry-curvature, quantum-metric, bcp, sbp, spin."""
+        kx, ky = check_k(kx, ky)
+        fr = eigen_frame(self.model, kx, ky, values, degeneracy_tol=self.degeneracy_tol, ham=self.ham, matmul=True)
+        g = fr.degeneracy
+        pattern = self.pattern(values)
+        v, s, inv = fr.v, fr.spin, fr.inv
+        out = {}
+        for name in names:
+            if name == "berry-curvature":
+                pxy = v[0] * np.swapaxes(v[1], -1, -2)
+                q = -2 * np.imag(np.sum(pxy * inv ** 2, axis=-1))
+            elif name in ("quantum-metric", "bcp"):
+                q = np.empty(fr.energy.shape + (2, 2))
+                w = inv ** 2 if name == "quantum-metric" else 2 * inv ** 3
+                for a in range(2):
+                    for b in range(2):
+                        q[..., a, b] = np.sum(np.real(v[a] * np.swapaxes(v[b], -1, -2)) * w, axis=-1)
+            elif name == "sbp":
+                q = np.empty(fr.energy.shape + (s.shape[-3], 2))
+                for a in range(2):
+                    q[..., a] = np.moveaxis(-2 * np.imag(np.sum(s * np.swapaxes(v[a], -1, -2)[..., None, :, :]
+                                                                * (inv ** 2)[..., None, :, :], axis=-1)), -2, -1)
+            elif name == "spin":
+                q = np.moveaxis(np.real(np.diagonal(s, axis1=-2, axis2=-1)), -2, -1)
+            else:
+                raise ModelError(f"quantity: {name!r} is not available here")
+            out[name] = _group(fr.trace(q), pattern, g)
+        return out
 
     def evaluate(self, quantity: str, kx, ky, values) -> np.ndarray:
         """``quantity`` at k (1/nm), shape (*k, L, *components), levels ascending at every k."""
@@ -172,8 +203,7 @@ class NumericKernel:
         kx, ky = check_k(kx, ky)
         params = param_vector(self.model, values)
         eps, U = np.linalg.eigh(self.ham.H(kx, ky, params))
-        Ud = np.conj(np.swapaxes(U, -1, -2))
-        vd = [np.real(np.einsum("...ij,...jk,...ki->...i", Ud, self.ham.velocity(a, kx, ky, params), U))
+        vd = [np.real(np.sum(np.conj(U) * (self.ham.velocity(a, kx, ky, params) @ U), axis=-2))   # <n|v^a|n>
               for a in range(2)]
         E, V, start = [], [], 0
         for d in self.pattern(values):
@@ -197,7 +227,7 @@ class NumericKernel:
         de = eps[..., :, None] - eps[..., None, :]
         with np.errstate(divide="ignore", invalid="ignore"):
             inv2 = np.where(mask > 0, 1.0 / np.where(mask > 0, de, 1.0) ** 2, 0.0)
-        s = np.einsum("...ij,ejk,...kl->...eil", Ud, self.ham.spin(), U)   # (*k, n_ops, N, N)
+        s = Ud[..., None, :, :] @ self.ham.spin() @ U[..., None, :, :]     # (*k, n_ops, N, N)
         out = np.empty(eps.shape[:-1] + (s.shape[-3], 2))
         for a in range(2):
             va = Ud @ self.ham.velocity(a, kx, ky, params) @ U

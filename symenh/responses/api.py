@@ -324,6 +324,7 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     else:  # a user model: its own parameters, not the paper's alpha
         meta["model_values"] = {p.name: v for p, v in values.items()}
         meta["alpha"] = job.alpha
+    meta.update(extra.get("meta", {}))   # usermodels: what a path records (e.g. k_cutoff and its dependence)
     scope = exchange_valleys if enh and len(comps) > 1 else None
     return SigmaResult(model=name, mechanism=mechanism, method=method, convention=convention,
                        exchange_valleys=scope, params=params, mu_eV=mu, sigma=sig,

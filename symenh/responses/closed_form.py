@@ -227,11 +227,14 @@ def compute(job):
     (:func:`channel_chunks`), each channel group on its own.  A q-dependent interaction is refused
     (the closed forms assume a uniform V_0): the quadrature and grid paths handle it.
     """
-    if job.model_name not in PAPER_MODELS:  # a user's two-level model (issue 11 item 3): T = 0, linear, printed
+    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
+    if job.model_name not in PAPER_MODELS:   # T = 0, linear order, printed channels, contact only
         from .lattice_grid import refuse_lattice
         refuse_lattice(job, "closed-form")
         require_default(job, "closed-form (user model)")
-        return compute_T0(job)
+        from . import user_closed_form
+        return user_closed_form.compute(job)
+    # --- end usermodels ---
     inter = job.interaction
     if inter is not None and not getattr(inter, "is_uniform", False):
         raise ResponseError(f"interaction: the closed-form path assumes the contact interaction, not "
@@ -295,11 +298,6 @@ def compute_T0(job):
     exactly 0.0.  T = 0, linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
     :mod:`symenh.responses.spec`; inh-full with the field-corrected occupation is inh).
     """
-    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
-    if job.model_name not in PAPER_MODELS:
-        from . import user_closed_form
-        return user_closed_form.compute(job)
-    # --- end usermodels ---
     _check_model(job.model_name)
     mech = job.mechanism
     if mech == "inh-full" and job.occupation == "field-corrected":

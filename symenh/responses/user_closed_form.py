@@ -56,7 +56,13 @@ def _dirac_map(model: SymbolicModel) -> dict:
     t = model.identity_part()
     h0 = (h - t * sp.eye(2)).applyfunc(sp.expand)
     e2 = sp.expand((h0 * h0)[0, 0])
-    poly = sp.Poly(e2, KX, KY)
+    if getattr(model, "lattice", None) is not None:
+        raise ResponseError(f"closed-form: {name} is a lattice model (integrals over the Brillouin zone); "
+                            "use method='grid'")
+    try:
+        poly = sp.Poly(e2, KX, KY)
+    except sp.PolynomialError:
+        raise ResponseError(f"closed-form: the dispersion of {name} is not a polynomial in k; {_QUAD}") from None
     allowed = {(0, 0), (2, 0), (0, 2)}
     if any(m not in allowed for m in poly.monoms()):
         raise ResponseError(f"closed-form: the dispersion of {name} is not of the form Delta^2 + (v_x k_x)^2 + "

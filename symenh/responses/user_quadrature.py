@@ -45,6 +45,7 @@ from ..integrate.user_fermi import (
     surface_factors,
 )
 from ..integrate.user_sea import filled_sea
+from ..units import sigma_to_si
 from .grid import _propagate, option_integer, option_real
 from .job import require_default
 from .spec import FACTORS, linear_sigma
@@ -141,6 +142,7 @@ def compute(job):
     plan = _plan(comps, mu_all, "B" in need, opt, say)
     need0 = [n for n in need if n in ("A", "C")] if job.mechanism.startswith("enh") else []
     seas: dict = {}
+    dsig: list = []
     for i, mu in enumerate(mu_all):
         f0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
         f1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
@@ -187,6 +189,8 @@ def compute(job):
                 u0["B"][c] += sea.error
                 n0["B"][c] += np.abs(sea.value)
         if not any_level:
+            if opt["k_cutoff"] is not None:
+                dsig.append(np.zeros((2, 2, 2)).tolist())
             continue                 # mu in a gap of every component: exactly zero
         sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
         e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
@@ -198,7 +202,19 @@ def compute(job):
                                 "behaviour (k_cutoff)")
         out[i] = sig
         err_out[i] = emax
-    return out, err_out
+        if opt["k_cutoff"] is not None and "B" in need:
+            slope = np.stack([seas[(c, round(float(plan[i][c][2]), 12))].cutoff_slope for c in range(len(comps))])
+            zero = {n: np.zeros_like(v) for n, v in f0.items()}
+            d = linear_sigma(job.mechanism, {**zero, "B": slope}, {**f1, "B": np.zeros_like(f1["B"])}, alpha,
+                             job.pre, job.exchange)
+            dsig.append(sigma_to_si(d).tolist())
+        elif opt["k_cutoff"] is not None:
+            dsig.append(np.zeros((2, 2, 2)).tolist())
+    if opt["k_cutoff"] is None:
+        return out, err_out
+    # the sea was cut at k_cutoff: record it and d sigma / d ln k_cutoff (SI, per mu, [c][a][b])
+    return out, err_out, {"meta": {"k_cutoff_per_nm": float(opt["k_cutoff"]),
+                                   "dsigma_dln_k_cutoff_SI": dsig}}
 
 
 __all__ = ["DEFAULTS", "RANGES", "compute", "reference_gap"]
