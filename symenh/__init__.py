@@ -12,15 +12,28 @@ divides every interaction).
 """
 
 from . import interactions  # noqa: F401  (symenh.interactions.Q, screened_coulomb, ... after import symenh)
+from .errors import SymenhError
 from .kernels.levels import geometry_levels
+from .maps import sweep
 from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
 from .models.qsymm_convert import from_qsymm  # usermodels (issue 11 item 8)
-from .errors import SymenhError
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
-from .maps import sweep
 
 __version__ = "0.1.0"
 
-__all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "from_qsymm", "geometry_levels",
-           "paper_model", "pt_dirac", "sigma", "sweep", "tilted_dirac", "__version__"]
+__all__ = [
+           "PAPER",
+           "Parameters",
+           "SigmaResult",
+           "SymenhError",
+           "__version__",
+           "from_matrix",
+           "from_qsymm",
+           "geometry_levels",
+           "paper_model",
+           "pt_dirac",
+           "sigma",
+           "sweep",
+           "tilted_dirac",
+]

@@ -9,9 +9,10 @@ from ..responses.spec import CONVENTIONS
 from .common import CliError, add_param_option, params_from, progress
 
 #: figure name -> module in symenh.figures providing make(out_dir, params, progress) -> [paths]
-FIGURES = {"fig1": "fig1", "fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics", "map": "map"}
+FIGURES = {"fig1": "fig1", "fig2": "fig2", "fig3": "fig3", "asymptotics": "asymptotics", "map": "map",
+           "interactions": "interactions", "temperature": "temperature"}
 #: figures whose signs depend on the convention
-WITH_CONVENTION = ("fig1", "fig3", "asymptotics")
+WITH_CONVENTION = ("fig1", "fig3", "asymptotics", "interactions", "temperature")
 
 
 def register(sub) -> None:

@@ -620,11 +620,10 @@ def compute(job: Job):
     * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: :mod:`symenh.responses.grid_thermal`
       (the Fermi-box sums at the requested T, no T -> 0 extrapolation; tilted occupations).
     """
-    # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
     from . import lattice_grid
-    if lattice_grid.is_lattice(job):
-        return lattice_grid.compute(job)
-    # --- end lattice block ---
+    if lattice_grid.is_lattice(job):    # Brillouin-zone integrals (responses/lattice_grid.py)
+        out, err = lattice_grid.compute_elementwise(job)
+        return out, err.reshape(len(out), -1).max(axis=1)
     from .quadrature import contact_job, uses_exchange_path
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
@@ -667,6 +666,11 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     ``|Delta| sqrt(1 - (alpha/hbar v_y)^2)``).  Mechanisms: the paper four and ``inh-full``.
     """
     check_mechanism(job.mechanism)
+    # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
+    from . import lattice_grid
+    if lattice_grid.is_lattice(job):
+        return lattice_grid.compute_elementwise(job)
+    # --- end lattice block ---
     opt = _options(job)
     need = set(FACTORS_ALL[job.mechanism])
     gap = _paper_gap(job)
