@@ -199,9 +199,9 @@ class ZoneSpectrum:
         Cells of a periodic probe are marked where the corner energies, widened by twice the cell
         diagonal times the largest corner speed, reach the window; the smallest arc per fractional
         axis covering the marked cells, padded by two cells, is probed again at the same resolution
-        (once), so a pocket much smaller than the zone gets a tight box."""
+        (up to three times), so a pocket much smaller than the zone gets a tight box."""
         box, vmax = (None, None), 0.0
-        for _ in range(2):
+        for _ in range(4):
             marks, v = self._mark(box, lo, hi, chunk_points)
             if marks is None:
                 return None
