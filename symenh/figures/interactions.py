@@ -319,11 +319,11 @@ def _ratio_panel(ax, dat, model):
     ax.axhline(0, color="0.7", lw=0.6, gid="reference")
     ax.axvline(1, color="0.5", lw=0.7, ls=":", gid="reference")
     ax.plot(dense[keep], dat[(model, "contact", "dense ratio")][keep], color=COLOURS["contact"], lw=1.2,
-            label="ratio, contact $V_0$ (closed form)")
+            label="ratio, contact V\u2080 (closed form)")
     ax.plot(pts, dat[(model, "printed", "ratio")], "-o", color=COLOURS["screened"], ms=3.2, lw=0.9,
-            label="ratio, screened $V(q)$, Eq. 3 channels")
+            label="ratio, screened V(q), Eq. 3 channels")
     ax.plot(pts, dat[(model, "fock", "ratio")], "-s", color=COLOURS["fock"], ms=3.0, lw=0.9, mfc="none",
-            label="ratio, screened $V(q)$, complete Fock")
+            label="ratio, screened V(q), complete Fock")
     ax.set_xlim(0.9, pts[-1] * 1.03)
     ax.set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
     ax.set_ylabel(rf"{TEX[enh]} / {TEX[ref]} (dimensionless)")
@@ -345,25 +345,25 @@ def _slope_panel(ax, dat):
     col = {"tilted-dirac": "tab:red", "pt-dirac": "tab:purple"}
     for model, mk in (("tilted-dirac", "s"), ("pt-dirac", "D")):
         enh, _ref = PAIRS[model]
-        lab = {"enh-t": "ENH$^{(T)}$", "enh-pt": "ENH$^{(PT)}$"}[enh]
+        lab = {"enh-t": "ENH(T)", "enh-pt": "ENH(PT)"}[enh]      # plain text: legends need no mathtext
         ax.semilogx(dense[keep], dat[(model, "contact", "slope")][keep], color=col[model], lw=0.9, ls="--",
                     label=f"{lab}, contact")
         ax.semilogx(mid, dat[(model, "large", "slope")], mk, color=col[model], ms=4, mfc="none",
-                    label=f"{lab}, screened $V(q)$ ({dat['large_source'].split(' (')[0]})")
+                    label=f"{lab}, screened V(q) ({dat['large_source'].split(' (')[0]})")
     ax.semilogx(dense[keep], dat[("tilted-dirac", "reference", "slope")][keep], color="tab:blue", lw=0.9,
                 label="BCD")
     ax.semilogx(dense[keep], dat[("pt-dirac", "reference", "slope")][keep], color="tab:green", lw=0.9, ls="-.",
                 label="INH")
     levels = {}
-    for key, text in (((("tilted-dirac", "screened"),), "screened ENH$^{(T)}$"),
+    for key, text in (((("tilted-dirac", "screened"),), "screened ENH(T)"),
                       ((("pt-dirac", "screened"), ("pt-dirac", "reference"), ("tilted-dirac", "reference")),
-                       "screened ENH$^{(PT)}$, INH, BCD"),
+                       "screened ENH(PT), INH, BCD"),
                       ((("pt-dirac", "contact"), ("tilted-dirac", "contact")), "contact ENH")):
         for k in key:
             levels.setdefault(pw[k], text)
     for p, text in levels.items():
         ax.axhline(p, color="0.45", lw=0.7, ls=":", gid="reference")
-        ax.text(big[-1] * 1.15, p - 0.05, f"$p = {p}$: {text}", fontsize=6.3, color="0.3", va="top", ha="right")
+        ax.text(big[-1] * 1.15, p - 0.05, f"p = {p}".replace("-", "\u2212") + f": {text}", fontsize=6.3, color="0.3", va="top", ha="right")
     ax.set_xlim(X_SLOPES, big[-1] * 1.3)
     ax.set_ylim(min(levels) - 0.45, max(levels) + 0.75)
     ax.set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
