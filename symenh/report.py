@@ -237,6 +237,10 @@ def interactions_rows(params, convention: str = "consistent", report=print) -> l
              f"{p[('pt-dirac', 'reference')]}. ENH(PT)/INH -> C (pi - 1)/(pi^2 hbar v) = {r_pt.coefficient:.4g} and "
              f"ENH(T)/BCD -> -C q_s/(12 pi mu) = {r_t.coefficient:.4g} (mu / 1 eV)^-1 (C = e^2/(2 eps_0 eps_r); "
              "symenh.asymptotics_interaction)."), ""]
+    if not fig.isotropic(params):
+        rows += [("With v_x != v_y (these parameters) the derived powers above are those of v_x = v_y: the "
+                 "q_s/mu^3 law of ENH(T) rests on an exact cancellation on a circular Fermi line (V = C/q gives "
+                 "V_eff = 0); the quadrature slopes measured here are the ones to read."), ""]
     same = p[("pt-dirac", "screened")] == p[("pt-dirac", "reference")]
     rows.append("**Verdict.** " + ("The paper's distinction sigma_ENH(PT) ~ 1/mu versus sigma_INH ~ 1/mu^2 does NOT "
                                    "survive a screened interaction: with V(q) = C/(q + q_s), ENH(PT) ~ 1/mu^2 like "
