@@ -41,12 +41,12 @@ def test_reproduce_writes_everything(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "[symenh]" in proc.stderr  # progress indication
-    for name in ("fig1", "fig2", "fig3", "asymptotics"):
+    for name in ("fig1", "fig2", "fig3", "asymptotics", "interactions", "temperature"):
         for ext in ("png", "pdf"):
             assert (out / f"{name}.{ext}").stat().st_size > 10_000
     summary = (out / "summary.md").read_text()
     for section in ("Non-zero tensor elements", "Relative signs", "Large-mu asymptotics", "Cross-check",
-                    "ambiguous"):
+                    "ambiguous", "Screened Coulomb interaction", "Finite temperature"):
         assert section in summary
     # the curves: unit headers, and the numbers are the conductivities (closed form at the same mu)
     with open(out / "fig3_curves.csv") as fh:
@@ -102,7 +102,8 @@ def test_manifest_settings_and_hashes_without_the_figures(tmp_path, monkeypatch,
     man = _check_manifest(out, {"params": symenh.PAPER.replace(Delta_eV=0.03).as_dict(), "convention": "printed",
                                 "out": str(out)})
     assert man["command"] == "symenh " + " ".join(argv)
-    assert [f["path"] for f in man["files"]] == ["fig1.png", "fig2.png", "fig3.png", "asymptotics.png", "summary.md"]
+    assert [f["path"] for f in man["files"]] == ["fig1.png", "fig2.png", "fig3.png", "asymptotics.png", "interactions.png",
+                                                "temperature.png", "summary.md"]
     assert (out / "summary.md").read_text() == "# summary printed 0.03\n"
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]   # no temporary file left
     capsys.readouterr()

@@ -86,6 +86,7 @@ def run(args) -> int:
     written = []
     steps = [("fig1", {"convention": args.convention}), ("fig2", {}), ("fig3", {"convention": args.convention}),
              ("asymptotics", {"convention": args.convention})]
+    steps += [("interactions", {"convention": args.convention}), ("temperature", {"convention": args.convention})]
     for i, (name, kw) in enumerate(steps, 1):
         progress(f"[{i}/{len(steps) + 1}] figure {name}")
         written += make_figure(name, out, params, progress, **kw)

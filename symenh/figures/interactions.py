@@ -319,11 +319,11 @@ def _ratio_panel(ax, dat, model):
     ax.axhline(0, color="0.7", lw=0.6, gid="reference")
     ax.axvline(1, color="0.5", lw=0.7, ls=":", gid="reference")
     ax.plot(dense[keep], dat[(model, "contact", "dense ratio")][keep], color=COLOURS["contact"], lw=1.2,
-            label="ratio, contact $V_0$ (closed form)")
+            label="ratio, contact V\u2080 (closed form)")
     ax.plot(pts, dat[(model, "printed", "ratio")], "-o", color=COLOURS["screened"], ms=3.2, lw=0.9,
-            label="ratio, screened $V(q)$, Eq. 3 channels")
+            label="ratio, screened V(q), Eq. 3 channels")
     ax.plot(pts, dat[(model, "fock", "ratio")], "-s", color=COLOURS["fock"], ms=3.0, lw=0.9, mfc="none",
-            label="ratio, screened $V(q)$, complete Fock")
+            label="ratio, screened V(q), complete Fock")
     ax.set_xlim(0.9, pts[-1] * 1.03)
     ax.set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
     ax.set_ylabel(rf"{TEX[enh]} / {TEX[ref]} (dimensionless)")
@@ -331,7 +331,7 @@ def _ratio_panel(ax, dat, model):
     name = {"enh-t": "ENH$^{(T)}$", "enh-pt": "ENH$^{(PT)}$"}[enh]
     lo, hi = ax.get_ylim()
     top = found != "opposite signs"
-    ax.set_ylim(lo, hi + 0.3 * (hi - lo)) if top else ax.set_ylim(lo - 0.3 * (hi - lo), hi)
+    ax.set_ylim(lo, hi + 0.5 * (hi - lo)) if top else ax.set_ylim(lo - 0.5 * (hi - lo), hi)
     ax.text(0.97, 0.97 if top else 0.03, f"{SIGN_WORDS[found]}\n({name} vs {ref.upper()}, all three curves)",
             transform=ax.transAxes, ha="right", va="top" if top else "bottom", fontsize=6.5,
             bbox={"boxstyle": "round,pad=0.3", "fc": "#fff8e0", "ec": "0.55", "lw": 0.6})
@@ -345,25 +345,25 @@ def _slope_panel(ax, dat):
     col = {"tilted-dirac": "tab:red", "pt-dirac": "tab:purple"}
     for model, mk in (("tilted-dirac", "s"), ("pt-dirac", "D")):
         enh, _ref = PAIRS[model]
-        lab = {"enh-t": "ENH$^{(T)}$", "enh-pt": "ENH$^{(PT)}$"}[enh]
+        lab = {"enh-t": "ENH(T)", "enh-pt": "ENH(PT)"}[enh]      # plain text: legends need no mathtext
         ax.semilogx(dense[keep], dat[(model, "contact", "slope")][keep], color=col[model], lw=0.9, ls="--",
                     label=f"{lab}, contact")
         ax.semilogx(mid, dat[(model, "large", "slope")], mk, color=col[model], ms=4, mfc="none",
-                    label=f"{lab}, screened $V(q)$ ({dat['large_source'].split(' (')[0]})")
+                    label=f"{lab}, screened V(q) ({dat['large_source'].split(' (')[0]})")
     ax.semilogx(dense[keep], dat[("tilted-dirac", "reference", "slope")][keep], color="tab:blue", lw=0.9,
                 label="BCD")
     ax.semilogx(dense[keep], dat[("pt-dirac", "reference", "slope")][keep], color="tab:green", lw=0.9, ls="-.",
                 label="INH")
     levels = {}
-    for key, text in (((("tilted-dirac", "screened"),), "screened ENH$^{(T)}$"),
+    for key, text in (((("tilted-dirac", "screened"),), "screened ENH(T)"),
                       ((("pt-dirac", "screened"), ("pt-dirac", "reference"), ("tilted-dirac", "reference")),
-                       "screened ENH$^{(PT)}$, INH, BCD"),
+                       "screened ENH(PT), INH, BCD"),
                       ((("pt-dirac", "contact"), ("tilted-dirac", "contact")), "contact ENH")):
         for k in key:
             levels.setdefault(pw[k], text)
     for p, text in levels.items():
         ax.axhline(p, color="0.45", lw=0.7, ls=":", gid="reference")
-        ax.text(big[-1] * 1.15, p - 0.05, f"$p = {p}$: {text}", fontsize=6.3, color="0.3", va="top", ha="right")
+        ax.text(big[-1] * 1.15, p - 0.05, f"p = {p}".replace("-", "\u2212") + f": {text}", fontsize=6.3, color="0.3", va="top", ha="right")
     ax.set_xlim(X_SLOPES, big[-1] * 1.3)
     ax.set_ylim(min(levels) - 0.45, max(levels) + 0.75)
     ax.set_xlabel(r"$\mu / |\Delta|$ (dimensionless)")
@@ -371,11 +371,11 @@ def _slope_panel(ax, dat):
     decade_ticks(ax.xaxis)
 
 
-def _verdict(dat) -> str:
+def _verdict(dat, iso: bool = True) -> str:
     pw = dat["powers"]
     same = pw[("pt-dirac", "screened")] == pw[("pt-dirac", "reference")]
     p_pt, p_inh, p_t = pw[("pt-dirac", "screened")], pw[("pt-dirac", "reference")], pw[("tilted-dirac", "screened")]
-    return (rf"Large $\mu$ (c), screened Coulomb: ENH$^{{(PT)}}$ $\sim\mu^{{{p_pt}}}$, {'like' if same else 'unlike'} "
+    return (rf"Large $\mu$ (c), screened Coulomb{'' if iso else ', derived for $v_x = v_y$'}: ENH$^{{(PT)}}$ $\sim\mu^{{{p_pt}}}$, {'like' if same else 'unlike'} "
             rf"INH $\sim\mu^{{{p_inh}}}$, and ENH$^{{(T)}}$ $\sim q_s\mu^{{{p_t}}}$:" "\n"
             rf"the paper's $1/\mu$ (ENH) vs $1/\mu^2$ (INH) distinction "
             f"{'does not survive' if same else 'survives'} screening")
@@ -389,7 +389,8 @@ def draw(dat, params, convention="consistent"):
     _ratio_panel(b, dat, "pt-dirac")
     b.set_title(r"(b) $H_{PT}$, $yxx$")
     _slope_panel(c, dat)
-    c.set_title("(c) local log-log slopes of $|\\sigma|$\ndotted: derived large-$\\mu$ powers $p$")
+    c.set_title("(c) local log-log slopes of $|\\sigma|$\ndotted: derived large-$\\mu$ powers $p$"
+                + ("" if isotropic(params) else "\n(derived for $v_x = v_y$)"))
     handles, labels = a.get_legend_handles_labels()
     h2, l2 = c.get_legend_handles_labels()      # ENH(T) contact, screened, ENH(PT) contact, screened, BCD, INH
     order = (0, 1, 4, 2, 3, 5)                  # columns: ENH(T) and BCD, ENH(PT) and INH
@@ -400,10 +401,11 @@ def draw(dat, params, convention="consistent"):
          rf"$v_x$ = ${tex_number(params.vx_m_per_s)}$, $v_y$ = ${tex_number(params.vy_m_per_s)}$ m/s")
     fig.suptitle(
         rf"ENH with a screened interaction ($T$ = 0, linear order in $\alpha$): $\Delta$ = ${tex_number(params.Delta_eV * 1e3)}$ meV, {v}, "
-        rf"$\alpha/\hbar v$ = ${tex_number(params.alpha_over_hbar_v)}$, $\tau$ = ${tex_number(params.tau_ps)}$ ps, $q_s$ = ${tex_number(params.q_s_per_nm)}$ nm$^{{-1}}$"
+        + ("" if isotropic(params) else "\n")
+        + rf"$\alpha/\hbar v$ = ${tex_number(params.alpha_over_hbar_v)}$, $\tau$ = ${tex_number(params.tau_ps)}$ ps, $q_s$ = ${tex_number(params.q_s_per_nm)}$ nm$^{{-1}}$"
         + "\n" + r"contact $V_0 = e^2/(4\pi\epsilon_0\epsilon_r q_s)$; screened Coulomb "
         rf"$V(q) = e^2/(2\epsilon_0\epsilon_r(q+q_s))$, whose $V(0) = 2\pi V_0$; $\epsilon_r$ = ${tex_number(eps)}$"
-        + "\n" + _verdict(dat) + f"\nSign convention: {convention}: {CONVENTION_NOTES_TEX[convention]};\n--convention printed flips the sign of every ENH curve and ratio "
+        + "\n" + _verdict(dat, isotropic(params)) + f"\nSign convention: {convention}: {CONVENTION_NOTES_TEX[convention]};\n--convention printed flips the sign of every ENH curve and ratio "
         "(BCD and INH are the same in both)")
     return fig
 
