@@ -2,19 +2,38 @@
 
 Pipeline: models (SymPy Hamiltonians) -> geometry (closed-form band geometry)
 -> kernels (lambdified numerics; direct diagonalisation reference) -> integrate
-(Fermi-surface / Fermi-sea quadrature, grids) -> responses (BCD, INH, ENH) ->
+(Fermi-surface / Fermi-sea quadrature, grids) -> responses (BCD, INH, ENH, inh-full) ->
 figures / command line.
 
-Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^2).
+Units: energies eV, lengths nm, k in 1/nm inside; conductivities in SI (A m / V^2);
+temperatures in kelvin (``Parameters.T_K``); interactions V(q) in eV nm^2 with q in 1/nm
+(:mod:`symenh.interactions`, e.g. ``symenh.interactions.Q`` for a SymPy V(q); ``Parameters.eps_r``
+divides every interaction).
 """
 
-from .kernels.levels import geometry_levels
-from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from . import interactions  # noqa: F401  (symenh.interactions.Q, screened_coulomb, ... after import symenh)
 from .errors import SymenhError
+from .kernels.levels import geometry_levels
+from .maps import sweep
+from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from .models.qsymm_convert import from_qsymm  # usermodels (issue 11 item 8)
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
 
 __version__ = "0.1.0"
 
-__all__ = ["PAPER", "Parameters", "SigmaResult", "SymenhError", "from_matrix", "geometry_levels", "paper_model",
-           "pt_dirac", "sigma", "tilted_dirac", "__version__"]
+__all__ = [
+           "PAPER",
+           "Parameters",
+           "SigmaResult",
+           "SymenhError",
+           "__version__",
+           "from_matrix",
+           "from_qsymm",
+           "geometry_levels",
+           "paper_model",
+           "pt_dirac",
+           "sigma",
+           "sweep",
+           "tilted_dirac",
+]

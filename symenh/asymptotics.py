@@ -38,7 +38,7 @@ from .integrate.symbolic import MU
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 from .params import PAPER, Parameters
 from .responses import closed_form as cf
-from .responses.spec import ENH_PAIRS, FORBIDDEN, MECHANISMS, ResponseError, check_choice
+from .responses.spec import ENH_PAIRS, FORBIDDEN, PAPER_MECHANISMS, ResponseError, check_choice
 from .units import SIGMA_UNITS, sigma_to_si
 
 _X = sp.Symbol("x", positive=True)  # 1/mu
@@ -99,7 +99,7 @@ class Expansion:
 
 def _check(model: str, mechanism: str) -> None:
     check_choice("model", model, cf.PAPER_MODELS)
-    check_choice("mechanism", mechanism, MECHANISMS)
+    check_choice("mechanism", mechanism, PAPER_MECHANISMS)
     if mechanism in FORBIDDEN[model]:
         raise ResponseError(f"mechanism {mechanism!r} vanishes identically for {model} ({_WHY[model]})")
 

@@ -1,7 +1,9 @@
 """Numeric model parameters with explicit units, their valid ranges, and the ``NAME=VALUE`` parser.
 
 The paper's values (Fig. 3) are the defaults: Delta = 50 meV, v_x = v_y = 4e5 m/s,
-alpha = 0.1 hbar v_y, tau = 0.5 ps, q_s = 0.2 / nm.
+alpha = 0.1 hbar v_y, tau = 0.5 ps, q_s = 0.2 / nm; and, beyond the paper, the relative
+permittivity eps_r = 1 (it divides every interaction, the contact V_0 included) and the
+temperature T = 0 K (the defaults reproduce the paper's numbers bit for bit).
 
 Every value a user supplies is checked here, at the boundary, against a stated range
 (:data:`RANGES`, :data:`MU_MAX_EV`) chosen so that no computation path downstream
@@ -22,6 +24,9 @@ alpha_over_hbar_v      0, or 1e-2 <= |alpha/(hbar v_y)| < 1     overtilted at 1;
                                                                 than its error estimate says
 tau_ps                 1e-6 .. 1e6 ps
 q_s_per_nm             1e-6 .. 1e3 1/nm                         V_0 = e^2/(4 pi eps_0 q_s) finite
+eps_r                  1e-2 .. 1e4 (dimensionless)              V_0 / eps_r finite and non-zero
+T_K                    0 .. 1e4 K (k_B T <= 0.86 eV)            the Fermi window stays inside the
+                                                                energies the paths resolve
 mu (chemical pot.)     finite, |mu| <= 1e4 eV; at Delta = 0     (:func:`check_mu`); gapless
                        also mu = 0 or |mu| >= 1e-4 eV           sigma diverges as mu -> 0
 =====================  =======================================  =================================
@@ -55,6 +60,11 @@ ALPHA_MIN = 1e-9
 #: largest anisotropy max(v_x/v_y, v_y/v_x)
 ANISOTROPY_MAX = 1e2
 
+#: relative permittivity range (dimensionless)
+EPS_R_MIN, EPS_R_MAX = 1e-2, 1e4
+#: highest temperature (K): k_B T = 0.86 eV
+T_MAX_K = 1e4
+
 #: field -> (symbol in messages, unit, lowest, highest, zero allowed, by absolute value)
 RANGES = {
     "Delta_eV": ("|Delta|", "eV", DELTA_MIN_EV, DELTA_MAX_EV, True, True),
@@ -63,6 +73,8 @@ RANGES = {
     "alpha_over_hbar_v": ("|alpha/(hbar v_y)|", "", ALPHA_MIN, 1.0, True, True),
     "tau_ps": ("tau", "ps", 1e-6, 1e6, False, False),
     "q_s_per_nm": ("q_s", "1/nm", 1e-6, 1e3, False, False),
+    "eps_r": ("eps_r", "", EPS_R_MIN, EPS_R_MAX, False, False),
+    "T_K": ("T", "K", 0.0, T_MAX_K, True, False),
 }
 
 
@@ -108,8 +120,7 @@ def check_real_array(value, name: str, unit: str = "") -> np.ndarray:
     what = f"a real number or a 1-D sequence of real numbers{f' ({unit})' if unit else ''}"
     if _is_real_scalar(value):
         return np.array([check_real(value, name, unit)])
-    if value is None or isinstance(value, (str, bytes, dict, set, frozenset, bool, np.bool_)) or \
-            isinstance(value, numbers.Complex):
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset, bool, np.bool_, numbers.Complex)):
         raise InputTypeError(f"{name}: must be {what}, got {_type_name(value)}")
     if isinstance(value, (list, tuple)):   # numpy would silently turn True into 1.0: check each entry
         for x in value:
@@ -173,7 +184,9 @@ def _check_fields(obj) -> None:
             continue
         upper = "<" if f.name == "alpha_over_hbar_v" else "<="
         span = f"{lo:g} <= {sym} {upper} {hi:g}{u}"
-        if zero_ok:
+        if zero_ok and lo == 0:
+            text = f"must be within {span}" + (" (a temperature is not negative)" if x < 0 else "")
+        elif zero_ok:
             text = f"must be 0 or {span}"
         elif x <= 0:
             text = f"must be positive, {span}"
@@ -197,8 +210,11 @@ class Parameters:
     ``vx_m_per_s``, ``vy_m_per_s`` velocities (> 0, m/s); ``alpha_over_hbar_v``
     tilt alpha / (hbar v_y) (dimensionless, |.| < 1); ``tau_ps`` relaxation time
     (> 0, ps); ``q_s_per_nm`` screening wave number (> 0, 1/nm) fixing the contact
-    interaction V_0 = e^2 / (4 pi eps_0 q_s).  Each value must be a real number inside
-    its range (:data:`RANGES`, module docstring); it is stored as a float.
+    interaction V_0 = e^2 / (4 pi eps_0 eps_r q_s) and the screened Coulomb one;
+    ``eps_r`` relative permittivity of the environment (dimensionless, > 0, default 1:
+    the paper's vacuum value), dividing every interaction; ``T_K`` temperature (kelvin,
+    >= 0, default 0: the paper's T = 0).  Each value must be a real number inside its
+    range (:data:`RANGES`, module docstring); it is stored as a float.
     """
 
     Delta_eV: float = 0.05
@@ -207,6 +223,8 @@ class Parameters:
     alpha_over_hbar_v: float = 0.1
     tau_ps: float = 0.5
     q_s_per_nm: float = 0.2
+    eps_r: float = 1.0
+    T_K: float = 0.0
 
     def __post_init__(self):
         _check_fields(self)
@@ -229,8 +247,15 @@ class Parameters:
 
     @property
     def V0_eV_nm2(self) -> float:
-        """Contact interaction V_0 = e^2/(4 pi eps_0 q_s) in eV nm^2."""
-        return units.contact_V0_eV_nm2(self.q_s_per_nm)
+        """Contact interaction V_0 = e^2/(4 pi eps_0 eps_r q_s) in eV nm^2 (at eps_r = 1 exactly
+        :func:`symenh.units.contact_V0_eV_nm2`; the same arithmetic as
+        :func:`symenh.interactions.contact`)."""
+        return units.COULOMB_EV_NM / (self.eps_r * self.q_s_per_nm)
+
+    @property
+    def kT_eV(self) -> float:
+        """k_B T in eV."""
+        return units.KB_EV_PER_K * self.T_K
 
     @property
     def tau_over_hbar_per_eV(self) -> float:
@@ -241,7 +266,7 @@ class Parameters:
         """Values of the model symbols {Delta: eV, hbar_v_x: eV nm, hbar_v_y: eV nm, alpha: eV nm}."""
         return {DELTA: self.Delta_eV, HVX: self.hbar_vx, HVY: self.hbar_vy, ALPHA: self.alpha_eV_nm}
 
-    def replace(self, **changes) -> "Parameters":
+    def replace(self, **changes) -> Parameters:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
@@ -261,6 +286,8 @@ PARAM_NAMES = {
     "alpha_over_hbar_v": (("alpha_over_hbar_v",), None),
     "tau": (("tau_ps",), "time"),
     "q_s": (("q_s_per_nm",), "inverse length"),
+    "eps_r": (("eps_r",), None),
+    "T": (("T_K",), "temperature"),
 }
 
 
@@ -268,7 +295,8 @@ def parse_params(assignments, base: Parameters = PAPER) -> Parameters:
     """Apply ``["Delta=50meV", "v=4e5m/s", ...]`` to ``base``.
 
     NAME is one of :data:`PARAM_NAMES`; VALUE carries its unit where it has one
-    (alpha_over_hbar_v is dimensionless; a zero needs no unit).  ``v`` sets both v_x
+    (alpha_over_hbar_v and eps_r are dimensionless; a zero needs no unit, except a
+    temperature: ``T=77K`` in kelvin, ``T=6.6meV`` as k_B T, :func:`symenh.temperature.parse_temperature`).  ``v`` sets both v_x
     and v_y.  Raises :class:`ParameterError` (unknown name, value out of its range,
     :data:`RANGES`), :class:`~symenh.units.UnitError` or :class:`InputTypeError` (not a
     list of strings) with a one-line message naming the parameter as typed.
@@ -289,7 +317,10 @@ def parse_params(assignments, base: Parameters = PAPER) -> Parameters:
         if name not in PARAM_NAMES:
             raise ParameterError(f"--param: unknown parameter {name!r}; allowed: {', '.join(PARAM_NAMES)}")
         fields, dim = PARAM_NAMES[name]
-        if dim is None:
+        if dim == "temperature":
+            from .temperature import parse_temperature
+            value = parse_temperature(text, name)
+        elif dim is None:
             try:
                 value = float(text)
             except ValueError:

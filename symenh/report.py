@@ -13,7 +13,7 @@ import numpy as np
 
 from .models.paper import MODEL_NAMES
 from .responses.api import sigma
-from .responses.spec import CONVENTIONS, ENH_PAIRS, FORBIDDEN, MECHANISMS, nonzero_elements, symmetrize
+from .responses.spec import CONVENTIONS, ENH_PAIRS, FORBIDDEN, PAPER_MECHANISMS, nonzero_elements, symmetrize
 
 #: what the paper says of each pair's relative sign
 PAPER_SAYS = {"pt-dirac": "opposite signs (text before Fig. 3d)", "tilted-dirac": "not stated"}
@@ -114,7 +114,7 @@ def nonzero_table(params, mu_over_delta=(1.5, 3.0, 10.0)) -> list:
             "value at mu = 3 Delta (A m/V^2) |", "|---|---|---|---|---|"]
     mu = abs(params.Delta_eV) * np.asarray(mu_over_delta)
     for model in MODEL_NAMES:
-        for mech in MECHANISMS:
+        for mech in PAPER_MECHANISMS:
             res = sigma(model, mech, mu, params=params)
             nz = res.nonzero
             nzs = nonzero_elements(symmetrize(res.sigma))
@@ -149,7 +149,7 @@ def crosscheck_table(params, mu_over_delta=(1.5, 4.0)) -> list:
             "|---|---|---|---|"]
     mu = abs(params.Delta_eV) * np.asarray(mu_over_delta)
     for model in MODEL_NAMES:
-        for mech in MECHANISMS:
+        for mech in PAPER_MECHANISMS:
             if mech in FORBIDDEN[model]:
                 continue
             a = sigma(model, mech, mu, params=params).sigma

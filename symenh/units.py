@@ -79,6 +79,8 @@ def tau_over_hbar_per_eV(tau_ps: float) -> float:
 _ENERGY = {"eV": 1.0, "meV": 1e-3, "µeV": 1e-6, "ueV": 1e-6, "keV": 1e3}
 _VELOCITY = {"m/s": 1.0, "km/s": 1e3, "nm/ps": 1e3}
 _TIME = {"s": 1e12, "ps": 1.0, "fs": 1e-3, "ns": 1e3}
+#: temperatures in kelvin (``--param T=77K``; :func:`symenh.temperature.parse_temperature` also reads k_B T)
+_TEMPERATURE = {"K": 1.0, "mK": 1e-3}
 _INV_LENGTH = {"/nm": 1.0, "1/nm": 1.0, "nm^-1": 1.0, "/A": 10.0, "1/A": 10.0,
                "/m": 1e-9, "1/m": 1e-9, "m^-1": 1e-9}
 
@@ -88,6 +90,7 @@ DIMENSIONS = {
     "velocity": (_VELOCITY, "m/s"),
     "time": (_TIME, "ps"),
     "inverse length": (_INV_LENGTH, "1/nm"),
+    "temperature": (_TEMPERATURE, "K"),
 }
 
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
@@ -95,7 +98,7 @@ _NUMBER = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
 _RANGE = re.compile(rf"^\s*({_NUM})\s*:\s*({_NUM})\s*:\s*(\d+)\s*(.*?)\s*$")
 
 #: the indefinite article of each dimension's name, for grammatical messages
-ARTICLE = {"energy": "an", "velocity": "a", "time": "a", "inverse length": "an"}
+ARTICLE = {"energy": "an", "velocity": "a", "time": "a", "inverse length": "an", "temperature": "a"}
 
 #: most points a ``START:STOP:N`` range may ask for
 MAX_RANGE_POINTS = 100_000

@@ -1,24 +1,20 @@
-"""``symenh noneq``: the JSON contract and the one-line errors (exit status 2).
-
-The command's registration in symenh.cli (COMMANDS, and "--field" in MULTI_VALUE) is not merged yet:
-the tests add exactly those two entries with monkeypatch and run the real ``symenh.cli.main``; one
-test builds a parser with the module's own ``register``.
+"""``symenh noneq``: the JSON contract and the one-line errors (exit status 2), through the real
+``symenh.cli.main`` (the command and its multi-valued ``--field`` are registered in symenh.cli); one test
+builds a parser with the module's own ``register``.
 """
 
 import json
 
 import pytest
 
-import symenh.cli as cli
+from symenh import cli
 from symenh.cli import noneq_cmd
 from symenh.cli.common import Parser
 
 
 @pytest.fixture
-def main(monkeypatch):
-    monkeypatch.setattr(cli, "COMMANDS", tuple(cli.COMMANDS) + ("noneq",) if "noneq" not in cli.COMMANDS
-                        else cli.COMMANDS)
-    monkeypatch.setitem(cli.MULTI_VALUE, "--field", 2)
+def main():
+    assert "noneq" in cli.COMMANDS and cli.MULTI_VALUE.get("--field") == 2
     return cli.main
 
 
@@ -82,3 +78,50 @@ def test_register_builds_a_working_parser(capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["quantity"] == "delta-quantum-metric" and d["units"] == "nm^2"
     assert len(d["levels"][0]["value"]) == 2 and len(d["levels"][0]["value"][0]) == 2
+
+
+UNITS = {"delta-rho": "dimensionless", "spin-density": "dimensionless per k", "exchange-field": "eV",
+         "delta-berry-connection": "nm", "delta-berry-curvature": "nm^2", "delta-quantum-metric": "nm^2"}
+
+
+@pytest.mark.parametrize("temperature", ["0K", "30K"])
+def test_every_quantity_states_its_unit_and_the_intraband_representation(main, capsys, temperature):
+    """The unit of each quantity as issue 10 writes it, the exact required keys, and which form the
+    intraband (Fermi-surface) part of Eq. 2 takes: a delta(mu - eps) coefficient at T = 0, the value at T > 0."""
+    required = {"model", "quantity", "valley", "k_per_nm", "field_V_per_m", "mu_eV", "convention", "units", "levels"}
+    for q, unit in UNITS.items():
+        rc, out, err = run(main, capsys, ["noneq", "--model", "tilted-dirac", "--valley", "1", "--quantity", q,
+                                          "--k", "0.3", "0.1", "--field", "0V/m", "1kV/cm", "--mu", "0.1eV",
+                                          "--temperature", temperature, "--json"])
+        assert rc == 0, err
+        d = json.loads(out)
+        assert required <= set(d) and d["units"].startswith(unit) and d["field_V_per_m"] == [0.0, 1e5]
+        assert all({"energy_eV", "degeneracy", "value"} <= set(lv) for lv in d["levels"])
+        assert d["temperature_K"] == float(temperature[:-1])
+        rep = d["intraband_representation"]
+        assert ("delta(mu - eps)" in rep) == (temperature == "0K")
+        if q == "spin-density":
+            pk = d["per_k"]
+            if temperature == "0K":    # the Fermi-surface part is a delta coefficient per level, not a value
+                assert pk["intraband"] is None and len(pk["intraband_delta_coefficient_eV"]) == 2
+            else:
+                assert pk["intraband_delta_coefficient_eV"] is None and len(pk["intraband"]) == 4
+
+
+def test_screened_coulomb_interaction_gives_a_k_dependent_exchange_field(main, capsys):
+    U = []
+    for k in (("0.1", "0"), ("0.6", "0")):
+        rc, out, err = run(main, capsys, ["noneq", "--model", "pt-dirac", "--quantity", "exchange-field", "--k", *k,
+                                          "--field", "1e5V/m", "0V/m", "--mu", "0.1eV", "--interaction",
+                                          "screened-coulomb", "--json"])
+        assert rc == 0, err
+        d = json.loads(out)
+        assert d["interaction"]["kind"] == "screened-coulomb" and d["per_k"]["uniform"] is False
+        U.append(d["per_k"]["U_eV"])
+    assert max(abs(a - b) for a, b in zip(U[0][1:], U[1][1:])) > 1e-2 * max(abs(x) for x in U[0][1:])
+    rc, out, err = run(main, capsys, BASE + ["--quantity", "exchange-field", "--field", "1e5V/m", "0V/m",
+                                             "--interaction", "screened-coulomb", "--temperature", "10K"])
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "T = 0 only" in err
+    rc, out, err = run(main, capsys, BASE + ["--quantity", "exchange-field", "--field", "1e5V/m", "0V/m",
+                                             "--interaction", "coulomb"])
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "--interaction" in err

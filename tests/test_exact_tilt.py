@@ -67,7 +67,6 @@ def test_exact_tends_to_linear(model):
         assert np.all((ratio > 3.8) & (ratio < 4.2)), (mech, ratio)
 
 
-@pytest.mark.xfail(reason="grid_thermal was built on the grid internals before the hardening; being re-integrated into responses/grid.py", raises=(KeyError, TypeError, AttributeError, ValueError), strict=True)
 @pytest.mark.parametrize("model,mech", [("pt-dirac", "inh-full"), ("tilted-dirac", "enh-t")])
 def test_grid_exact_at_temperature(model, mech):
     job = make_job(model, mech, MU[[0, 2]])
@@ -78,7 +77,6 @@ def test_grid_exact_at_temperature(model, mech):
     assert np.all(np.max(np.abs(g - lin).reshape(2, -1), axis=1) > 10 * (eg + eq))   # exact != linear, resolved
 
 
-@pytest.mark.xfail(reason="grid_thermal was built on the grid internals before the hardening; being re-integrated into responses/grid.py", raises=(KeyError, TypeError, AttributeError, ValueError), strict=True)
 def test_grid_exact_at_zero_temperature():
     job = make_job("tilted-dirac", "bcd", [4.0 * D])
     g, eg = gt.compute(job, 0.0, "exact")

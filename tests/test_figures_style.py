@@ -15,7 +15,7 @@ from matplotlib.collections import QuadMesh
 
 import symenh
 from symenh.cli.figure_cmd import FIGURES
-from symenh.figures import asymptotics, fig2, fig3, style
+from symenh.figures import asymptotics, fig2, fig3, interactions, style, temperature
 from symenh.params import PAPER
 from symenh.responses.result import RELATIVE_SIGNS
 
@@ -65,6 +65,8 @@ def _capture(tmp_path, mod, **kw):
 CASES = {"fig2": (fig2, {}), "fig3-consistent": (fig3, {"convention": "consistent"}),
          "fig3-printed": (fig3, {"convention": "printed"}), "asymptotics": (asymptotics, {}),
          "fig3-other-parameters": (fig3, {"params": PAPER.replace(Delta_eV=-0.03, q_s_per_nm=0.5, vy_m_per_s=3e5)})}
+CASES["interactions"] = (interactions, {"mu_points": (1.05, 1.5, 2.0, 4.0, 6.0), "mu_large": (10.0, 100.0, 1000.0)})
+CASES["temperature"] = (temperature, {"n_mu": 60, "t_sweep": (0.0, 100.0, 300.0)})
 
 
 @pytest.fixture(scope="module")

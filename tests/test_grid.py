@@ -24,7 +24,7 @@ from symenh.models.base import from_matrix
 from symenh.models.paper import pt_dirac
 from symenh.params import PAPER
 from symenh.responses.api import sigma
-from symenh.responses.spec import FORBIDDEN, MECHANISMS, nonzero_elements
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS, nonzero_elements
 from symenh.units import sigma_to_si
 
 import symenh.responses.mpmath_path as mp_ref  # noqa: E402

@@ -16,7 +16,7 @@ import pytest
 
 import symenh
 from symenh.errors import ResponseError
-from symenh.responses.spec import FORBIDDEN, MECHANISMS
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS
 
 D = symenh.PAPER.Delta_eV
 

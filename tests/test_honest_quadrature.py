@@ -15,7 +15,7 @@ import pytest
 import symenh
 from symenh.kernels.lambdified import GeometryKernel
 from symenh.responses.mpmath_path import sigma_linear_mp
-from symenh.responses.spec import FORBIDDEN, MECHANISMS
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS
 
 D = symenh.PAPER.Delta_eV
 MODELS = ("tilted-dirac", "pt-dirac")

@@ -43,7 +43,6 @@ def test_closed_form_is_the_derived_formula():
     assert np.allclose(s[3], -s[1], rtol=1e-12)
 
 
-@pytest.mark.xfail(reason="grid_thermal was built on the grid internals before the hardening; being re-integrated into responses/grid.py", raises=(KeyError, TypeError, AttributeError, ValueError), strict=True)
 def test_three_paths_at_zero_temperature():
     job = make_job("pt-dirac", "inh-full", MU[:3])
     c, _ = ct.compute(job, 0.0)

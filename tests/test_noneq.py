@@ -127,6 +127,10 @@ def test_field_part_is_eEG_and_its_curl(name, rng):
     G = _closed(st, "bcp", kx, ky)                                         # [a][b], nm^2/eV
     dA = st.delta_berry_connection(kx, ky)
     _per_level_close(dA.field, np.einsum("b,...nba->...na", eE, G), level[..., None] + 0 * dA.field.astype(int), 1e-10)
+    # and its U part is U^eta S^{eta a} with the closed-form SBP (Eq. 5)
+    US = np.einsum("e,...nea->...na", st.U0, _closed(st, "sbp", kx, ky))
+    _per_level_close(dA.exchange, US, level[..., None] + 0 * dA.exchange.astype(int), 1e-10)
+    assert np.max(np.abs(US)) > 0
     dOm = st.delta_berry_curvature(kx, ky)
     ref = _curl(lambda x, y: np.einsum("b,...nba->...na", eE, _closed(st, "bcp", x, y)), kx, ky)
     _per_level_close(dOm.field, ref, level, 1e-7)
@@ -327,7 +331,7 @@ def test_map_integral_is_the_enh_and_inh_current_pt():
     The map is at finite alpha: j/alpha = sigma_1 + O(alpha^2), so two tilts (ratio 2) extrapolate the
     linear coefficient (their difference shows the alpha^2 law); the quadrature error is ~1e-11."""
     a1, a2 = 2e-3, 1e-3
-    j1, e1, ref1 = _currents("pt-dirac", "consistent", a1)
+    j1, _e1, ref1 = _currents("pt-dirac", "consistent", a1)
     j2, e2, ref2 = _currents("pt-dirac", "consistent", a2)
     for part, mech in (("exchange_interband", "enh-pt"), ("field", "inh")):
         r1, r2 = j1[part] / ref1[mech], j2[part] / ref2[mech]        # ref is exactly linear in alpha
@@ -344,7 +348,7 @@ def test_map_integral_is_the_enh_current_small_alpha(name, convention):
     """At alpha/(hbar v) = 1e-4 the O(alpha^2) relative correction is ~2e-9 (measured by the test above):
     the map integral must agree with the linear-order sigma to 1e-7 in both mechanisms and both
     conventions, and reproduce the mechanisms that symmetry forbids as zeros."""
-    j, err, ref = _currents(name, convention, 1e-4)
+    j, _err, ref = _currents(name, convention, 1e-4)
     main = "enh-pt" if name == "pt-dirac" else "enh-t"
     part = "exchange_interband" if main == "enh-pt" else "exchange_intraband"
     other = "exchange_intraband" if main == "enh-pt" else "exchange_interband"
@@ -377,16 +381,16 @@ def test_finite_temperature_exchange_tends_to_zero_temperature():
 # ---------------------------------------------------------------------------------------------------
 def test_bad_input_is_one_line_symenh_error():
     cases = [
-        (dict(field_V_per_m=(0.0, 0.0)), ParameterError, "field_V_per_m"),
-        (dict(field_V_per_m=(1e5,)), ParameterError, "field_V_per_m"),
-        (dict(field_V_per_m=(np.nan, 1.0)), ParameterError, "field_V_per_m"),
-        (dict(convention="paper"), ResponseError, "convention"),
-        (dict(temperature_K=-1.0), ParameterError, "temperature_K"),
-        (dict(mu_eV="0.1"), ParameterError, "mu_eV"),
-        (dict(exchange_valleys="both"), ResponseError, "exchange_valleys"),
+        ({"field_V_per_m": (0.0, 0.0)}, ParameterError, "field_V_per_m"),
+        ({"field_V_per_m": (1e5,)}, ParameterError, "field_V_per_m"),
+        ({"field_V_per_m": (np.nan, 1.0)}, ParameterError, "field_V_per_m"),
+        ({"convention": "paper"}, ResponseError, "convention"),
+        ({"temperature_K": -1.0}, ParameterError, "temperature_K"),
+        ({"mu_eV": "0.1"}, ParameterError, "mu_eV"),
+        ({"exchange_valleys": "both"}, ResponseError, "exchange_valleys"),
     ]
     for kw, cls, start in cases:
-        args = dict(field_V_per_m=FIELD, mu_eV=MU)
+        args = {"field_V_per_m": FIELD, "mu_eV": MU}
         args.update(kw)
         with pytest.raises(cls) as exc:
             noneq_state("pt-dirac", **args)
@@ -396,8 +400,14 @@ def test_bad_input_is_one_line_symenh_error():
         noneq_levels("pt-dirac", "berry", (0.1, 0.1), FIELD, MU)
     with pytest.raises(SymenhError, match="^valley"):
         noneq_state("tilted-dirac", field_V_per_m=FIELD, mu_eV=MU)
-    with pytest.raises(ResponseError, match="^interaction"):
-        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction=symenh.interactions.screened_coulomb(0.2))
+    # a q-dependent V: the k-dependent exchange field is computed at T = 0, within the valley of k
+    with pytest.raises(ParameterError, match="^temperature_K"):
+        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb", temperature_K=10.0)
+    with pytest.raises(ResponseError, match="^exchange_valleys"):
+        noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb",
+                    exchange_valleys="all")
+    with pytest.raises(ParameterError, match="^interaction"):
+        noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="coulomb")
     # T = 0 inside the tilted band-edge window: the pocket does not enclose k = 0
     t = PAPER.alpha_over_hbar_v
     mu = 0.05 * (1 - 0.25 * t * t)
@@ -409,3 +419,234 @@ def test_mu_in_the_gap_gives_exact_zeros_of_the_fermi_surface_parts():
     st = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=0.01)
     assert np.all(st.exchange.Y == 0)                    # no Fermi surface
     assert np.max(np.abs(st.exchange.W)) > 0              # the filled valence sea remains
+
+
+# ---------------------------------------------------------------------------------------------------
+# q-dependent interactions (physics.md 6): the same assembly with k-dependent W(k), Y(k)
+# ---------------------------------------------------------------------------------------------------
+def _const_V(V0):
+    """V(q) = V0 for every q, as a *user* interaction: it takes the q-dependent integrator path
+    (Duffy triangles about k, the contour integral cut at k), not the contact factors."""
+    return symenh.interactions.user_interaction(lambda q: np.full(np.shape(q), V0), label="constant V0")
+
+
+@pytest.mark.parametrize("name,mu", [("pt-dirac", MU), ("tilted-dirac", MU), ("pt-dirac", 0.02), ("user", 0.08),
+                                     ("user", 0.0)])
+def test_constant_V_through_the_q_dependent_path_is_the_contact_field(name, mu, rng):
+    """V(q) = V0 must give the uniform contact field of the factors path (a different integrator:
+    rays from k = 0 and the contact B, C) at every k, both parts, within both error estimates; mu = 0.02 eV
+    (H_PT) and 0 (the user model) lie in the gap (Fermi sea only, the whole valence band)."""
+    V0 = symenh.interactions.contact(PAPER.q_s_per_nm).V0_eV_nm2
+    if name == "user":
+        model, vals = _user_model()
+        kw = {"model_values": vals}
+        args = (model,)
+    else:
+        kw = {"valley": -1 if name == "tilted-dirac" else None}
+        args = (name,)
+    c = noneq_state(*args, field_V_per_m=FIELD, mu_eV=mu, **kw)
+    q = noneq_state(*args, field_V_per_m=FIELD, mu_eV=mu, interaction=_const_V(V0), **kw)
+    assert c.exchange.uniform and not q.exchange.uniform
+    kx, ky = _kpoints(rng, 5, 0.3)
+    Uc, Uq = c.exchange_field(kx, ky), q.exchange_field(kx, ky)
+    eW, eY = q.exchange.errors(kx, ky)
+    E = float(np.hypot(*c.eE))
+    tol_w = E * (c.exchange.W_error + eW)
+    tol_y = E * q.tau_over_hbar * (c.exchange.Y_error + eY)
+    scale = float(np.max(np.abs(Uc.total)))
+    assert scale > 1e-7
+    assert np.all(np.abs(Uq.interband - Uc.interband).max(-1) <= tol_w + 1e-12 * scale)
+    assert np.all(np.abs(Uq.intraband - Uc.intraband).max(-1) <= tol_y + 1e-12 * scale)
+    assert np.all(tol_w + tol_y <= 1e-7 * scale)                          # and both are accurate
+    assert np.all(Uq.gradient == 0)                                       # dV/dq = 0
+    if mu in (0.02, 0.0):
+        assert np.all(Uq.intraband == 0)                                 # no Fermi surface in the gap
+
+
+def test_screened_coulomb_tends_to_two_pi_contact_at_large_q_s():
+    """V(q) = e^2/(2 eps_0 (q + q_s)) -> e^2/(2 eps_0 q_s) = 2 pi V_0(q_s) when q_s >> k: the k-dependent
+    field tends to 2 pi times the uniform contact field with a 1/q_s correction (the paper's V_0 is not
+    the long-wavelength limit of the interaction it estimates: physics.md 6)."""
+    kx, ky = np.array([0.1, -0.5]), np.array([0.05, 0.3])
+    dev = []
+    for qs in (100.0, 200.0):
+        params = PAPER.replace(q_s_per_nm=qs)
+        c = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, params=params)
+        s = noneq_state("tilted-dirac", valley=1, field_V_per_m=FIELD, mu_eV=MU, params=params,
+                        interaction="screened-coulomb")
+        Us, Uc = s.exchange_field(kx, ky).total[..., 1:], 2 * np.pi * c.U0[1:]
+        dev.append(float(np.max(np.abs(Us - Uc)) / np.max(np.abs(Uc))))
+    assert dev[0] < 2e-2
+    assert 1.6 < dev[0] / dev[1] < 2.4                                   # the 1/q_s law
+
+
+def test_screened_coulomb_field_is_k_dependent_and_its_gradient_is_the_derivative(rng):
+    st = noneq_state("pt-dirac", field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb")
+    assert st.interaction["kind"] == "screened-coulomb" and not st.exchange.uniform
+    # points off the Fermi contour (k_F ~ 0.33/nm), where W(k) and Y(k) are smooth
+    r = np.array([0.12, 0.18, 0.55, 0.7])
+    th = rng.uniform(0, 2 * np.pi, 4)
+    kx, ky = r * np.cos(th), r * np.sin(th)
+    U = st.exchange_field(kx, ky)
+    for eta in (1, 2, 3):       # really a function of k, in every spin channel
+        assert np.ptp(U.total[:, eta]) > 1e-2 * np.max(np.abs(U.total[:, eta]))
+    # the gradient of the integrator (kernel dV/dq) against central differences of U(k) itself
+    d = 2e-3
+    fd = []
+    for a in range(2):
+        e = np.array([d * (a == 0), d * (a == 1)])
+        f = [st.exchange_field(kx + m * e[0], ky + m * e[1]).total for m in (-2, -1, 1, 2)]
+        fd.append((f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * d))
+    fd = np.stack(fd, -1)
+    assert np.max(np.abs(fd - U.gradient)) <= 1e-7 * np.max(np.abs(U.gradient))
+    # and delta Omega's exchange part is curl(U(k) S(k)) (Eq. 6 with a k-dependent U), level by level
+    level = st.frame(kx, ky).level
+
+    def US(x, y):
+        return np.einsum("...e,...nea->...na", st.exchange_field(x, y).total, _closed(st, "sbp", x, y))
+    _per_level_close(st.delta_berry_curvature(kx, ky).exchange, _curl(US, kx, ky, d=2e-3), level, 1e-6)
+    # the JSON reports the field per k, with its gradient
+    a = noneq_levels(None, "exchange-field", (0.12, 0.0), None, None, state=st)
+    b = noneq_levels(None, "exchange-field", (0.6, 0.0), None, None, state=st)
+    assert a["per_k"]["uniform"] is False and a["per_k"]["U_eV"] != b["per_k"]["U_eV"]
+    assert a["interaction"]["kind"] == "screened-coulomb" and 0 < a["per_k"]["error_eV"] < 1e-9
+
+
+@pytest.mark.parametrize("name", ["pt-dirac", "tilted-dirac"])
+def test_map_integral_error_estimate_covers_the_true_error(name):
+    """The error estimate of coarse rules must bound their actual deviation from a much finer rule
+    (whose own error is ~1e-16 relative), at the paper's tilt as given."""
+    st = state(name)
+    ref = anomalous_current(st, n_theta=96, n_gl=16)
+    for n_theta, n_gl in ((16, 6), (32, 8)):
+        cur = anomalous_current(st, n_theta=n_theta, n_gl=n_gl)
+        for part in ("total", "exchange", "field"):
+            true = float(np.max(np.abs(cur.j[part] - ref.j[part])))
+            assert true <= cur.error[part], (n_theta, n_gl, part, true, cur.error[part])
+            assert cur.error[part] < 1e-4 * float(np.max(np.abs(ref.j["total"])))     # and it is informative
+
+
+def test_map_integral_is_the_current_of_symenh_sigma_for_a_user_model():
+    """A from_matrix two-band model (k^2 mass, tilt t k_y): the map integral of each part of delta Omega
+    against symenh.sigma (quadrature path, linear in t) for ENH(PT), ENH(T) and INH; two tilts (ratio 2)
+    show the t^2 law of the difference and extrapolate the linear coefficient."""
+    model, vals = _user_model()
+    ratios = {}
+    for tt in (2e-4, 1e-4):
+        v = dict(vals, t=tt)
+        st = noneq_state(model, model_values=v, field_V_per_m=FIELD, mu_eV=0.08)
+        cur = anomalous_current(st, n_theta=64, n_gl=12)
+        for part, mech in (("exchange_interband", "enh-pt"), ("exchange_intraband", "enh-t"), ("field", "inh")):
+            ref = np.einsum("cab,a,b->c", symenh.sigma(model, mech, 0.08, model_values=v, method="quadrature")
+                            .sigma[0], FIELD, FIELD)
+            assert cur.error[part] < 1e-9 * np.max(np.abs(ref))
+            ratios.setdefault(part, []).append(cur.j[part] / ref)
+    for part, (r1, r2) in ratios.items():
+        assert np.allclose((4 * r2 - r1) / 3, 1.0, rtol=0, atol=1e-9), (part, r1, r2)
+        assert abs((r1[0] - 1) / (r2[0] - 1) - 4) < 0.05, part
+
+
+@pytest.mark.parametrize("name", ["tilted-dirac", "pt-dirac", "user"])
+def test_field_part_of_delta_g_is_the_first_order_change_under_eE_R(name, rng):
+    """The e E part of delta g (and of delta Omega) is the first-order change of g (Omega) when the k-local
+    H' = e E.R(k) (R the interband position operator in the model's basis) is added to H: direct
+    diagonalisation of H + lam H' with velocities v + lam d_k H' (d_k R by central differences in k),
+    central difference in lam, per level (Kramers pairs traced)."""
+    st = state(name)
+    kx, ky = _kpoints(rng, 5, 0.3 if name != "user" else 0.2)
+    ham, p = st.ham, param_vector(st.model, st.values)
+
+    def R_op(x, y):      # e E.R in the model's basis (eV); gauge invariant (zero within a level)
+        fr = st.frame(x, y)
+        return np.einsum("a,a...->...", st.eE, fr.to_orbital(position_operator(fr)))
+
+    d = 1e-3
+    dHp = []
+    for a in range(2):
+        e = np.array([d * (a == 0), d * (a == 1)])
+        f = [R_op(kx + m * e[0], ky + m * e[1]) for m in (-2, -1, 1, 2)]
+        dHp.append((f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * d))
+    Hp = R_op(kx, ky)
+    Hk = ham.H(kx, ky, p)
+    v = [ham.velocity(a, kx, ky, p) for a in range(2)]
+    s = ham.spin()
+    h = 1e-5 / float(np.max(np.abs(Hp)))
+
+    def geo(lam):
+        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
+                                                     degeneracy_tol=1e-3))
+
+    def cd(step, q):
+        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
+
+    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
+    level = geo(0).level
+    dOm, dg = st.delta_berry_curvature(kx, ky).field, st.delta_quantum_metric(kx, ky).field
+    _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
+    g0 = geo(0)
+    gaps = np.diff(g0.energy, axis=-1)
+    floor = float(np.max(np.abs(g0.quantum_metric))) * float(np.max(np.abs(Hp))) / float(np.min(gaps[gaps > 1e-3]))
+    _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7, floor)
+    if name == "pt-dirac":      # g is PT-even, e E.R PT-odd: zero at first order (both sides roundoff)
+        assert float(np.max(np.abs(dg))) < 1e-9 * float(np.max(np.abs(dOm)))
+    else:                       # not a comparison of zeros
+        assert float(np.max(np.abs(dg))) > 1e-3 * floor
+
+
+@pytest.mark.parametrize("name", ["tilted-dirac", "user"])
+def test_k_dependent_U_part_of_delta_g_is_the_first_order_change(name, rng):
+    """With a k-dependent exchange field U(k) (the interface of a q-dependent V) the U part of delta g and
+    delta Omega must be the first-order change under H + lam U(k).s, whose velocity gains lam d_k U.s
+    (direct diagonalisation, central difference in lam): the gradient terms of the assembly."""
+    base = state(name)
+    W0 = base.exchange.W
+    ex = _LinearExchange(W0, 4.0 * W0)
+    if name == "user":
+        model, vals = _user_model()
+        st = noneq_state(model, model_values=vals, field_V_per_m=FIELD, mu_eV=0.08, exchange=ex)
+    else:
+        st = noneq_state(name, valley=1, field_V_per_m=FIELD, mu_eV=MU, exchange=ex)
+    kx, ky = _kpoints(rng, 5, 0.2)
+    U = st.exchange_field(kx, ky)
+    assert np.max(np.abs(U.gradient)) > 1e-3 * np.max(np.abs(U.total))
+    ham, p = st.ham, param_vector(st.model, st.values)
+    s = ham.spin()
+    Hk, v = ham.H(kx, ky, p), [ham.velocity(a, kx, ky, p) for a in range(2)]
+    Hp = np.einsum("...e,eij->...ij", U.total, s)
+    dHp = [np.einsum("...e,eij->...ij", U.gradient[..., a], s) for a in range(2)]
+    h = 1e-5 / float(np.max(np.abs(U.total)))
+
+    def geo(lam):
+        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
+                                                     degeneracy_tol=1e-3))
+
+    def cd(step, q):
+        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
+
+    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
+    level = geo(0).level
+    dOm, dg = st.delta_berry_curvature(kx, ky).exchange, st.delta_quantum_metric(kx, ky).exchange
+    _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
+    _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7)
+    # the gradient terms matter: dropping them changes delta g
+    gr = st.geometry(kx, ky)
+    no_grad, _ = gr.delta_quantum_metric(U.total, st.eE, None)
+    assert np.max(np.abs(no_grad - dg)) > 1e-3 * np.max(np.abs(dg))
+
+
+@pytest.mark.parametrize("convention", ["consistent", "printed"])
+def test_screened_exchange_field_agrees_with_the_conductivity_paths_exchange_potential(convention):
+    """U^eta_k(E) of symenh.noneq (sign from derivations/eq2 and eq9_eq10: -sgn eE (W + tau/hbar Y)) against
+    symenh.responses.exchange.exchange_potential (issue 8's assembly, its own sign derivation) for the same
+    W(k), Y(k): the two conventions' signs must agree."""
+    from symenh.integrate.exchange import exchange_fields
+    from symenh.responses.exchange import exchange_potential
+
+    st = noneq_state("tilted-dirac", valley=-1, field_V_per_m=FIELD, mu_eV=MU, interaction="screened-coulomb",
+                     convention=convention)
+    k = np.array([[0.1, 0.05], [-0.5, 0.3]])
+    f = exchange_fields(st.model, k, MU, values=st.values, interaction=symenh.interactions.screened_coulomb(
+        PAPER.q_s_per_nm))
+    ref = exchange_potential(f, np.asarray(FIELD), tau_ps=PAPER.tau_ps, convention=convention)
+    U = st.exchange_field(k[:, 0], k[:, 1]).total
+    assert np.allclose(U, ref, rtol=1e-9, atol=1e-9 * np.max(np.abs(ref)))

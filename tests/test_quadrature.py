@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symenh.integrate.contour import ContourError, RayContours
+from symenh.integrate.contour import RayContours
 from symenh.responses.mpmath_path import sigma_linear_mp
 from symenh.integrate.richardson import richardson, richardson_weights
 from symenh.models import from_matrix, paper_valleys, tilted_dirac
 from symenh.params import PAPER
 from symenh.responses import sigma
 from symenh.responses.closed_form import sigma_expressions as closed_form_sigma_expressions
-from symenh.responses.spec import FORBIDDEN, MECHANISMS, Prefactors, sigma_from_factors
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS, Prefactors, sigma_from_factors
 from symenh.units import sigma_to_si
 
 DELTA = PAPER.Delta_eV
@@ -166,7 +166,7 @@ def test_user_model_generic_root_finder_matches_paper_model():
         np.testing.assert_allclose(got.sigma, ref.sigma, rtol=0, atol=1e-9 * s)
 
 
-def test_user_model_not_star_shaped_is_refused():
+def test_user_model_not_star_shaped_is_handled():
     m, b, v, a, qx, qy = sp.symbols("m b v a qx qy", real=True)
     s1 = sp.Matrix([[0, 1], [1, 0]])
     s2 = sp.Matrix([[0, -sp.I], [sp.I, 0]])
@@ -174,9 +174,13 @@ def test_user_model_not_star_shaped_is_refused():
     H = (m - b * (qx**2 + qy**2)) * s3 + v * qx * s1 + v * qy * s2 + a * qy * sp.eye(2)
     model = from_matrix(H, kx=qx, ky=qy, params=(m, b, v, a), tilt_symbol=a, name="inverted")
     values = {"m": 0.1, "b": 1.0, "v": 0.05, "a": 0.005}
-    # conduction band: E(0) = 0.1, a ring minimum near 0.05 below it -> annular pocket at mu = 0.08
-    with pytest.raises(ContourError, match="star-shaped"):
-        sigma(model, "bcd", [0.08], method="quadrature", model_values=values)
+    # conduction band: E(0) = 0.1, a ring minimum near 0.05 below it -> annular pocket at mu = 0.08;
+    # handled since issue 11 by the any-topology user path (two loops; tests/test_user_topology.py
+    # compares it with the grid)
+    lines = []
+    got = sigma(model, "bcd", [0.08], method="quadrature", model_values=values, progress=lines.append)
+    assert any("2 Fermi contour(s)" in s for s in lines)
+    assert 0 < got.error_estimate[0] < 1e-3 * np.max(np.abs(got.sigma))
 
 
 def test_unknown_option_is_refused():

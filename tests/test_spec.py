@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symenh.responses.spec import MECHANISMS, Prefactors, linear_sigma, sigma_from_factors
+from symenh.responses.spec import PAPER_MECHANISMS as MECHANISMS, Prefactors, linear_sigma, sigma_from_factors
 
 SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
 EPS = {(0, 1): 1, (1, 0): -1}

@@ -19,7 +19,7 @@ from symenh.params import PAPER
 from symenh.responses import api, closed_form
 from symenh.responses.job import Job
 from symenh.responses.mpmath_path import sigma_linear_mp
-from symenh.responses.spec import FORBIDDEN, MECHANISMS, Prefactors, enh_sign
+from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS, Prefactors, enh_sign
 from symenh.units import sigma_to_si
 
 MODELS = ("tilted-dirac", "pt-dirac")

@@ -49,7 +49,6 @@ GRID_CASES = [(0.02, "tilted-dirac", ("bcd", "enh-t")), (0.02, "pt-dirac", ("inh
               (0.005, "pt-dirac", ("enh-pt",)), (0.01, "tilted-dirac", ("bcd",))]
 
 
-@pytest.mark.xfail(reason="grid_thermal was built on the grid internals before the hardening; being re-integrated into responses/grid.py", raises=(KeyError, TypeError, AttributeError, ValueError), strict=True)
 @pytest.mark.parametrize("kT,model,mechs", GRID_CASES)
 def test_grid_at_temperature_agrees(kT, model, mechs):
     mu = MU[[0, 2]]
@@ -70,7 +69,6 @@ def test_entry_point_reports_si_and_temperature():
     assert abs(r.kT_eV - 77.0 * 8.617333262e-5) < 1e-12
 
 
-@pytest.mark.xfail(reason="grid_thermal was built on the grid internals before the hardening; being re-integrated into responses/grid.py", raises=(KeyError, TypeError, AttributeError, ValueError), strict=True)
 def test_user_two_band_model_quadrature_vs_grid():
     """A user model (mass growing as k^2) at T = 100 K: direct finite-T rays vs the grid, linear and exact."""
     import sympy as sp

@@ -17,7 +17,7 @@ import sys
 from .common import EXIT_INTERRUPTED, USER_ERRORS, CliError, Parser, fail
 
 #: command modules, in the order shown by --help
-COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics", "noneq")
+COMMANDS = ("reproduce", "figure", "geometry", "derive", "sigma", "asymptotics", "noneq", "map")
 
 _NEG = re.compile(r"^-\.?\d")
 #: options that take several values; they reach argparse as one token "--opt=v1 v2"

@@ -23,14 +23,17 @@ MECHANISM_HELP = {
     "inh": "intrinsic nonlinear Hall effect, Berry connection polarizability (BCP)",
     "enh-t": "exchange nonlinear Hall, T-even part, paper Eq. 10 (tau-linear)",
     "enh-pt": "exchange nonlinear Hall, PT-even part, paper Eq. 9",
+    "inh-full": "full intrinsic second-order conductivity: INH plus the second-order band energy "
+                "-(e^2/2) E.G.E (derivations/inh_full_intrinsic.py; not antisymmetric in c, a)",
 }
 #: what each method is (the --method help of symenh sigma)
 METHOD_HELP = {
-    "closed-form": "SymPy closed form, lambdified: exact, fast (paper models); the default",
+    "closed-form": "SymPy closed form, lambdified: exact, fast (paper models); the default; at T > 0 the factors "
+                   "convolved with -df/dE (error estimate); contact interaction only",
     "quadrature": "adaptive Fermi-contour and Fermi-sea integrals at finite tilt, Richardson in alpha; "
-                  "error estimate (~1e-12 relative)",
-    "grid": "brute-force k grid with eigh at small temperature, extrapolated to T -> 0: the slow, "
-            "independent reference; error estimate",
+                  "error estimate (~1e-12 relative); any interaction, T > 0 with the Fermi function",
+    "grid": "brute-force k grid with eigh at small temperature, extrapolated to T -> 0 (at T > 0: at that T): "
+            "the slow, independent reference; error estimate",
 }
 
 
@@ -46,7 +49,7 @@ class CliError(SymenhError):
 class Parser(argparse.ArgumentParser):
     """ArgumentParser whose errors are one line on stderr and exit status 2 (no usage dump)."""
 
-    def error(self, message):  # noqa: D401 - argparse API
+    def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
@@ -55,19 +58,23 @@ def add_param_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="model parameter with its unit, repeatable; NAME in "
                         f"{{{', '.join(PARAM_NAMES)}}}, e.g. Delta=50meV v=4e5m/s tau=0.5ps "
-                        "q_s=0.2/nm alpha_over_hbar_v=0.1")
+                        "q_s=0.2/nm alpha_over_hbar_v=0.1; eps_r=4 (relative permittivity, dimensionless, divides "
+                        "every interaction; default 1); T=77K (temperature in K, or k_B T as an energy: T=6.6meV; "
+                        "default 0)")
 
 
-def add_response_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by the conductivity commands: --model, --mechanism, --convention,
-    --exchange-valleys, --param and --json (added after any command-specific ones)."""
+def add_response_options(p: argparse.ArgumentParser, mechanisms=None) -> None:
+    """Options shared by the conductivity commands: --model, --mechanism (one of ``mechanisms``,
+    default every mechanism), --convention, --exchange-valleys, --param and --json (added after
+    any command-specific ones)."""
     from ..models.paper import MODEL_NAMES
     from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
 
+    mechanisms = MECHANISMS if mechanisms is None else tuple(mechanisms)
     p.add_argument("--model", required=True, choices=MODEL_NAMES,
                    help="tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
-    p.add_argument("--mechanism", required=True, choices=MECHANISMS,
-                   help=choices_help("", {m: MECHANISM_HELP[m] for m in MECHANISMS}))
+    p.add_argument("--mechanism", required=True, choices=mechanisms,
+                   help=choices_help("", {m: MECHANISM_HELP[m] for m in mechanisms}))
     p.add_argument("--convention", default="consistent", choices=CONVENTIONS,
                    help="consistent (default): charge -e and H' = +e E.r throughout, ENH = -(printed Eqs. 9, 10); "
                         "printed: Eqs. 9 and 10 as printed")

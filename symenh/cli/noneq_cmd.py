@@ -3,10 +3,13 @@
     symenh noneq --model pt-dirac --quantity delta-berry-curvature --k 0.1 0.05 --field 1e5V/m 0V/m --mu 0.1eV --json
     symenh noneq --model tilted-dirac --valley 1 --quantity exchange-field --k 0 0 --field 1kV/cm 0kV/cm \\
                  --mu 100meV --temperature 20K --convention printed --json
+    symenh noneq --model pt-dirac --quantity exchange-field --k 0.2 0 --field 1e5V/m 0V/m --mu 0.1eV \
+                 --interaction screened-coulomb --json
 
 Keys and units: :func:`symenh.noneq.levels.noneq_levels` (the same numbers from Python).  Every field
 component carries its unit (V/m, kV/m, MV/m, V/cm, kV/cm, MV/cm, V/um, V/nm); the field must be
-non-zero.  ``--temperature`` with its unit (K, mK; default 0K).
+non-zero.  ``--temperature`` with its unit (K, mK; default 0K).  ``--interaction`` contact (default) or
+screened-coulomb (a k-dependent exchange field; T = 0, exchange within the valley of k).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from ..noneq.inputs import parse_field_component, parse_temperature
 from ..noneq.levels import QUANTITIES, noneq_levels
 from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS
 from ..units import parse_quantity
+
+#: the interactions ``--interaction`` offers (a user V(q) is for Python: ``noneq_state(interaction=...)``)
+INTERACTIONS = ("contact", "screened-coulomb")
 from .common import add_param_option, params_from, print_json
 
 
@@ -55,6 +61,10 @@ def register(sub) -> None:
     p.add_argument("--temperature", default="0K", help="temperature with its unit (K, mK); default 0K")
     p.add_argument("--convention", default="consistent", choices=CONVENTIONS)
     p.add_argument("--exchange-valleys", default="same", choices=EXCHANGE_VALLEYS)
+    p.add_argument("--interaction", default="contact", choices=INTERACTIONS,
+                   help="V(q) of the exchange (Eq. 3), with the q_s of --param (default 0.2/nm) and eps_r = 1: "
+                        "contact (the paper's V_0, U uniform in k; default) or screened-coulomb "
+                        "(e^2/(2 eps_0 (q + q_s)), U a function of k; T = 0 only)")
     add_param_option(p)
     p.add_argument("--json", action="store_true", help="print the JSON object (the only output format)")
     p.set_defaults(func=run)
@@ -96,6 +106,7 @@ def run(args) -> int:
     mu = parse_quantity(args.mu, "energy", "--mu")
     T = parse_temperature(args.temperature, "--temperature")
     result = noneq_levels(args.model, args.quantity, k, E, mu, valley=args.valley, params=params_from(args),
-                          convention=args.convention, temperature_K=T, exchange_valleys=args.exchange_valleys)
+                          convention=args.convention, temperature_K=T, exchange_valleys=args.exchange_valleys,
+                          interaction=args.interaction)
     print_json(result)
     return 0

@@ -29,6 +29,8 @@ from .style import DIVERGING, plt, save, styled
 
 #: half-width of the k window in units of |Delta| / (hbar v) (per axis)
 K_WINDOW = 3.0
+#: colour map of a magnitude (white at 0 like the diverging panels, so the arrow and contour stay visible)
+MAGNITUDE_CMAP = "Reds"
 #: conduction level of H_PT (levels ascending: 0 valence, 1 conduction)
 CONDUCTION = 1
 
@@ -88,14 +90,16 @@ def figure_arrays(params, mu_eV, field_V_per_m, temperature_K, convention, n) ->
 def _arrow(ax, E):
     u = np.asarray(E, dtype=float) / np.hypot(*E)
     ax.annotate("", xy=(0.16 + 0.1 * u[0], 0.84 + 0.1 * u[1]), xytext=(0.16 - 0.1 * u[0], 0.84 - 0.1 * u[1]),
-                xycoords="axes fraction", arrowprops=dict(arrowstyle="-|>", color="k", lw=1.2))
+                xycoords="axes fraction", arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.2})
     ax.text(0.16, 0.96, r"$\mathbf{E}$", transform=ax.transAxes, ha="center", va="center", fontsize=8)
 
 
-def _panel(fig, ax, kx, ky, z, title, label, E, contour, floor):
+def _panel(fig, ax, kx, ky, z, title, label, E, contour, floor, magnitude=False):
     vmax = float(np.max(np.abs(z)))
-    vmax = vmax if vmax > floor else floor
-    im = ax.pcolormesh(kx, ky, z, cmap=DIVERGING, vmin=-vmax, vmax=vmax, shading="auto", rasterized=True)
+    vmax = max(floor, vmax)
+    # a magnitude (>= 0) on a sequential scale from 0, a signed quantity on a symmetric diverging one
+    cmap, vmin = (MAGNITUDE_CMAP, 0.0) if magnitude else (DIVERGING, -vmax)
+    im = ax.pcolormesh(kx, ky, z, cmap=cmap, vmin=vmin, vmax=vmax, shading="auto", rasterized=True)
     ax.contour(kx, ky, contour, levels=[0.0], colors="k", linewidths=0.6, linestyles="--")
     ax.set_aspect("equal")
     ax.set_xlabel(r"$k_x$ (nm$^{-1}$)")
@@ -123,33 +127,35 @@ def make(out_dir: Path, params, report=print, *, mu_eV: float = 0.1, field_V_per
     ax = axes.ravel()
     eq_mag = np.sqrt(np.sum(m["eq_spin"][..., 1:] ** 2, axis=-1))
     ds_scale = float(np.max(np.abs(m["dspin"][..., 1:])))
-    _panel(fig, ax[0], kx, ky, eq_mag, r"(a) equilibrium $|\langle\mathbf{s}\rangle|(\mathbf{k})$", r"$|\langle \mathbf{s}\rangle|$",
-           E, contour, max(ds_scale, 1e-300))
-    ax[0].text(0.5, 0.06, r"max = %.1e: zero by $\mathcal{PT}$" % float(np.max(eq_mag)), transform=ax[0].transAxes,
-               ha="center", fontsize=7, bbox=dict(fc="w", ec="none", alpha=0.8))
+    _panel(fig, ax[0], kx, ky, eq_mag, r"(a) equilibrium $|\langle\mathbf{s}\rangle|(\mathbf{k})$",
+           r"$|\langle \mathbf{s}\rangle|$ (dimensionless)", E, contour, max(ds_scale, 1e-300), magnitude=True)
+    ax[0].text(0.5, 0.06, rf"max = {float(np.max(eq_mag)):.1e}: zero by $\mathcal{{PT}}$",
+               transform=ax[0].transAxes, ha="center", fontsize=7, bbox={"fc": "w", "ec": "none", "alpha": 0.8})
     for i, comp in enumerate("xyz"):       # one colour scale for the three components
         z = m["dspin"][..., 1 + i]
         _panel(fig, ax[1 + i], kx, ky, z,
-               r"(%s) nonequilibrium $\delta\langle s^%s\rangle(\mathbf{k})$" % ("bcd"[i], comp),
-               r"$\delta\langle s^%s\rangle$ (dimensionless)" % comp, E, contour, max(ds_scale, 1e-300))
-        ax[1 + i].text(0.5, 0.06, "max = %.1e" % float(np.max(np.abs(z))), transform=ax[1 + i].transAxes,
-                       ha="center", fontsize=7, bbox=dict(fc="w", ec="none", alpha=0.8))
+               rf"({'bcd'[i]}) nonequilibrium $\delta\langle s^{comp}\rangle(\mathbf{{k}})$",
+               rf"$\delta\langle s^{comp}\rangle$ (dimensionless)", E, contour, max(ds_scale, 1e-300))
+        zmax = float(np.max(np.abs(z)))
+        note = f"max = {zmax:.1e}" + (" (zero for this field direction)" if zmax < 1e-9 * ds_scale else "")
+        ax[1 + i].text(0.5, 0.06, note, transform=ax[1 + i].transAxes,
+                       ha="center", fontsize=7, bbox={"fc": "w", "ec": "none", "alpha": 0.8})
     _panel(fig, ax[4], kx, ky, m["dOmega"], r"(e) $\delta\Omega$, conduction level", r"$\delta\Omega$ (nm$^2$)",
            E, contour, 1e-300)
     dOm_scale = float(np.max(np.abs(m["dOmega"])))
-    _panel(fig, ax[5], kx, ky, m["dg"][..., 0, 0], r"(f) $\delta g^{xx}$, conduction level", r"$\delta g^{xx}$ (nm$^2$)",
-           E, contour, max(dOm_scale, 1e-300))
-    ax[5].text(0.5, 0.06, r"max$_{ab}|\delta g^{ab}|$ = %.1e nm$^2$: zero at first order ($\mathcal{PT}$)"
-               % float(np.max(np.abs(m["dg"]))), transform=ax[5].transAxes, ha="center", fontsize=7,
-               bbox=dict(fc="w", ec="none", alpha=0.8))
+    _panel(fig, ax[5], kx, ky, m["dg"][..., 0, 0], r"(f) $\delta g^{xx}$, conduction level",
+           r"$\delta g^{xx}$ (nm$^2$)", E, contour, max(dOm_scale, 1e-300))
+    dg_max = float(np.max(np.abs(m["dg"])))
+    ax[5].text(0.5, 0.06, rf"max$_{{ab}}|\delta g^{{ab}}|$ = {dg_max:.1e} nm$^2$: zero by $\mathcal{{PT}}$",
+               transform=ax[5].transAxes, ha="center", fontsize=7, bbox={"fc": "w", "ec": "none", "alpha": 0.8})
     U = m["U0"]
     U = np.where(np.abs(U) > 1e-12 * np.max(np.abs(U)), U, 0.0)       # roundoff zeros shown as 0
-    fig.suptitle(r"$H_{\rm PT}$ out of equilibrium: $\mathbf{E}$ = (%.3g, %.3g) V/m, $\mu$ = %.3g eV, T = %.3g K, "
-                 r"$\alpha/\hbar v$ = %.3g (as given), $\tau$ = %.3g ps, contact $V_0$ = %.2f eV nm$^2$, %s convention"
-                 "\n" r"exchange field $U^\eta$ = (%.2e, %.2e, %.2e) eV ($\eta$ = 1, 2, 3; uniform in k); dashed: "
-                 r"Fermi contour of the conduction level"
-                 % (E[0], E[1], mu_eV, T, params.alpha_over_hbar_v, params.tau_ps, float(m["V0"]),
-                    convention, U[1], U[2], U[3]), fontsize=9)
+    V0, a = float(m["V0"]), params.alpha_over_hbar_v
+    fig.suptitle(rf"$H_{{\rm PT}}$ out of equilibrium: $\mathbf{{E}}$ = ({E[0]:.3g}, {E[1]:.3g}) V/m, "
+                 rf"$\mu$ = {mu_eV:.3g} eV, T = {T:.3g} K, $\alpha/\hbar v$ = {a:.3g} (as given), "
+                 rf"$\tau$ = {params.tau_ps:.3g} ps, contact $V_0$ = {V0:.2f} eV nm$^2$, {convention} convention"
+                 "\n" rf"exchange field $U^\eta$ = ({U[1]:.2e}, {U[2]:.2e}, {U[3]:.2e}) eV ($\eta$ = 1, 2, 3; "
+                 r"uniform in k); dashed: Fermi contour of the conduction level", fontsize=9)
     return save(fig, Path(out_dir) / "fig1")
 
 

@@ -12,7 +12,8 @@ Panels (a) and (c) say in words which relative sign the curves have in the conve
 drawn (read off the curves) and which the other convention gives (sigma_ENH changes sign
 with the convention, BCD and INH do not); tests/test_figures_style.py checks both against
 the derived table symenh.responses.result.RELATIVE_SIGNS;
-the ratio maps colour log10 of the ratio's magnitude with its sign on the colour bar
+the ratio maps (b), (d) are parameter maps of :mod:`symenh.maps` (the engine of
+:func:`symenh.sweep`, closed form vectorised over both axes) and colour log10 of the ratio's magnitude with its sign on the colour bar
 (or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
 Delta/5 to 2 Delta around the parameters given (at the paper's: 0.05-2 / nm, 10-100 meV).
 
@@ -37,8 +38,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from .. import __version__
 from ..errors import ResponseError
-from ..report import PAPER_SAYS
+from ..maps import MapSpec
+from ..maps import axis as map_axis
+from ..maps.run import compute as compute_map
 from ..params import RANGES
+from ..report import PAPER_SAYS
 from ..responses.api import sigma
 from ..responses.result import CONVENTION_NOTES
 from ..responses.spec import ENH_PAIRS
@@ -99,21 +103,25 @@ def curves(params, convention="consistent", n_mu=MU_CURVES[2], mu_max_over_delta
 def ratio_map(model, params, second, values, mu_over_delta, convention="consistent"):
     """ENH / reference ratio (dimensionless) over (second parameter value, mu/|Delta|) -> 2-D array.
 
-    ``second`` is a :class:`~symenh.params.Parameters` field name (e.g. ``"q_s_per_nm"``); row i
-    uses ``params`` with ``second = values[i]`` and mu = |Delta| * ``mu_over_delta`` (eV)."""
+    ``second`` is a :class:`~symenh.params.Parameters` field name (``"q_s_per_nm"`` or ``"Delta_eV"``);
+    row i uses ``params`` with ``second = values[i]`` and mu = |Delta| * ``mu_over_delta`` (eV).
+    Computed as a parameter map (:mod:`symenh.maps`, the engine of :func:`symenh.sweep`): both
+    mechanisms over the axes (second, mu_over_Delta), the closed form vectorised over both."""
     check_params(params)
     enh, ref = PAIRS[model]
-    el = ELEMENT[model]
-    rows = []
+    idx = tuple("xy".index(ch) for ch in ELEMENT[model])
     for v in values:
-        p = params.replace(**{second: v})
-        check_params(p)
-        mu = abs(p.Delta_eV) * np.asarray(mu_over_delta)
-        a = sigma(model, enh, mu, params=p, convention=convention).element(el)
-        b = sigma(model, ref, mu, params=p, convention=convention).element(el)
-        with np.errstate(all="ignore"):
-            rows.append(a / b)
-    return require_finite(TYPED.get(second, second), np.array(rows), f"the ratio sigma_{enh} / sigma_{ref} of Fig. 3")
+        check_params(params.replace(**{second: v}))
+    spec = MapSpec(model, (enh, ref), "closed-form",
+                   (map_axis(TYPED[second], values), map_axis("mu_over_Delta", mu_over_delta)), params,
+                   (("convention", convention),))
+    res = compute_map(spec, executor="serial")
+    if res.failures:
+        raise ResponseError(next(iter(res.failures.values())))
+    sig = res.sigma[(slice(None), slice(None), slice(None)) + idx]   # (rows, mechanism, mu)
+    with np.errstate(all="ignore"):
+        rows = sig[:, 0] / sig[:, 1]
+    return require_finite(TYPED.get(second, second), rows, f"the ratio sigma_{enh} / sigma_{ref} of Fig. 3")
 
 
 def relative_sign(ratio) -> str:

@@ -138,7 +138,7 @@ def level_projectors(model: SymbolicModel):
     h = model.matrix()
     try:
         evs = h.eigenvals()
-    except Exception as exc:  # pragma: no cover - SymPy internals
+    except Exception as exc:  # noqa: BLE001 - SymPy internals
         raise ModelError(f"{model.name}: SymPy cannot diagonalise H in closed form ({exc})") from None
     energies = list(evs)
     projs = []
@@ -192,8 +192,45 @@ def _derive(model: SymbolicModel) -> tuple:
             tuple(out["omega"]), tuple(out["g"]), tuple(out["G"]), tuple(out["S"]), tuple(out["spin"]))
 
 
+def derive_geometry(model: SymbolicModel, timeout: float | None = None, progress=None) -> SymbolicGeometry:
+    """:func:`derive_geometry_cached` (below), optionally under a time limit ``timeout`` (seconds):
+    a derivation not on disk then runs in a spawned child process
+    (:func:`symenh.geometry.timelimit.call_with_timeout`) and a derivation that does not finish in
+    time raises :class:`~symenh.geometry.timelimit.GeometryTimeout` (one line; the numeric kernel
+    :func:`symenh.kernels.numeric.numeric_kernel` needs no derivation).  ``progress``: None, True
+    (stderr) or a callable taking one string."""
+    if timeout is None:
+        return derive_geometry_cached(model)
+    from .timelimit import reporter
+    say = reporter(progress)
+    say(f"deriving the closed-form geometry of {model.name} (time limit {timeout:g} s)")
+    geo = _derive_limited(model, float(timeout))
+    say(f"closed-form geometry of {model.name} ready")
+    return geo
+
+
+_LIMITED: dict = {}
+
+
+def _derive_limited(model: SymbolicModel, timeout: float) -> SymbolicGeometry:
+    if model in _LIMITED:
+        return _LIMITED[model]
+    from .timelimit import call_with_timeout
+
+    key = cache.make_key("geometry", inspect.getsource(sys.modules[__name__]), model.source())
+    e, d, om, g, G, S, spin = cache.cached_exprs(
+        key, lambda: call_with_timeout(_derive, (model,), timeout,
+                                       what=f"the closed-form geometry of {model.name}"))
+    geo = SymbolicGeometry(model=model, energy=e, degeneracy=tuple(int(x) for x in d),
+                           berry_curvature=om, quantum_metric=g, bcp=G, sbp=S, spin=spin)
+    if len(_LIMITED) > 32:
+        _LIMITED.clear()
+    _LIMITED[model] = geo
+    return geo
+
+
 @lru_cache(maxsize=32)
-def derive_geometry(model: SymbolicModel) -> SymbolicGeometry:
+def derive_geometry_cached(model: SymbolicModel) -> SymbolicGeometry:
     """Derive (or load from the on-disk cache) the closed-form geometry of ``model``.
 
     Returns a :class:`SymbolicGeometry`: per level (ascending), energy (eV), Berry
@@ -280,3 +317,6 @@ def interband_elements(model: SymbolicModel) -> dict:
                 for a in range(2):
                     r[a][i][j] = sp.simplify(sp.I * element(i, j, v[a]) / de.subs(subs))
     return {"r": r, "s": s, "energies": [sp.simplify(b[0].subs(subs)) for b in bands]}
+
+
+derive_geometry.cache_clear = derive_geometry_cached.cache_clear   # the process memo of the plain call

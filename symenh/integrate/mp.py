@@ -75,7 +75,7 @@ def mp_constants(params) -> dict:
         "hvy": hvy,
         "alpha": mp.mpf(params.alpha_over_hbar_v) * hvy,
         "tau_over_hbar": mp.mpf(params.tau_ps) * mp.mpf(10) ** -12 * e / hbar,
-        "V0": e / (4 * mp.pi * eps0) * mp.mpf(10) ** 9 / mp.mpf(params.q_s_per_nm),
+        "V0": e / (4 * mp.pi * eps0) * mp.mpf(10) ** 9 / (mp.mpf(params.eps_r) * mp.mpf(params.q_s_per_nm)),
         "si": e ** 2 / hbar * mp.mpf(10) ** -9,
     }
 

@@ -52,6 +52,19 @@ class BandGeometry:
     def quantity(self, name: str) -> np.ndarray:
         return getattr(self, name.replace("-", "_"))
 
+    def per_level(self, pattern: tuple | None = None):
+        """The same geometry per level, as the kernels give it: a
+        :class:`~symenh.kernels.numeric.LevelGeometry` whose arrays are (*k, L, *components), levels
+        ascending, grouped by ``pattern`` (degeneracies; default: the pattern at the first k)."""
+        from .numeric import _levels_from_bands
+
+        if pattern is None:
+            first = self.energy.reshape(-1, self.energy.shape[-1])[0]
+            pattern = tuple(int(x) for x in np.bincount(self.level.reshape(-1, first.size)[0]))
+        if sum(pattern) != self.energy.shape[-1]:
+            raise ParameterError(f"pattern: degeneracies {pattern} do not add up to {self.energy.shape[-1]} bands")
+        return _levels_from_bands(self, tuple(pattern))
+
     def levels(self, name: str, index=()) -> list:
         """[(energy in eV, degeneracy, traced value in the quantity's unit), ...] of the distinct
         levels at one k (``index``), ascending."""

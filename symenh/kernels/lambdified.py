@@ -97,10 +97,42 @@ class GeometryKernel:
         if quantity not in QUANTITIES:
             raise ModelError(f"quantity: unknown quantity {quantity!r}; allowed: {', '.join(QUANTITIES)}")
         kx, ky = check_k(kx, ky)
+        arr = self._raw(quantity, kx, ky, values)
+        if self.sorted_levels or self.geometry.n_levels < 2:
+            return arr
+        # levels from SymPy's eigenvalues come in no particular order: sort them at every k
+        order = np.argsort(self._raw("energy", kx, ky, values), axis=-1, kind="stable")
+        idx = order.reshape(order.shape + (1,) * (arr.ndim - order.ndim))
+        return np.take_along_axis(arr, idx, axis=kx.ndim)
+
+    def degeneracy_at(self, kx, ky, values) -> np.ndarray:
+        """(*k, L) int: the degeneracy of each level at each k, in the (ascending) order of
+        :meth:`evaluate`."""
+        kx, ky = check_k(kx, ky)
+        degs = np.asarray(self.geometry.degeneracy, dtype=int)
+        if self.sorted_levels or self.geometry.n_levels < 2:
+            return np.broadcast_to(degs, kx.shape + degs.shape).copy()
+        order = np.argsort(self._raw("energy", kx, ky, values), axis=-1, kind="stable")
+        return degs[order]
+
+    @property
+    def sorted_levels(self) -> bool:
+        """True when the closed-form levels are ascending at every k by construction (a Clifford
+        model: levels t -+ E with E >= 0, both paper models and every two-band model)."""
+        return _is_clifford(self.geometry.model)
+
+    def _raw(self, quantity, kx, ky, values):
         params = param_vector(self.geometry.model, values)
         flat = self.funcs[quantity](kx, ky, *params)
         arr = np.stack([np.broadcast_to(np.asarray(x, dtype=float), kx.shape) for x in flat], axis=-1)
         return arr.reshape(kx.shape + (self.geometry.n_levels,) + self.geometry.shape(quantity))
+
+
+@lru_cache(maxsize=64)
+def _is_clifford(model: SymbolicModel) -> bool:
+    from ..geometry.symbolic import _clifford_levels
+
+    return _clifford_levels(model) is not None
 
 
 def build_kernel(geometry: SymbolicGeometry) -> GeometryKernel:

@@ -19,8 +19,6 @@ from ..errors import ModelError
 from .symbols import KX, KY
 
 
-
-
 @dataclass(frozen=True)
 class SymbolicModel:
     """A Bloch Hamiltonian ``H(k) = sum coefficient * matrix`` with spin operators.
@@ -49,6 +47,7 @@ class SymbolicModel:
     latex: str = ""
     reference: str = ""
     k: tuple = field(default=(KX, KY))
+    lattice: object = None  # a symenh.models.lattice.Lattice for a Bloch Hamiltonian periodic in k, else None
 
     @property
     def dim(self) -> int:
@@ -81,6 +80,8 @@ class SymbolicModel:
         parts = [self.name, str(self.params), str(self.tilt_symbol)]
         parts += [f"{sp.srepr(c)}*{sp.srepr(m)}" for c, m in self.terms]
         parts += [sp.srepr(s) for s in self.spin]
+        if self.lattice is not None:
+            parts.append(f"lattice {self.lattice.a1!r} {self.lattice.a2!r}")
         return "\n".join(parts)
 
 
@@ -123,7 +124,8 @@ def check_hermitian(matrix: sp.Matrix, name: str = "H") -> None:
 
 
 def from_matrix(matrix, *, kx: sp.Symbol, ky: sp.Symbol, spin=None, params=(),
-                tilt_symbol=None, name: str = "user", reference: str = "user model") -> SymbolicModel:
+                tilt_symbol=None, name: str = "user", reference: str = "user model",
+                lattice_vectors=None) -> SymbolicModel:
     """Build a :class:`SymbolicModel` from a user's SymPy matrix in ``kx``, ``ky``.
 
     Parameters
@@ -135,9 +137,13 @@ def from_matrix(matrix, *, kx: sp.Symbol, ky: sp.Symbol, spin=None, params=(),
     params : symbols other than k (any order); numeric values are supplied later.
     tilt_symbol : the symbol of the tilt (optional); it may appear only in the
         identity part of H.
+    lattice_vectors : ((a1x, a1y), (a2x, a2y)) in nm for a lattice (tight-binding) model: the
+        matrix is then a Bloch Hamiltonian, periodic under the reciprocal lattice, and integrals
+        run over the Brillouin zone (:mod:`symenh.models.lattice`).  Checked numerically at random
+        k (:func:`symenh.models.lattice.check_periodic`, relative tolerance 1e-9).
 
-    Raises :class:`ModelError` for a non-Hermitian matrix or spin operators of
-    the wrong shape.
+    Raises :class:`ModelError` for a non-Hermitian matrix, spin operators of
+    the wrong shape, degenerate or non-finite lattice vectors, or a matrix not periodic under them.
     """
     from .symbols import PAULI, real_symbol
 
@@ -169,5 +175,11 @@ def from_matrix(matrix, *, kx: sp.Symbol, ky: sp.Symbol, spin=None, params=(),
         traceless = matrix - sp.eye(n) * matrix.trace() / n
         if any(sp.simplify(e.diff(tilt)) != 0 for e in traceless):
             raise ModelError(f"tilt_symbol: {tilt} must only multiply the identity (a pure energy shift)")
+    lattice = None
+    if lattice_vectors is not None:
+        from .lattice import check_lattice_vectors, check_periodic
+        lattice = check_lattice_vectors(lattice_vectors)
+        check_periodic(matrix, (KX, KY), params, lattice)
     return SymbolicModel(name=name, terms=decompose(matrix, (KX, KY) + params), spin=tuple(spin),
-                         params=params, tilt_symbol=tilt, latex=sp.latex(matrix), reference=reference)
+                         params=params, tilt_symbol=tilt, latex=sp.latex(matrix), reference=reference,
+                         lattice=lattice)

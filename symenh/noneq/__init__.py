@@ -12,8 +12,16 @@ k-resolved quantities), :mod:`.levels` (the JSON of ``symenh noneq``), :mod:`.cu
 current integrated from the delta Omega map).
 """
 
-from .exchange import ExchangeFields, ExchangeFieldValues, UniformExchange, contact_exchange, exchange_field
+from .exchange import (
+    ExchangeFields,
+    ExchangeFieldValues,
+    QDependentExchange,
+    UniformExchange,
+    contact_exchange,
+    exchange_field,
+    interaction_exchange,
+)
 from .state import DeltaRho, GeometryShift, NoneqState, SpinDensity, noneq_state
 
-__all__ = ["DeltaRho", "ExchangeFieldValues", "ExchangeFields", "GeometryShift", "NoneqState", "SpinDensity",
-           "UniformExchange", "contact_exchange", "exchange_field", "noneq_state"]
+__all__ = ["DeltaRho", "ExchangeFieldValues", "ExchangeFields", "GeometryShift", "NoneqState", "QDependentExchange",
+           "SpinDensity", "UniformExchange", "contact_exchange", "exchange_field", "interaction_exchange", "noneq_state"]

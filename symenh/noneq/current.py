@@ -18,6 +18,7 @@ periodic integrand).  Error estimate: the change with half the angles and the lo
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,7 +75,7 @@ def _integrals(st: NoneqState, rc: RayContours, level: int, th, n_gl: int):
         q = q * 2
     edges = edges_in + edges_out[1:]
     nodes, weights = [], []
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in itertools.pairwise(edges):
         nodes.append(a[None, :] + (b - a)[None, :] * x[:, None])
         weights.append((b - a)[None, :] * w[:, None] * nodes[-1])          # p dp
     # tail p = P/u, p dp = P^2/u^3 du
@@ -117,4 +118,4 @@ def anomalous_current(st: NoneqState, n_theta: int = 192, n_gl: int = 20) -> Ano
     return AnomalousCurrent(j=j, error=err, integral=fine)
 
 
-__all__ = ["AnomalousCurrent", "PARTS", "anomalous_current"]
+__all__ = ["PARTS", "AnomalousCurrent", "anomalous_current"]

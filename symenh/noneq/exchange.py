@@ -15,17 +15,22 @@ H' = sgn e E.r (sgn = +1 consistent, -1 for Eq. 2 as printed):
 :class:`ExchangeFields` interface plugs in: ``at(kx, ky)`` returns W, Y and their k-gradients at
 arrays of k.  The contact interaction V = V_0 (eV nm^2) is the uniform special case,
 :class:`UniformExchange` with W = V_0 B, Y = V_0 C (:mod:`symenh.noneq.factors`) and zero gradients;
-a q-dependent V(q) gives k-dependent fields through the same :func:`exchange_field`.
+a q-dependent V(q) (screened Coulomb, a user V) gives k-dependent fields,
+:class:`QDependentExchange` (the W(k), Y(k) and their gradients of
+:func:`symenh.integrate.exchange.sea_field` / :func:`~symenh.integrate.exchange.contour_field`, T = 0),
+through the same :func:`exchange_field`.  :func:`interaction_exchange` picks the one that fits V.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
 
-from ..errors import ResponseError
+from ..errors import InputTypeError, ParameterError, ResponseError
+from ..integrate.exchange import ExchangeComponent, FermiContour, contour_field, sea_field, y_source
 from ..interactions import Interaction
 from ..models.base import SymbolicModel
 from .factors import FermiFactors, fermi_factors
@@ -68,12 +73,14 @@ class ExchangeFields(Protocol):
 @dataclass(frozen=True)
 class ExchangeFieldValues:
     """U^eta at an array of k (eV), shape (*k, n_ops): total, interband (W) and intraband (Y) parts,
-    and the k-gradient ``gradient`` (*k, n_ops, 2) in eV nm (zero for a uniform field)."""
+    and the k-gradient ``gradient`` (*k, n_ops, 2) in eV nm (zero for a uniform field), with the
+    gradient of the interband part alone in ``gradient_interband``."""
 
     total: np.ndarray
     interband: np.ndarray
     intraband: np.ndarray
     gradient: np.ndarray
+    gradient_interband: np.ndarray
 
 
 def exchange_field(fields, kx, ky, eE, tau_over_hbar: float, sgn: int) -> ExchangeFieldValues:
@@ -83,8 +90,9 @@ def exchange_field(fields, kx, ky, eE, tau_over_hbar: float, sgn: int) -> Exchan
     eE = np.asarray(eE, dtype=float)
     Uw = -sgn * np.einsum("...eb,b->...e", W, eE)
     Uy = -sgn * tau_over_hbar * np.einsum("...eb,b->...e", Y, eE)
-    grad = -sgn * (np.einsum("...ebc,b->...ec", dW, eE) + tau_over_hbar * np.einsum("...ebc,b->...ec", dY, eE))
-    return ExchangeFieldValues(total=Uw + Uy, interband=Uw, intraband=Uy, gradient=grad)
+    gw = -sgn * np.einsum("...ebc,b->...ec", dW, eE)
+    gy = -sgn * tau_over_hbar * np.einsum("...ebc,b->...ec", dY, eE)
+    return ExchangeFieldValues(total=Uw + Uy, interband=Uw, intraband=Uy, gradient=gw + gy, gradient_interband=gw)
 
 
 def contact_exchange(components, values, mu: float, temperature_K: float, interaction: Interaction, *,
@@ -109,4 +117,119 @@ def contact_exchange(components, values, mu: float, temperature_K: float, intera
                            interaction=interaction.describe())
 
 
-__all__ = ["ExchangeFieldValues", "ExchangeFields", "UniformExchange", "contact_exchange", "exchange_field"]
+#: how many k arrays a :class:`QDependentExchange` remembers (the quantities of one k ask for them repeatedly)
+_MEMO_SIZE = 8
+
+
+@dataclass(frozen=True)
+class QDependentExchange:
+    r"""k-dependent exchange fields of a q-dependent interaction V(|q|) at T = 0 (module docstring):
+    W^{eta b}(k) (nm), Y^{eta b}(k) (eV nm) and their k-gradients, for one component ``model`` (the
+    exchange k' within it: for tilted-dirac the valley of k), at the model's tilt in ``values`` and
+    chemical potential ``mu_eV``, with the operators s^eta of the model ("printed" channels, Eq. 3).
+
+    The integrals are those of :mod:`symenh.integrate.exchange` (Duffy triangles about k for the sea,
+    the contour integral cut at k's angle for Y; adaptive, relative tolerance ``rtol`` per point), so
+    every evaluation costs adaptive quadratures per k point: meant for a few k, not dense maps.  The
+    last few k arrays are remembered (``at`` and ``errors`` at the same k do not recompute)."""
+
+    model: SymbolicModel
+    values: dict
+    mu_eV: float
+    potential: Interaction
+    rtol: float = 1e-10
+    uniform: bool = False
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def component(self) -> ExchangeComponent:
+        return ExchangeComponent(self.model, "printed", self.values)
+
+    @cached_property
+    def contour(self) -> FermiContour:
+        from ..kernels.hamiltonian import values_by_name
+
+        t = self.model.tilt_symbol
+        alpha = 0.0 if t is None else float(values_by_name(self.values)[t.name])
+        return FermiContour(self.component, self.mu_eV, alpha)
+
+    @property
+    def interaction(self) -> dict:
+        """JSON description of V (:meth:`symenh.interactions.Interaction.describe`)."""
+        return self.potential.describe()
+
+    def _evaluate(self, kx, ky):
+        kx, ky = np.broadcast_arrays(np.asarray(kx, dtype=float), np.asarray(ky, dtype=float))
+        key = (kx.shape, kx.tobytes(), ky.tobytes())
+        if key in self._memo:
+            return self._memo[key]
+        x, y = kx.ravel(), ky.ravel()
+        comp, contour, V = self.component, self.contour, self.potential
+        tol = max(0.1 * self.rtol, 1e-14)
+        W, eW, dW, edW = sea_field(comp, contour, x, y, V, gradient=True, tol=tol)
+        if contour.exists:
+            _, thk = comp.polar(x, y)
+            Y, dY, eY = contour_field(contour, y_source(comp, contour), x, y, thk, V, gradient=True, tol=tol)
+        else:
+            Y, dY, eY = np.zeros_like(W), np.zeros_like(dW), np.zeros(len(x))
+        shape = kx.shape
+        out = (W.reshape(shape + W.shape[1:]), Y.reshape(shape + Y.shape[1:]),
+               np.moveaxis(dW, 1, -1).reshape(shape + W.shape[1:] + (2,)),
+               np.moveaxis(dY, 1, -1).reshape(shape + Y.shape[1:] + (2,)),
+               (eW + edW).reshape(shape), np.asarray(eY).reshape(shape))
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[key] = out
+        return out
+
+    def at(self, kx, ky):
+        """(W, Y, dW, dY) at k (1/nm, broadcast): W (*k, 4, 2) nm, Y (*k, 4, 2) eV nm, dW, dY with a last
+        axis d/dk_c (nm^2, eV nm^2), as :meth:`UniformExchange.at`."""
+        return self._evaluate(kx, ky)[:4]
+
+    def errors(self, kx, ky):
+        """Absolute error estimates per k point: (W_error (*k,) nm, Y_error (*k,) eV nm), bounding every
+        component of the field and of its gradient."""
+        return self._evaluate(kx, ky)[4:]
+
+
+def q_dependent_exchange(model: SymbolicModel, values, mu: float, interaction: Interaction, *,
+                         rtol: float = 1e-10) -> QDependentExchange:
+    """:class:`QDependentExchange` for one component at T = 0; builds its Fermi contour at once, so an
+    unsupported model (not two levels, no tilt symbol) or mu is refused here in one line."""
+    if not isinstance(interaction, Interaction):
+        raise InputTypeError(f"interaction: expected a symenh.interactions.Interaction, got {type(interaction).__name__}")
+    if len(model.spin) != 4:
+        raise ResponseError(f"model: the exchange field of Eq. 3 needs the four operators s^0..s^3, "
+                            f"{model.name} has {len(model.spin)}")
+    if not (0 < rtol < 1):
+        raise ParameterError(f"rtol: must lie in (0, 1), got {rtol!r}")
+    ex = QDependentExchange(model=model, values=dict(values), mu_eV=float(mu), potential=interaction, rtol=rtol)
+    ex.contour          # noqa: B018 -- the contour (and the component) now: errors surface at construction
+    return ex
+
+
+def interaction_exchange(components, values, mu: float, temperature_K: float, interaction: Interaction, *,
+                         exchange_valleys: str = "same", rtol: float = 1e-11, grid_options=None):
+    """The exchange fields of ``interaction`` for the exchange sum over ``components`` (a tuple: one
+    valley, or both valleys of tilted-dirac for exchange_valleys="all"): the contact interaction gives
+    the uniform :func:`contact_exchange` (any T), a q-dependent one :func:`q_dependent_exchange`
+    (T = 0, within the valley of k only)."""
+    if not isinstance(interaction, Interaction):
+        raise InputTypeError(f"interaction: expected a symenh.interactions.Interaction, got {type(interaction).__name__}")
+    if interaction.is_uniform:
+        return contact_exchange(components, values, mu, temperature_K, interaction, rtol=rtol, grid_options=grid_options)
+    if temperature_K != 0:
+        raise ParameterError(f"temperature_K: the exchange field of the q-dependent interaction {interaction.kind!r} "
+                             f"is computed at T = 0 only, got {temperature_K} K; give 0 or the contact interaction")
+    if exchange_valleys != "same":
+        raise ResponseError(f"exchange_valleys: 'all' is only for the contact interaction; a q-dependent "
+                            f"{interaction.kind!r} keeps the exchange within the valley of k (physics.md 6): give 'same'")
+    comps = (components,) if isinstance(components, SymbolicModel) else tuple(components)
+    if len(comps) != 1:
+        raise ResponseError("exchange_valleys: a q-dependent interaction takes one component (the valley of k)")
+    return q_dependent_exchange(comps[0], values, mu, interaction, rtol=max(rtol, 1e-12))
+
+
+__all__ = ["ExchangeFieldValues", "ExchangeFields", "QDependentExchange", "UniformExchange", "contact_exchange",
+           "exchange_field", "interaction_exchange", "q_dependent_exchange"]

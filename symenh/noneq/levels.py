@@ -25,7 +25,8 @@ part split into ``exchange_interband`` (from U_W, the Fermi sea; Eq. 9's mechani
 ``exchange_intraband`` (from U_Y, the Fermi surface; Eq. 10's).  ``per_k`` holds what is per k, not
 per level: the spin density ``{"equilibrium", "nonequilibrium", "interband", "intraband",
 "intraband_delta_coefficient_eV"}`` (each [eta 0..3], s^0 = the identity), the exchange field
-``{"U_eV", "interband_W_eV", "intraband_Y_eV", "W_nm", "Y_eV_nm", "uniform", "error_eV"}``, and for
+``{"U_eV", "interband_W_eV", "intraband_Y_eV", "W_nm", "Y_eV_nm", "uniform", "gradient_eV_nm", "error_eV"}``
+(``gradient_eV_nm`` [eta][c] = d U^eta / d k_c, zero for the contact interaction), and for
 delta-rho the full matrices: ``{"band_basis": {"intraband", "interband", "gauge"}, "operator":
 {"intraband", "interband"}}`` (complex entries as [re, im]; the band-basis off-diagonals are gauge
 dependent, the operators V delta rho V^dagger in the model's basis and the blocks P_N delta rho P_M are
@@ -128,8 +129,8 @@ def noneq_levels(model, quantity: str, k, field_V_per_m, mu_eV: float, *, valley
         per_k = {"band_basis": {"intraband": _f(dr.intraband[0]), "interband": _c(dr.interband[0]),
                                 "gauge": GAUGE_NOTE},
                  "operator": {"intraband": _c(Oi), "interband": _c(Oe)}}
-        out["notes"] = ("Eq. 2 with sgn = %+d (%s); interband blocks P_N delta rho P_M and operators in the model's "
-                        "basis are gauge invariant" % (st.sgn, st.convention))
+        out["notes"] = (f"Eq. 2 with sgn = {st.sgn:+d} ({st.convention}); interband blocks P_N delta rho P_M and "
+                        "operators in the model's basis are gauge invariant")
     elif quantity == "spin-density":
         sd = st.spin_density(KX, KY)
         coef = None
@@ -142,13 +143,18 @@ def noneq_levels(model, quantity: str, k, field_V_per_m, mu_eV: float, *, valley
         out["notes"] = "per k, not per level: sum_n f_n <s^eta>_n and sum_nm s^eta_nm delta rho_mn"
     else:  # exchange-field
         W, Y, _, _ = st.exchange.at(KX, KY)
+        if hasattr(st.exchange, "errors"):          # k-dependent fields: error estimates per k point
+            eW, eY = (float(np.asarray(e).ravel()[0]) for e in st.exchange.errors(KX, KY))
+        else:
+            eW, eY = getattr(st.exchange, "W_error", 0.0), getattr(st.exchange, "Y_error", 0.0)
         per_k = {"U_eV": _f(U.total[0]), "interband_W_eV": _f(U.interband[0]), "intraband_Y_eV": _f(U.intraband[0]),
                  "W_nm": _f(W[0]), "Y_eV_nm": _f(Y[0]), "uniform": bool(st.exchange.uniform),
-                 "error_eV": float(np.hypot(*st.eE)) * (getattr(st.exchange, "W_error", 0.0)
-                                                        + st.tau_over_hbar * getattr(st.exchange, "Y_error", 0.0)),
+                 "gradient_eV_nm": _f(U.gradient[0]),
+                 "error_eV": float(np.hypot(*st.eE)) * (eW + st.tau_over_hbar * eY),
                  "eta": "0..3 (s^0 = identity)"}
-        out["notes"] = ("U^eta = -sgn eE^b [W^{eta b} + (tau/hbar) Y^{eta b}] (Eq. 3; sgn = %+d, %s); contact: "
-                        "W = V_0 sum int f S, Y = V_0 sum int <s> d_b f, uniform in k" % (st.sgn, st.convention))
+        out["notes"] = ("U^eta = -sgn eE^b [W^{eta b}(k) + (tau/hbar) Y^{eta b}(k)] (Eq. 3; "
+                        f"sgn = {st.sgn:+d}, {st.convention}), W = int_k' V(k - k') sum f S, "
+                        "Y = int_k' V(k - k') sum <s> d_b f; contact V_0: uniform in k")
     if quantity in ("spin-density", "exchange-field"):
         levels = [{"energy_eV": float(energy[n]), "degeneracy": int(deg[n]), "value": None} for n in first]
     out["levels"] = levels

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputTypeError, ParameterError, ResponseError
-from ..interactions import Interaction, contact
+from ..interactions import Interaction, contact, make_interaction
 from ..kernels.direct import DEFAULT_DEGENERACY_TOL, EigenFrame, eigen_frame
 from ..kernels.hamiltonian import NumericHamiltonian, check_k, param_vector, values_by_name
 from ..kernels.perturbed import GeometryResponse, position_operator, response_of_frame
@@ -38,7 +38,7 @@ from ..models.paper import MODEL_NAMES, paper_model, paper_valleys
 from ..params import PAPER, Parameters
 from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, check_choice
 from ..units import KB_EV_PER_K
-from .exchange import ExchangeFieldValues, contact_exchange, exchange_field
+from .exchange import ExchangeFieldValues, exchange_field, interaction_exchange
 from .inputs import check_field, check_temperature, density_sign, eE_eV_per_nm
 
 
@@ -245,7 +245,7 @@ class NoneqState:
             return GeometryShift(parts[0] + fpart, parts[0], fpart, parts[1], parts[2])
         fn = gr.delta_berry_curvature if what == "Omega" else gr.delta_quantum_metric
         ex, fe = fn(U.total, self.eE, grad)
-        gW = None if grad is None else -self.sgn * np.einsum("...ebc,b->...ec", self.exchange.at(kx, ky)[2], self.eE)
+        gW = None if grad is None else U.gradient_interband
         ew, _ = fn(U.interband, self.eE, gW)
         ey = ex - ew
         return GeometryShift(ex + fe, ex, fe, ew, ey)
@@ -305,8 +305,11 @@ def noneq_state(model, *, field_V_per_m, mu_eV, temperature_K: float = 0.0, conv
     convention : "consistent" (charge -e, H' = +e E.r) or "printed" (Eq. 2 as printed).
     params : :class:`~symenh.params.Parameters`: tau (Eq. 2), q_s (V_0) and, for the paper models,
         Delta, v, alpha (the tilt is used as given, not linearised).
-    interaction : a contact :class:`~symenh.interactions.Interaction` (default: V_0 = e^2/(4 pi eps_0 q_s)
-        with the q_s of ``params``, eps_r = 1); for another V give ``exchange``.
+    interaction : an :class:`~symenh.interactions.Interaction` or its name "contact" / "screened-coulomb"
+        (with the q_s of ``params``, eps_r = 1) (default: the contact V_0 = e^2/(4 pi eps_0 q_s)
+        with the q_s of ``params``, eps_r = 1: U uniform in k, any T).  A q-dependent V (screened
+        Coulomb, a user V(q)) gives a k-dependent U (:class:`~symenh.noneq.exchange.QDependentExchange`;
+        T = 0, exchange within the valley of k, adaptive quadratures per k point).
     exchange : precomputed exchange fields (any object with ``uniform`` and ``at(kx, ky)``,
         :class:`~symenh.noneq.exchange.ExchangeFields`), e.g. k-dependent W(k), Y(k).
     exchange_valleys : "same" (the exchange sum over k' within the valley of k; default) or "all"
@@ -326,9 +329,14 @@ def noneq_state(model, *, field_V_per_m, mu_eV, temperature_K: float = 0.0, conv
     name, comp, comps, values = _resolve(model, valley, params, model_values)
     param_vector(comp, values)
     if exchange is None:
-        iac = interaction if interaction is not None else contact(params.q_s_per_nm)
-        exchange = contact_exchange(comps[exchange_valleys], values, float(mu_eV), T, iac, rtol=rtol,
-                                    grid_options=grid_options)
+        if interaction is None:
+            iac = contact(params.q_s_per_nm)
+        elif isinstance(interaction, str):
+            iac = make_interaction(interaction, params.q_s_per_nm)
+        else:
+            iac = interaction
+        exchange = interaction_exchange(comps[exchange_valleys], values, float(mu_eV), T, iac,
+                                        exchange_valleys=exchange_valleys, rtol=rtol, grid_options=grid_options)
         desc = iac.describe()
     else:
         if not (hasattr(exchange, "at") and hasattr(exchange, "uniform")):

@@ -8,6 +8,12 @@ Three independent paths compute the same tensors (see :mod:`symenh.responses.spe
   (scipy), linear coefficient by Richardson extrapolation, with an error estimate;
 * ``grid``: brute-force k grid with ``eigh`` at small temperature, extrapolated
   to T -> 0 and infinite cutoff (the slow reference).
+
+Beyond the paper's settings (each default reproduces its numbers bit for bit): the
+interaction (``interaction=``, eps_r in :class:`~symenh.params.Parameters`), the exchange
+channels (``exchange=``), the temperature (``Parameters.T_K``), the order in the tilt
+(``order=``) and the mechanism ``inh-full``; each path declares in ``SUPPORTS`` which it
+handles (:func:`check_supported`).
 """
 
 from __future__ import annotations
@@ -19,15 +25,26 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputTypeError, ParameterError
+from ..geometry.channels import CHANNEL_SETS, exchange_channels
+from ..interactions import Interaction, make_interaction, user_interaction
 from ..kernels.hamiltonian import values_by_name
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
 from ..params import PAPER, Parameters, check_mu, check_real, check_real_array
 from ..units import sigma_to_si
-from .job import Job
-from .result import CONVENTION_NOTES, RELATIVE_SIGNS, SigmaResult
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS, Prefactors, ResponseError,
-                   check_choice, enh_sign)
+from .job import ORDERS, Job, require_default
+from .result import CONVENTION_NOTES, FIERZ_NOTES, RELATIVE_SIGNS, SigmaResult
+from .spec import (
+    CONVENTIONS,
+    EXCHANGE_VALLEYS,
+    MECHANISMS,
+    METHODS,
+    OCCUPATIONS,
+    Prefactors,
+    ResponseError,
+    check_choice,
+    enh_sign,
+)
 
 _PATH_MODULES = {"closed-form": "closed_form", "quadrature": "quadrature", "grid": "grid"}
 #: the mechanisms whose result depends on the exchange scope
@@ -43,6 +60,8 @@ def check_options(options: dict) -> dict:
     for name, value in options.items():
         if value is None:
             out[name] = None
+        elif name == "progress":   # usermodels: True/False or a callable(str); the path checks it
+            out[name] = value
         elif isinstance(value, (list, tuple, np.ndarray)):
             out[name] = tuple(float(x) for x in _real_type_only(value, name, check_real_array))
         else:
@@ -110,8 +129,77 @@ def _resolve_model(model, params: Parameters, model_values):
     return comps[0].name, comps, {p: by_name[p.name] for p in symbols}
 
 
+#: interactions by name (``interaction=`` / ``--interaction``); in Python also an
+#: :class:`~symenh.interactions.Interaction`, a callable V(|q| in 1/nm) -> eV nm^2 or a SymPy expression in q
+INTERACTION_NAMES = ("contact", "screened-coulomb")
+#: the mechanisms an occupation choice applies to
+OCCUPATION_MECHANISMS = ("inh-full",)
+
+
+def resolve_interaction(interaction, params: Parameters) -> Interaction:
+    """The :class:`~symenh.interactions.Interaction` of a request: by name with ``params.q_s_per_nm``
+    and ``params.eps_r``, a user V(q) (callable of |q| in 1/nm returning eV nm^2, or a SymPy
+    expression in :data:`symenh.interactions.Q`) divided by ``params.eps_r``, or an Interaction
+    as given (its eps_r and q_s must then be those of ``params``: one value each)."""
+    choices = ", ".join(INTERACTION_NAMES)
+    if isinstance(interaction, str):
+        check_choice("interaction", interaction, INTERACTION_NAMES)
+        return make_interaction(interaction, params.q_s_per_nm, params.eps_r)
+    if isinstance(interaction, Interaction):
+        if interaction.eps_r != params.eps_r:
+            raise ResponseError(f"interaction: its eps_r ({interaction.eps_r:g}) differs from params.eps_r "
+                                f"({params.eps_r:g}); set eps_r once (params=symenh.Parameters(eps_r=...))")
+        if interaction.q_s_per_nm is not None and interaction.q_s_per_nm != params.q_s_per_nm:
+            raise ResponseError(f"interaction: its q_s ({interaction.q_s_per_nm:g}/nm) differs from "
+                                f"params.q_s_per_nm ({params.q_s_per_nm:g}/nm); set q_s once")
+        return interaction
+    if isinstance(interaction, sp.Basic) or (callable(interaction) and not isinstance(interaction, type)):
+        return user_interaction(interaction, params.eps_r, "user V(q)" if callable(interaction) else "")
+    raise InputTypeError(f"interaction: give a name ({choices}), a symenh.interactions.Interaction, a callable "
+                         f"V(|q| in 1/nm) -> eV nm^2 or a SymPy expression in q; got {type(interaction).__name__}")
+
+
+def _supports(method: str) -> dict:
+    path = importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
+    return dict(getattr(path, "SUPPORTS", {}))
+
+
+def check_supported(job: Job, method: str) -> None:
+    """:func:`~symenh.responses.job.require_default` for ``method``'s ``SUPPORTS``; the one-line
+    refusal names the methods that do handle the setting."""
+    try:
+        require_default(job, method, **_supports(method))
+    except ResponseError as exc:
+        others = []
+        for m in METHODS:
+            if m == method:
+                continue
+            try:
+                require_default(job, m, **_supports(m))
+            except ResponseError:
+                continue
+            others.append(m)
+        setting = str(exc).split(":", 1)[0]
+        where = f"the methods that handle it: {', '.join(others)}" if others else "no method handles it yet"
+        raise ResponseError(f"{setting}: the {method} method does not handle {setting} = "
+                            f"{_setting_value(job, setting)!r}; {where}") from None
+
+
+def _setting_value(job: Job, setting: str):
+    if setting == "interaction":
+        return getattr(job.interaction, "kind", "contact")
+    return getattr(job, setting)
+
+
+def _check_name(arg: str, value, allowed) -> str:
+    if not isinstance(value, str):
+        raise InputTypeError(f"{arg}: must be a name (str), one of {', '.join(allowed)}; got {type(value).__name__}")
+    return check_choice(arg, value, allowed)
+
+
 def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", convention: str = "consistent",
           exchange_valleys: str = "same", params: Parameters = PAPER, model_values=None,
+          interaction="contact", exchange: str = "printed", order: str = "linear", occupation: str = "bare",
           **options) -> SigmaResult:
     """Second-order nonlinear Hall conductivity tensor sigma^{cab}(mu), SI (A m / V^2).
 
@@ -120,31 +208,53 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     model : "tilted-dirac" (H_T, both valleys summed), "pt-dirac" (H_PT), or a
         user :class:`~symenh.models.base.SymbolicModel` (or a tuple of them,
         e.g. valleys) with a ``tilt_symbol``.
-    mechanism : "bcd" (Berry curvature dipole, DC form), "inh" (intrinsic, BCP),
-        "enh-t" (exchange, T-even, paper Eq. 10), "enh-pt" (exchange, PT-even, Eq. 9).
+    mechanism : "bcd" (Berry curvature dipole, DC form), "inh" (intrinsic, BCP, the paper's),
+        "enh-t" (exchange, T-even, paper Eq. 10), "enh-pt" (exchange, PT-even, Eq. 9),
+        "inh-full" (the full intrinsic second-order conductivity: INH plus the second-order band
+        energy -(e^2/2) E.G.E; derivations/inh_full_intrinsic.py; not antisymmetric in c, a).
     mu_eV : chemical potential(s) in eV (scalar or 1-D); any sign; in the gap every
-        sigma is exactly zero.
+        sigma is exactly zero at T = 0 (thermally activated, non-zero, at T > 0).
     method : "closed-form", "quadrature" or "grid".
     convention : "consistent" (charge -e, H' = +e E.r) or "printed" (Eqs. 9, 10 as printed).
     exchange_valleys : "same" (exchange within the valley of k; default) or "all" (over both
         valleys; refused for a single-valley model such as pt-dirac).  Only the ENH mechanisms
         depend on it; the result reports ``exchange_valleys=None`` for BCD and INH and for a
         single-valley model.
-    params : :class:`~symenh.params.Parameters` (tau, q_s and, for paper models,
-        Delta, v, alpha).
+    params : :class:`~symenh.params.Parameters` (tau, q_s, eps_r, the temperature T_K (kelvin)
+        and, for paper models, Delta, v, alpha).  ``eps_r`` divides every interaction (the contact
+        V_0 = e^2/(4 pi eps_0 eps_r q_s) included); at ``T_K > 0`` every mechanism is computed with
+        the Fermi function (closed form: the factors convolved with -df/dE, then assembled).
     model_values : for a user model, {symbol or name: value} of its parameters in
         its units (eV, eV nm); the tilt symbol's value is the alpha reported.
-    options : path settings, e.g. ``rtol`` (quadrature), ``n_k`` (grid): real numbers or 1-D
-        sequences of them (the path checks their names and ranges).
+    interaction : the interaction V(q) of the exchange (ENH only; BCD and INH do not depend on it):
+        "contact" (the paper's V_0, default), "screened-coulomb" (V(q) = e^2/(2 eps_0 eps_r (q + q_s)),
+        eV nm^2 with q in 1/nm), a :class:`~symenh.interactions.Interaction`, a callable
+        V(|q| as a numpy array in 1/nm) -> eV nm^2, or a SymPy expression in
+        :data:`symenh.interactions.Q` (1/nm) giving eV nm^2; a user V is divided by eps_r.
+        A q-dependent V needs method "quadrature" or "grid".
+    exchange : the exchange channels of Eq. 3 (ENH only): "printed" (s^eta with weight 1, as printed;
+        default) or "fock" (the complete Fock exchange of a density-density interaction: every
+        channel of an orthonormal Hermitian basis, weight 1; one half of printed for H_T, one
+        quarter for H_PT with the contact interaction, where the twelve other channels vanish).
+    order : in the tilt alpha: "linear" (alpha d sigma/d alpha at alpha = 0, default), "exact"
+        (sigma at the finite alpha; quadrature, grid) or "cubic" (linear plus the alpha^3 term
+        alpha^3/6 d^3 sigma/d alpha^3 at 0; closed form), so that linear + cubic can be set against exact.
+    occupation : for inh-full only: "bare" (occupations relax towards f0(eps0), default) or
+        "field-corrected" (towards f0(eps0 + eps^(2)): inh-full then equals inh).
+    options : path settings, e.g. ``rtol`` (quadrature; closed form at T > 0), ``n_k`` (grid): real
+        numbers or 1-D sequences of them (the path checks their names and ranges).
 
     Every argument is checked here: mu real and finite with |mu| <= 1e4 eV
     (:func:`symenh.params.check_mu`), ``params`` a :class:`~symenh.params.Parameters`,
-    ``model_values`` real and finite.  Errors are :class:`~symenh.errors.SymenhError`
-    subclasses (InputTypeError for a wrong type, ParameterError for a value out of range,
-    ResponseError for a refused request) with a one-line message naming the argument.
+    ``model_values`` real and finite, the names above among their choices, a user V finite for
+    every q >= 0.  A setting the chosen method does not handle is refused in one line naming the
+    methods that do.  Errors are :class:`~symenh.errors.SymenhError` subclasses (InputTypeError for
+    a wrong type, ParameterError for a value out of range, ResponseError for a refused request)
+    with a one-line message naming the argument.
 
-    Returns a :class:`~symenh.responses.result.SigmaResult`: raw tensor
-    [mu][c][a][b] at T = 0 and linear order in alpha (alpha d sigma/d alpha at 0).
+    Returns a :class:`~symenh.responses.result.SigmaResult`: raw tensor [mu][c][a][b] in A m / V^2
+    at ``params.T_K`` and the requested order in alpha, with the interaction, exchange, per-channel
+    parts (ENH), temperature and order it was computed with.
     """
     for arg, value in (("mechanism", mechanism), ("method", method), ("convention", convention),
                        ("exchange_valleys", exchange_valleys)):
@@ -154,25 +264,40 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     check_choice("method", method, METHODS)
     check_choice("convention", convention, CONVENTIONS)
     check_choice("exchange_valleys", exchange_valleys, EXCHANGE_VALLEYS)
+    _check_name("exchange", exchange, CHANNEL_SETS)
+    _check_name("order", order, tuple(ORDERS))
+    _check_name("occupation", occupation, OCCUPATIONS)
+    if occupation != "bare" and mechanism not in OCCUPATION_MECHANISMS:
+        raise ResponseError(f"occupation: only {', '.join(OCCUPATION_MECHANISMS)} depends on it, not {mechanism!r}; "
+                            "leave it 'bare'")
     if not isinstance(params, Parameters):
         raise InputTypeError(f"params: must be a symenh.Parameters, got {type(params).__name__}")
+    inter = resolve_interaction(interaction, params)
     mu = check_mu(mu_eV, "mu_eV", params.Delta_eV if isinstance(model, str) else None)
     options = check_options(options)
     name, comps, values = _resolve_model(model, params, model_values)
     check_exchange_scope(comps, exchange_valleys)
+    enh = mechanism in EXCHANGE_MECHANISMS
+    # V_0 = e^2/(4 pi eps_0 eps_r q_s): the contact interaction's value (its eps_r and q_s are params')
     pre = Prefactors(tau_over_hbar=params.tau_over_hbar_per_eV, V0=params.V0_eV_nm2,
                      enh_sign=enh_sign(convention))
-    job = Job(name, comps, mechanism, mu, params, values, pre, convention, exchange_valleys, dict(options))
+    # BCD and INH do not depend on the exchange: their Job carries the paper's contact and channels
+    job = Job(name, comps, mechanism, mu, params, values, pre, convention, exchange_valleys, dict(options),
+              interaction=inter if enh else make_interaction("contact", params.q_s_per_nm, params.eps_r),
+              channels=exchange if enh else "printed", T_K=params.T_K, order=order, occupation=occupation)
+    check_supported(job, method)
     path = importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
     with np.errstate(all="ignore"):  # overflow is reported below as one error, not as warnings
         if isinstance(model, str):   # the paper models' parameter ranges exclude overflow
-            raw, err = path.compute(job)
+            out = path.compute(job)
         else:
             try:
-                raw, err = path.compute(job)
+                out = path.compute(job)
             except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
                 raise ResponseError(f"model_values: {method} hit {type(exc).__name__} ({exc}) with these "
                                     "parameter values; rescale them (units) or move mu") from None
+    raw, err = out[0], out[1]
+    extra = out[2] if len(out) > 2 and out[2] else {}
     sig = sigma_to_si(raw)
     err_si = None if err is None else np.asarray(sigma_to_si(err), dtype=float)
     finite = np.all(np.isfinite(sig.reshape(len(mu), -1)), axis=1)
@@ -181,16 +306,26 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     if not np.all(finite):
         raise ResponseError(f"{method}: produced a non-finite conductivity or error estimate at mu = "
                             f"{mu[~finite]} eV")
+    channels = None
+    if enh:
+        groups = extra.get("channels")
+        if groups:
+            channels = {g: np.asarray(sigma_to_si(v), dtype=float).reshape(sig.shape) for g, v in groups.items()}
+        elif exchange == "printed":   # the printed channels s^eta are one group: the total
+            channels = {exchange_channels(comps[0], "printed").groups[0]: np.asarray(sig, dtype=float)}
     meta = {"convention_note": CONVENTION_NOTES[convention],
             "sigma_bcd_form": "DC (the rectified-AC coefficient of Sodemann-Fu is half of it)",
-            "fierz_factor": "as printed (Eq. 3 without 1/2)",
-            "temperature_K": 0.0}
+            "fierz_factor": FIERZ_NOTES[exchange] if enh else FIERZ_NOTES["printed"],
+            "temperature_K": float(params.T_K)}
+    if mechanism in OCCUPATION_MECHANISMS:
+        meta["occupation"] = occupation
     if isinstance(model, str):
         meta["relative_signs"] = RELATIVE_SIGNS[convention]
     else:  # a user model: its own parameters, not the paper's alpha
         meta["model_values"] = {p.name: v for p, v in values.items()}
         meta["alpha"] = job.alpha
-    scope = exchange_valleys if mechanism in EXCHANGE_MECHANISMS and len(comps) > 1 else None
+    scope = exchange_valleys if enh and len(comps) > 1 else None
     return SigmaResult(model=name, mechanism=mechanism, method=method, convention=convention,
                        exchange_valleys=scope, params=params, mu_eV=mu, sigma=sig,
-                       error_estimate=err_si, meta=meta)
+                       error_estimate=err_si, meta=meta, interaction=inter.describe(), exchange=exchange,
+                       channels=channels, order=order)

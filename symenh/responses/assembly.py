@@ -39,14 +39,13 @@ from math import comb
 
 import numpy as np
 
-from .spec import FACTORS, LEVI_CIVITA, MECHANISMS, Prefactors, check_choice, sigma_from_factors
+from .spec import FACTORS, LEVI_CIVITA, MECHANISMS, OCCUPATIONS, Prefactors, check_choice, sigma_from_factors
 
 #: every mechanism of the thermal/exact-tilt paths: the paper's four and the full intrinsic one
-MECHANISMS_ALL = MECHANISMS + ("inh-full",)
-#: factors each mechanism needs (spec.FACTORS plus inh-full, which needs only X)
-FACTORS_ALL = {**FACTORS, "inh-full": ("X",)}
-#: occupation choices of inh-full (derivations/inh_full_intrinsic.py)
-OCCUPATIONS = ("bare", "field-corrected")
+#: (spec.MECHANISMS holds inh-full now; kept as a name for the callers)
+MECHANISMS_ALL = MECHANISMS
+#: factors each mechanism needs (spec.FACTORS, inh-full included: it needs only X)
+FACTORS_ALL = FACTORS
 #: factor name -> shape of its own indices (spec.py table)
 FACTOR_SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
 LINEAR_MECHANISMS = ("bcd", "inh", "inh-full")
@@ -67,12 +66,7 @@ def sigma_of(mechanism: str, factors: dict, pre: Prefactors, exchange: str = "sa
     """
     check_mechanism(mechanism)
     check_choice("occupation", occupation, OCCUPATIONS)
-    if mechanism != "inh-full":
-        return sigma_from_factors(mechanism, factors, pre, exchange)
-    T = np.swapaxes(np.sum(factors["X"], axis=0), -1, -2)        # T^{cab} = X^{cba}
-    if occupation == "field-corrected":
-        return T - np.swapaxes(T, -3, -2)
-    return 0.5 * T - np.swapaxes(T, -3, -2)
+    return sigma_from_factors(mechanism, factors, pre, exchange, occupation)
 
 
 def sigma_derivative(mechanism: str, derivs, n: int, pre: Prefactors, exchange: str = "same",

@@ -43,10 +43,11 @@ every parameter.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import itertools
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -54,6 +55,7 @@ import sympy as sp
 
 from .. import cache
 from ..geometry import symbolic as _geom_mod
+from ..geometry.channels import CHANNEL_SETS, exchange_channels
 from ..geometry.symbolic import derive_geometry
 from ..integrate import symbolic as _int_mod
 from ..kernels.lambdified import flatten
@@ -189,16 +191,103 @@ def _branch_masks(mu: np.ndarray, delta: float):
     return tuple(out)
 
 
+#: the Job settings beyond the paper's that :func:`compute` honours (keywords of
+#: :func:`symenh.responses.job.require_default`): any temperature, linear or linear + cubic order
+#: in alpha, the printed and the complete Fock channels (contact interaction only), both
+#: occupations of inh-full
+SUPPORTS = {"T_K": True, "order": ("linear", "cubic"), "channels": ("printed", "fock"), "occupation": True}
+#: the mechanisms whose closed form depends on the exchange channels
+ENH_MECHANISMS = ("enh-t", "enh-pt")
+
+
 def compute(job):
+    """Raw sigma^{cab} (units e^3/hbar * nm/eV), shape (len(mu), 2, 2, 2), and its error estimate
+    (None where exact); for ENH with ``channels="fock"`` also ``{"channels": {group label: raw
+    tensor}}`` (summing to sigma; the printed channels form a single group, the total).
+
+    Paper setting (T = 0, linear order in alpha): :func:`compute_T0`, the final closed form of each
+    non-zero element, exact (error None).  ``job.T_K > 0`` or ``job.order == "cubic"`` (linear
+    plus alpha^3/6 d^3 sigma/d alpha^3): :func:`symenh.responses.closed_form_thermal.compute`
+    (factors convolved with -df/dE, then assembled; error bound per mu, option ``rtol``, default
+    1e-10).  ``job.channels == "fock"`` (ENH; contact interaction): the complete Fock exchange as
+    the same closed forms with the model's spin operators replaced by the orthonormal channel
+    basis of :func:`symenh.geometry.channels.exchange_channels`, four channels at a time
+    (:func:`channel_chunks`), each channel group on its own.  A q-dependent interaction is refused
+    (the closed forms assume a uniform V_0): the quadrature and grid paths handle it.
+    """
+    _check_model(job.model_name)
+    inter = job.interaction
+    if inter is not None and not getattr(inter, "is_uniform", False):
+        raise ResponseError(f"interaction: the closed-form path assumes the contact interaction, not "
+                            f"{getattr(inter, 'kind', inter)!r}; the methods that handle it: quadrature, grid")
+    if job.mechanism not in ENH_MECHANISMS or job.channels == "printed":
+        return _compute_setting(job)
+    check_choice("exchange", job.channels, CHANNEL_SETS)
+    parts = {g: _compute_setting(replace(job, components=chunks, channels="printed"))
+             for g, chunks in channel_chunks(job.components, job.channels, job.exchange).items()}
+    raw = sum(r for r, _ in parts.values())
+    errs = [e for _, e in parts.values() if e is not None]
+    err = sum(errs) if errs else None
+    return raw, err, {"channels": {g: r for g, (r, _) in parts.items()}}
+
+
+def _compute_setting(job):
+    """(raw, err) of one Job on the closed form: T = 0 linear exactly, else the thermal / cubic form."""
+    if job.T_K == 0 and job.order == "linear":
+        return compute_T0(job)
+    from ..temperature import kT_eV
+    from . import closed_form_thermal
+    check_choice("order", job.order, SUPPORTS["order"])
+    rtol = job.options.get("rtol")
+    rtol = 1e-10 if rtol is None else float(rtol)
+    if not 1e-14 <= rtol < 1:
+        raise ResponseError(f"rtol: the closed form at T > 0 takes 1e-14 <= rtol < 1, got {rtol:g}")
+    return closed_form_thermal.compute(job, kT_eV(job.T_K), job.order, job.occupation, rtol)
+
+
+def channel_chunks(components, channels: str = "fock", exchange: str = "same") -> dict:
+    """{channel group label: tuple of models}: each model is a component with its ``spin`` replaced
+    by four channel operators Gamma_i of :func:`~symenh.geometry.channels.exchange_channels` (all of
+    weight 1), so that the closed forms of the printed Eq. 3 summed over these models are the
+    exchange over every channel of the group (the ENH products are taken model by model, each
+    channel with itself).  For ``exchange="all"`` (several valleys) each valley must fit one model
+    per group (two-band valleys do)."""
+    out = {}
+    for comp in components:
+        cs = exchange_channels(comp, channels)
+        if any(w != 1 for w in cs.weights):  # pragma: no cover - every channel set has weight 1
+            raise ResponseError("exchange: the closed form needs channels of weight 1")
+        for g in cs.group_labels:
+            ops = [op for op, grp in zip(cs.operators, cs.groups) if grp == g]
+            if len(ops) % 4:  # pragma: no cover - the paper models give 4 and 12
+                raise ResponseError(f"exchange: channel group {g!r} of {comp.name} has {len(ops)} channels, "
+                                    "not a multiple of 4 (closed form); use method quadrature")
+            chunks = tuple(dataclasses.replace(cs.model, name=f"{cs.model.name}[{g} {i // 4}]",
+                                               spin=tuple(ops[i:i + 4])) for i in range(0, len(ops), 4))
+            if exchange == "all" and len(chunks) > 1:
+                raise ResponseError("exchange_valleys: 'all' with the Fock channels needs two-band valleys")
+            out.setdefault(g, []).extend(chunks)
+    return {g: tuple(v) for g, v in out.items()}
+
+
+def compute_T0(job):
     """Raw sigma^{cab} (units e^3/hbar * nm/eV), shape (len(mu), 2, 2, 2); error estimate None.
 
     Evaluates the final closed form of each non-zero element (:func:`sigma_kernel`),
     vectorised over mu: conduction branch for mu > |Delta|, valence (hole doping) for
     mu < -|Delta|; the gap |mu| <= |Delta| and the elements that vanish identically are
-    exactly 0.0.  Linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
-    :mod:`symenh.responses.spec`).
+    exactly 0.0.  T = 0, linear order in alpha (paper Eqs. 9, 10 and the BCD/INH formulas of
+    :mod:`symenh.responses.spec`; inh-full with the field-corrected occupation is inh).
     """
+    # --- usermodels (issue 11 item 3): a user's two-level model, derived under closed_form_timeout ---
+    if job.model_name not in PAPER_MODELS:
+        from . import user_closed_form
+        return user_closed_form.compute(job)
+    # --- end usermodels ---
     _check_model(job.model_name)
+    mech = job.mechanism
+    if mech == "inh-full" and job.occupation == "field-corrected":
+        mech = "inh"   # the energy term is a total derivative (derivations/inh_full_intrinsic.py)
     shape = np.shape(job.mu_eV)
     mu = np.asarray(job.mu_eV, dtype=float).reshape(-1)
     out = np.zeros((mu.size, 8))
@@ -208,7 +297,7 @@ def compute(job):
     args = (delta, float(v0[HVX]), float(v0[HVY]), job.alpha, float(pre.tau_over_hbar), float(pre.V0),
             float(pre.enh_sign))
     for branch, mask in _branch_masks(mu, delta):
-        kern = sigma_kernel(job.components, job.mechanism, branch, job.exchange)
+        kern = sigma_kernel(job.components, mech, branch, job.exchange)
         if not kern.index:
             continue
         vals = kern.fn(mu if mask is None else mu[mask], *args)
@@ -224,7 +313,7 @@ def compute_by_factors(job):
     """The previous closed-form route: the lambdified factor entries (:func:`factor_expressions`)
     assembled numerically with :func:`~symenh.responses.spec.linear_sigma` at each call.
 
-    Same contract as :func:`compute` (raw sigma^{cab}, e^3/hbar * nm/eV, exact zeros in the
+    Same contract as :func:`compute_T0` (raw sigma^{cab}, e^3/hbar * nm/eV, exact zeros in the
     gap); an independent check of the symbolic assembly and simplification behind it.
     """
     _check_model(job.model_name)

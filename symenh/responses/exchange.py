@@ -108,8 +108,8 @@ def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameter
         raise ResponseError("mu_eV: chemical potentials must be finite numbers (eV), scalar or 1-D")
     vals = values_by_name(values)
     alpha = float(vals[components[0].tilt_symbol.name])
-    common = dict(alpha=alpha, tau_over_hbar=params.tau_over_hbar_per_eV, enh_sign=enh_sign(convention),
-                  exchange_valleys=exchange_valleys)
+    common = {"alpha": alpha, "tau_over_hbar": params.tau_over_hbar_per_eV, "enh_sign": enh_sign(convention),
+              "exchange_valleys": exchange_valleys}
     with np.errstate(all="ignore"):
         if method == "quadrature":
             from .exchange_quadrature import compute_exchange_quadrature
@@ -127,12 +127,51 @@ def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameter
                                            gap_eV=gap_eV, **common, **opts)
     if not np.all(np.isfinite(T)):
         raise ResponseError(f"{method}: produced a non-finite exchange conductivity")
-    w = np.asarray(sets[0].weights, dtype=float)
+    return weigh_channels(T, err, sets[0])
+
+
+def weigh_channels(T, err, channel_set: ChannelSet) -> ExchangeSigma:
+    """:class:`ExchangeSigma` from per-channel tensors T (n_mu, n_ch, 2, 2, 2) (before the weights)
+    and the error per mu: the weighted sum and the sum over each channel group."""
+    w = np.asarray(channel_set.weights, dtype=float)
     sigma = np.einsum("i,micab->mcab", w, T)
-    groups = {g: np.einsum("i,micab->mcab", w * np.asarray(sets[0].group_mask(g)), T) for g in sets[0].group_labels}
-    info = {"kind": sets[0].kind, "names": list(sets[0].names), "groups": list(sets[0].groups),
-            "weights": list(sets[0].weights)}
-    return ExchangeSigma(sigma, err, groups, info)
+    groups = {g: np.einsum("i,micab->mcab", w * np.asarray(channel_set.group_mask(g)), T)
+              for g in channel_set.group_labels}
+    info = {"kind": channel_set.kind, "names": list(channel_set.names), "groups": list(channel_set.groups),
+            "weights": list(channel_set.weights)}
+    return ExchangeSigma(sigma, np.asarray(err, dtype=float), groups, info)
+
+
+def job_interaction(job) -> Interaction:
+    """The :class:`Interaction` of a :class:`~symenh.responses.job.Job`: ``job.interaction``, or the
+    paper's contact V_0 (q_s of ``job.params``, eps_r = 1) when it is None."""
+    if job.interaction is None:
+        return make_interaction("contact", job.params.q_s_per_nm, 1.0)
+    if not isinstance(job.interaction, Interaction):
+        raise ResponseError("interaction: the Job must carry a symenh.interactions.Interaction or None")
+    return job.interaction
+
+
+def job_channel_sets(job) -> list:
+    """One :class:`ChannelSet` per component of ``job`` for ``job.channels``."""
+    check_choice("exchange", job.channels, CHANNEL_SETS)
+    return [exchange_channels(c, job.channels) for c in job.components]
+
+
+def exchange_job(job, method: str, kT_eV: float = 0.0):
+    """(raw, err, extra) of an ENH :class:`~symenh.responses.job.Job` with its interaction and
+    channels, linear order (``method`` "quadrature" at T = 0, or "grid" at T = 0 or directly at
+    ``kT_eV`` > 0); ``extra`` = {"channels": {group label: raw (n_mu, 2, 2, 2)}}.  Options:
+    ``job.options`` of that path."""
+    opts = dict(job.options)
+    if kT_eV > 0:
+        if method != "grid":
+            raise ResponseError("T_K: exchange_job computes T > 0 on the grid only (quadrature: exchange_thermal)")
+        opts["kT_eV"] = float(kT_eV)
+    res = enh_exchange(job.components, job.mechanism, job.mu_eV, job.values, params=job.params,
+                       interaction=job_interaction(job), channels=job.channels, convention=job.convention,
+                       exchange_valleys=job.exchange, method=method, **opts)
+    return res.sigma, res.error, {"channels": res.groups}
 
 
 def exchange_potential(fields: ExchangeFields, E_V_per_m, *, tau_ps: float = PAPER.tau_ps,
@@ -151,4 +190,5 @@ def exchange_potential(fields: ExchangeFields, E_V_per_m, *, tau_ps: float = PAP
                 + tau_over_hbar_per_eV(tau_ps) * np.einsum("b,nib->ni", eE, fields.Y_eV_nm))
 
 
-__all__ = ["EXCHANGE_METHODS", "ExchangeSigma", "enh_exchange", "exchange_potential"]
+__all__ = ["EXCHANGE_METHODS", "ExchangeSigma", "enh_exchange", "exchange_job", "exchange_potential", "job_channel_sets",
+           "job_interaction", "weigh_channels"]

@@ -135,12 +135,16 @@ def _e_ref_and_edges(comp, values, mu, gap):
 
 def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, values, interaction, *,
                           alpha: float, tau_over_hbar: float, enh_sign: int, exchange_valleys: str = "same",
-                          gap_eV: float | None = None, **options):
+                          gap_eV: float | None = None, kT_eV: float = 0.0, **options):
     """Per-channel raw ENH tensors on the grid: (T (n_mu, n_ch, 2, 2, 2), err (n_mu,)).
 
     T = alpha * s * (tau/hbar for enh-t) * (t_i^{cab} - t_i^{acb}), e^3/hbar nm/eV, before the
     channel weights; err bounds every element of the weighted channel sum (|w_i| <= 1).
     ``gap_eV``: |Delta| for the paper models (their exact band edges), else None (probe).
+    ``kT_eV`` > 0: the tensors at that temperature itself (one Fermi-smeared grid, no T -> 0
+    extrapolation; the error is then the sub-lattice, sea-window and interpolation variants plus
+    the roundoff floor and the weight exp(-margin_kT) of the Fermi tails beyond the box);
+    mu in a gap is then thermally activated (the box reaches margin_kT kT beyond the band edge).
     """
     if mechanism not in ("enh-t", "enh-pt"):
         raise ResponseError(f"mechanism: the exchange path computes enh-t and enh-pt, not {mechanism!r}")
@@ -157,26 +161,39 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     pref = alpha * enh_sign * (tau_over_hbar if mechanism == "enh-t" else 1.0)
     log_terms = cusp_slope(interaction) != 0      # no cusp (contact, a constant or smooth-in-q^2 V): pure T^2 series
     w = np.abs(np.asarray(channel_sets[0].weights, dtype=float))
+    direct = kT_eV > 0
     for i, mu in enumerate(mu_all):
-        if gap_eV is not None and abs(mu) <= gap_eV:
+        if gap_eV is not None and abs(mu) <= gap_eV and not direct:
             continue
         tot = {v: np.zeros((n_ch, 2, 2, 2)) for v in ("best", "sub", "K", "interp", "abs")}
         eT = np.zeros((2, 2, 2))
         found = False
         for comp, ch in zip(components, channel_sets):
             E_ref, edges = _e_ref_and_edges(comp, values, mu, gap_eV)
-            if gap_eV is None and not scan_for(comp, values)[2].in_band(mu):
+            in_band = abs(mu) > gap_eV if gap_eV is not None else scan_for(comp, values)[2].in_band(mu)
+            if not in_band and not direct:
                 continue
             dist = float(np.min(np.abs(mu - edges))) if len(edges) else abs(mu)
-            dist = min(dist, _cusp_energy(comp, values, mu, interaction))
-            if opt["temperatures_K"] is not None:
-                kTs = KB_EV_PER_K * np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
+            o = opt
+            if direct:
+                kTs = np.array([float(kT_eV)])
+                if not in_band:        # thermally activated: the window reaches margin_kT beyond the edge
+                    o = dict(opt, margin_kT=float(opt["margin_kT"]) + dist / kT_eV)
             else:
-                kTs = dist * np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
-            res = grid_channel_tensors(comp, ch, values, float(mu), kTs, mechanism, interaction, E_ref, opt)
+                dist = min(dist, _cusp_energy(comp, values, mu, interaction))
+                if opt["temperatures_K"] is not None:
+                    kTs = KB_EV_PER_K * np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
+                else:
+                    kTs = dist * np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
+            res = grid_channel_tensors(comp, ch, values, float(mu), kTs, mechanism, interaction, E_ref, o)
             if res is None:
                 continue
             found = True
+            if direct:
+                for v in ("best", "sub", "K", "interp"):
+                    tot[v] += res[v][0]
+                tot["abs"] += res["abs"][0]
+                continue
             for v in ("best", "sub", "K", "interp"):
                 tot[v] += extrapolate_T(res[v], kTs, log_terms)[0]
             # the error of the weighted channel sum (the extrapolation is linear: extrapolate the sum)
@@ -192,7 +209,7 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
         best = wsum(tot["best"])
         spread = sum(np.abs(wsum(tot[v]) - best) for v in ("sub", "K", "interp"))
         spread = spread + eT + np.swapaxes(eT, 0, 1)
-        floor = ROUNDOFF * 2 * np.max(tot["abs"])
+        floor = (ROUNDOFF + (2 * np.exp(-float(opt["margin_kT"])) if direct else 0.0)) * 2 * np.max(tot["abs"])
         out[i] = pref * (tot["best"] - np.swapaxes(tot["best"], 1, 2))
         err[i] = abs(pref) * (float(np.max(spread)) + floor)
     return out, err

@@ -127,8 +127,9 @@ from ..errors import InputTypeError
 from ..integrate import grid as G
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..models.paper import MODEL_NAMES
-from ..models.symbols import DELTA
+from ..models.symbols import DELTA, HVY
 from ..units import KB_EV_PER_K
+from .assembly import FACTORS_ALL, check_mechanism, error_bound, linear_term, sigma_of
 from .job import Job
 from .spec import FACTORS, LEVI_CIVITA, ResponseError, linear_sigma
 
@@ -321,15 +322,19 @@ def _step_over_kT(grid, vmax, kTs) -> float:
     return float(max(grid.hx * vmax[0], grid.hy * vmax[1]) / kTs.min())
 
 
-def _box_sums(comp, values, mu, kTs, E_ref, opt):
+def _box_sums(comp, values, mu, kTs, E_ref, opt, alpha: float = 0.0):
     """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None.
 
+    ``alpha`` != 0: the occupations at the tilted energies (exact tilt; the box covers the
+    tilted window, :func:`symenh.integrate.thermal_box.tilted_box`).
     Refuses a grid that does not resolve the Fermi function (step times the largest band
     velocity near mu, measured on the grid itself, above MAX_STEP_OVER_KT kT_min); with the
     automatic spacing an underestimated velocity is corrected once by a finer grid."""
     num, p0, scan = G.scan_for(comp, values)
     key = (comp.source(), p0, G.param_vector(comp, values),
            float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["n_k"], opt["margin_kT"], opt["chunk_points"])
+    if alpha != 0.0:
+        key = key + (float(alpha),)
     if key in _BOX_CACHE:
         return _BOX_CACHE[key]
     W = opt["margin_kT"] * kTs.max()
@@ -337,7 +342,11 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
     if E_ref is not None:
         lo, hi = min(lo, E_ref), max(hi, E_ref)
     try:
-        box = G.fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
+        if alpha != 0.0:
+            from ..integrate.thermal_box import tilted_box
+            box = tilted_box(num, p0, scan, lo, hi, alpha, (mu - W, mu + W))
+        else:
+            box = G.fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
     except ValueError as exc:
         raise ResponseError(f"grid: {exc}") from None
     res = None
@@ -350,7 +359,7 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
                                     f"(> max_points = {opt['max_points']}); raise max_points (<= "
                                     f"{RANGES['max_points'][1]}), give higher temperatures_K or a smaller n_k")
             res = G.fermi_box_sums(num, p0, grid, mu, kTs, -np.inf if E_ref is None else E_ref,
-                                   chunk_points=opt["chunk_points"], vel_halfwidth=W)
+                                   chunk_points=opt["chunk_points"], vel_halfwidth=W, alpha=alpha)
             vmax = res["vmax"]
             if not np.any(vmax > 0):
                 raise ResponseError(f"mu: no point of the {grid.nx} x {grid.ny} grid lies within {W:.3g} eV of "
@@ -462,7 +471,7 @@ def _box_factor(arr, kTs, margin_kT):
     return best, alt_t, g, unc
 
 
-def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
+def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0.0, order: str = "linear"):
     """Factors of one component at alpha = 0 and d/dalpha, in variants, with their uncertainty.
 
     Returns ``(variants, unc)``: ``variants`` {variant: (f0, f1)} for "best", "T" (one
@@ -470,7 +479,8 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
     quadrature); ``unc`` (u0, u1) per factor entry: what the variants do not see (roundoff,
     box truncation, widening where the levels do not converge; :func:`_box_factor`).
     """
-    sums = _box_sums(comp, values, mu, kTs, E_ref, opt)
+    exact = order == "exact"
+    sums = _box_sums(comp, values, mu, kTs, E_ref, opt, alpha if exact else 0.0)
     variants = {v: ({}, {}) for v in VARIANTS}
     unc = ({}, {})
 
@@ -485,10 +495,16 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt):
             variants[v][which][name] = np.zeros(_SHAPES[name])
         unc[which][name] = np.zeros(_SHAPES[name])
 
-    for name in ("D", "X"):          # only their d/dalpha enters (BCD, INH are linear in them)
-        zero(name, 0)
-    for name, which, key in (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
-                             ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1")):
+    if exact:                        # the factors at alpha itself (which = 0); no derivatives
+        pieces = (("D", 0, "D0"), ("X", 0, "X0"), ("A", 0, "A0"), ("C", 0, "C0"))
+        for name in ("D", "X", "A", "B", "C"):
+            zero(name, 1)
+    else:                            # only the d/dalpha of D, X enters (BCD, INH are linear in them)
+        zero("D", 0)
+        zero("X", 0)
+        pieces = (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
+                  ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1"))
+    for name, which, key in pieces:
         if sums is None:               # no level of this component near mu
             zero(name, which)
         else:
@@ -526,9 +542,9 @@ def _propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
     eps_abs = np.abs(LEVI_CIVITA)
     if mechanism == "bcd":
         return abs(alpha * pre.tau_over_hbar) * np.einsum("ca,b->cab", eps_abs, np.sum(u1["D"], axis=0))
-    if mechanism == "inh":
+    if mechanism in ("inh", "inh-full"):
         T = np.swapaxes(np.sum(u1["X"], axis=0), -1, -2)          # T^{cab} = X^{cba}
-        return abs(alpha) * (T + np.swapaxes(T, 0, 1))
+        return abs(alpha) * (T + np.swapaxes(T, 0, 1))           # covers inh-full's T/2 - T^{acb} too
     a, b = FACTORS[mechanism]
     mA0, mA1 = np.abs(best0[a]) + u0[a], np.abs(best1[a]) + u1[a]      # (n_c, c, eta, a)
     mO0, mO1 = np.abs(best0[b]) + u0[b], np.abs(best1[b]) + u1[b]      # (n_c, eta, b)
@@ -542,7 +558,26 @@ def _propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
     return scale * (T + np.swapaxes(T, 0, 1))
 
 
-def _variant_change(job: Job, best, variant):
+def _assemble(job: Job, f0, f1, order: str):
+    """Raw sigma from the factors: linear order (paper four: spec.linear_sigma, unchanged;
+    inh-full: assembly.linear_term) or, for ``order="exact"``, sigma at alpha from the factors f0
+    at alpha (assembly.sigma_of)."""
+    if order == "exact":
+        return sigma_of(job.mechanism, f0, job.pre, job.exchange, job.occupation)
+    if job.mechanism == "inh-full":
+        return linear_term("inh-full", [f0, f1], job.alpha, job.pre, job.exchange, job.occupation)
+    return linear_sigma(job.mechanism, f0, f1, job.alpha, job.pre, job.exchange)
+
+
+def _bound(job: Job, B0, B1, U0, U1, order: str):
+    """Element-wise error bound from per-entry factor uncertainties (:func:`_propagate` at linear
+    order; at the exact tilt :func:`symenh.responses.assembly.error_bound` of the factors at alpha)."""
+    if order == "exact":
+        return error_bound(job.mechanism, [(1.0, B0, U0)], job.pre, job.exchange)
+    return _propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange)
+
+
+def _variant_change(job: Job, best, variant, order: str = "linear"):
     """|sigma(variant) - sigma(best)| with the changes of the factors counted separately.
 
     The pieces (each factor at alpha = 0 and its d/dalpha, each component) are moved from
@@ -552,7 +587,7 @@ def _variant_change(job: Job, best, variant):
     estimates of independent errors (measured: at a coarse grid the sub-lattice changes of A
     and B in ENH(PT) cancelled in sigma to 1/14 of the true error)."""
     cur = ({k: v.copy() for k, v in best[0].items()}, {k: v.copy() for k, v in best[1].items()})
-    prev = linear_sigma(job.mechanism, cur[0], cur[1], job.alpha, job.pre, job.exchange)
+    prev = _assemble(job, cur[0], cur[1], order)
     total = np.zeros_like(prev)
     for which in (0, 1):
         for k in cur[which]:
@@ -560,14 +595,56 @@ def _variant_change(job: Job, best, variant):
                 if np.array_equal(cur[which][k][c], variant[which][k][c]):
                     continue
                 cur[which][k][c] = variant[which][k][c]
-                now = linear_sigma(job.mechanism, cur[0], cur[1], job.alpha, job.pre, job.exchange)
+                now = _assemble(job, cur[0], cur[1], order)
                 total = total + np.abs(now - prev)
                 prev = now
     return total
 
 
+#: the Job settings beyond the paper's that :func:`compute` honours (keywords of
+#: :func:`symenh.responses.job.require_default`)
+SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact"),
+            "occupation": True}
+
+
 def compute(job: Job):
-    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu.
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (and, for
+    ENH with the exchange-field assembly, a third item {"channels": {group: raw tensor}}).
+
+    The paper's setting (contact V_0, printed channels, T = 0, linear order, one of the four
+    mechanisms) is :func:`compute_linear` (unchanged).  Otherwise (:data:`SUPPORTS`):
+
+    * ENH with a q-dependent interaction or ``channels="fock"``: FFT-convolved exchange fields
+      (:mod:`symenh.responses.exchange_grid`), extrapolated T -> 0 at T = 0 and evaluated at the
+      requested temperature itself at T > 0; linear order only;
+    * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: :mod:`symenh.responses.grid_thermal`
+      (the Fermi-box sums at the requested T, no T -> 0 extrapolation; tilted occupations).
+    """
+    from . import lattice_grid
+    if lattice_grid.is_lattice(job):    # Brillouin-zone integrals (responses/lattice_grid.py)
+        out, err = lattice_grid.compute_elementwise(job)
+        return out, err.reshape(len(out), -1).max(axis=1)
+    from .quadrature import contact_job, uses_exchange_path
+    job = contact_job(job)
+    if job.is_paper_setting and job.mechanism in FACTORS:
+        return compute_linear(job)
+    from ..temperature import kT_eV
+    kT = kT_eV(job.T_K)
+    if uses_exchange_path(job):
+        if job.order != "linear":
+            raise ResponseError(f"order: the grid path gives the exact tilt for the contact interaction with "
+                                f"printed channels only, not with interaction "
+                                f"{getattr(job.interaction, 'kind', 'contact')!r} / channels {job.channels!r}; "
+                                "use order='linear'")
+        from .exchange import exchange_job
+        return exchange_job(job, "grid", kT)
+    from . import grid_thermal
+    return grid_thermal.compute(job, kT, job.order, job.occupation)
+
+
+def compute_linear(job: Job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (the paper's
+    setting: T -> 0, linear order, contact V_0 of ``job.pre``, printed channels).
 
     The estimate (shape (len(mu),), same raw units) bounds every tensor element at that
     mu: the largest element-wise estimate (see :func:`compute_elementwise`).
@@ -576,11 +653,29 @@ def compute(job: Job):
     return out, err.reshape(len(out), -1).max(axis=1)
 
 
-def compute_elementwise(job: Job):
-    """Like :func:`compute`, with an error estimate per tensor element (len(mu), 2, 2, 2)."""
+def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
+    """Like :func:`compute_linear`, with an error estimate per tensor element (len(mu), 2, 2, 2).
+
+    ``kT`` (eV) > 0: the sums at that temperature itself (no T -> 0 extrapolation: the variant
+    "T" is then the best value, every other part of the estimate stays); mu may lie in a gap
+    (thermally activated: the Fermi box reaches ``margin_kT`` kT beyond the band edge, so the
+    truncation stays relative to the activated value), and no edge-distance refusal applies.
+    ``order="exact"``: the factors at the tilt alpha itself (occupations at eps0 + alpha tau),
+    assembled by :func:`symenh.responses.assembly.sigma_of`; at kT = 0 the T -> 0 extrapolation
+    uses the distance of mu from the *tilted* band edge (paper models:
+    ``|Delta| sqrt(1 - (alpha/hbar v_y)^2)``).  Mechanisms: the paper four and ``inh-full``.
+    """
+    check_mechanism(job.mechanism)
+    # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
+    from . import lattice_grid
+    if lattice_grid.is_lattice(job):
+        return lattice_grid.compute_elementwise(job)
+    # --- end lattice block ---
     opt = _options(job)
-    need = set(FACTORS[job.mechanism])
+    need = set(FACTORS_ALL[job.mechanism])
     gap = _paper_gap(job)
+    direct = kT > 0
+    exact = order == "exact"
     scans = []
     try:
         for comp in job.components:
@@ -594,30 +689,41 @@ def compute_elementwise(job: Job):
     nmu = len(job.mu_eV)
     out = np.zeros((nmu, 2, 2, 2))
     err = np.zeros((nmu, 2, 2, 2))
+    if exact and alpha == 0:
+        return out, err
+    edge = gap
+    if gap is not None and exact:
+        t = abs(alpha / float(job.values[HVY])) if float(job.values[HVY]) else 0.0
+        edge = gap * np.sqrt(max(0.0, 1.0 - t * t))
     plan = []
     for i, mu in enumerate(job.mu_eV):      # refuse before any expensive work
         mu = float(mu)
         if gap is not None:
-            if abs(mu) <= gap:
-                continue
-            edges = np.array([gap, -gap])
+            in_gap = abs(mu) <= edge
+            edges = np.array([edge, -edge])
         else:
-            if not any(s.in_band(mu) for s in scans):
-                continue
+            in_gap = not any(s.in_band(mu) for s in scans)
             edges = np.concatenate([s.edges for s in scans])
+        if direct:
+            dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
+            o = dict(opt, margin_kT=opt["margin_kT"] + dist / kT) if in_gap else opt
+            plan.append((i, mu, np.array([float(kT)]), o))
+            continue
+        if in_gap:
+            continue                        # T = 0 in the gap: exactly zero
         dist = _check_edge(mu, edges, max(s.energy_scale for s in scans), gap is not None)
         kTs = _temperatures(opt, dist)
         if kTs.max() > MAX_KT_OVER_DIST * dist:
             raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {MAX_KT_OVER_DIST:g} times the "
                                 f"distance {dist:.3g} eV of mu = {mu} eV from the band edge (the T -> 0 "
                                 "extrapolation needs kT well below it); give lower temperatures")
-        plan.append((i, mu, kTs))
-    for i, mu, kTs in plan:
+        plan.append((i, mu, kTs, opt))
+    for i, mu, kTs, o in plan:
         per_variant = {v: ({k: [] for k in _SHAPES}, {k: [] for k in _SHAPES}) for v in VARIANTS}
         u_all = ({k: [] for k in _SHAPES}, {k: [] for k in _SHAPES})
         for comp, scan in zip(job.components, scans):
             E_ref = _e_ref(scan, mu, gap)
-            fac, unc = _component_factors(comp, job.values, mu, kTs, E_ref, need, opt)
+            fac, unc = _component_factors(comp, job.values, mu, kTs, E_ref, need, o, alpha, order)
             for v, (f0, f1) in fac.items():
                 for k in f0:
                     per_variant[v][0][k].append(f0[k])
@@ -628,9 +734,9 @@ def compute_elementwise(job: Job):
         F = {v: ({k: np.array(f0[k]) for k in need}, {k: np.array(f1[k]) for k in need})
              for v, (f0, f1) in per_variant.items()}
         B0, B1 = F["best"]
-        out[i] = linear_sigma(job.mechanism, B0, B1, alpha, job.pre, job.exchange)
+        out[i] = _assemble(job, B0, B1, order)
         U0 = {k: np.array(u_all[0][k]) for k in need}
         U1 = {k: np.array(u_all[1][k]) for k in need}
-        err[i] = (sum(_variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
-                  + _propagate(job.mechanism, B0, B1, U0, U1, alpha, job.pre, job.exchange))
+        err[i] = (sum(_variant_change(job, F["best"], F[v], order) for v in VARIANTS[1:])
+                  + _bound(job, B0, B1, U0, U1, order))
     return out, err

@@ -10,6 +10,9 @@ from ..models.base import SymbolicModel
 from ..params import Parameters
 from .spec import Prefactors
 
+#: orders in the tilt alpha (``order=`` / ``--order``) -> the JSON text of each
+ORDERS = {"linear": "linear in alpha", "exact": "exact in alpha", "cubic": "linear + cubic in alpha"}
+
 
 @dataclass(frozen=True)
 class Job:
@@ -52,9 +55,10 @@ class Job:
     @property
     def is_paper_setting(self) -> bool:
         """True when the request is what the paper computes: contact interaction, printed channels,
-        T = 0, linear order in alpha (every path handles this)."""
+        T = 0, linear order in alpha, the bare occupation (every path handles this)."""
         contact = self.interaction is None or getattr(self.interaction, "is_uniform", False)
-        return contact and self.channels == "printed" and self.T_K == 0 and self.order == "linear"
+        return (contact and self.channels == "printed" and self.T_K == 0 and self.order == "linear"
+                and self.occupation == "bare")
 
     @property
     def alpha(self) -> float:

@@ -77,6 +77,7 @@ from ..integrate.contour import RayContours, periodic_trapezoid
 from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
+from ..models.paper import MODEL_NAMES
 from .grid import option_integer, option_real
 from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
 
@@ -260,7 +261,7 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     n_c = E[name].shape[0]
     if mechanism == "bcd":
         return abs(pre.tau_over_hbar) * n_c * eD[name][j]
-    if mechanism == "inh":
+    if mechanism in ("inh", "inh-full"):   # |T/2 - T'| <= |T| + |T'|: the inh bound covers inh-full
         return 2.0 * n_c * eD[name][j]
     a, b = FACTORS[mechanism]
     A_E, A_D = np.abs(E[a][:, j]), np.abs(Dq[a][:, j])  # (n_c, n_mu, 2, 4, 2)
@@ -277,8 +278,80 @@ def _error_bound(mechanism, E, Dq, eE, eD, pre: Prefactors, exchange, j):
     return 2.0 * scale * (sum_O + sum_A)
 
 
+#: the Job settings beyond the paper's that :func:`compute` honours (keywords of
+#: :func:`symenh.responses.job.require_default`)
+SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact"),
+            "occupation": True}
+
+
+def contact_job(job):
+    """``job`` with ``pre.V0`` the V_0 of its contact interaction (eps_r included) when the Job
+    carries a contact :class:`~symenh.interactions.Interaction` whose V_0 differs; else ``job``
+    itself (so the paper's setting is computed bit-identically)."""
+    from dataclasses import replace
+    inter = job.interaction
+    if inter is None or not getattr(inter, "is_uniform", False):
+        return job
+    V0 = float(inter.V0_eV_nm2)
+    return job if V0 == job.pre.V0 else replace(job, pre=replace(job.pre, V0=V0))
+
+
+def uses_exchange_path(job) -> bool:
+    """True for an ENH Job whose exchange is not the paper's (a q-dependent V, or channels other
+    than the printed ones): the exchange-field assembly of :mod:`symenh.responses.exchange`."""
+    inter = job.interaction
+    q_dependent = inter is not None and not getattr(inter, "is_uniform", False)
+    return job.mechanism in ("enh-t", "enh-pt") and (q_dependent or job.channels != "printed")
+
+
 def compute(job):
-    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu."""
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and the error per mu (and, for ENH with
+    the exchange-field assembly, a third item {"channels": {group: raw tensor}}).
+
+    The paper's setting (contact V_0, printed channels, T = 0, linear order, one of the four
+    mechanisms) is :func:`compute_linear` (bit-identical to the path before the settings).
+    Otherwise, by the Job's settings (:data:`SUPPORTS`):
+
+    * ENH with a q-dependent interaction or ``channels="fock"``: the exchange fields W, Y
+      (:mod:`symenh.responses.exchange_quadrature` at T = 0, :mod:`symenh.responses.exchange_thermal`
+      at T > 0; the contact interaction is their uniform case, same assembly); linear order only;
+    * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: the direct finite-T rays and the
+      tilted contours of :mod:`symenh.responses.quadrature_thermal`.
+    """
+    # --- lattice models (helper "lattice"): no zone-contour quadrature yet ---
+    from .lattice_grid import refuse_lattice
+    refuse_lattice(job, "quadrature")
+    # --- end lattice block ---
+    job = contact_job(job)
+    if job.is_paper_setting and job.mechanism in FACTORS:
+        # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
+        if job.model_name not in MODEL_NAMES:
+            from . import user_quadrature
+            return user_quadrature.compute(job)
+        return compute_linear(job)
+    from ..temperature import kT_eV
+    kT = kT_eV(job.T_K)
+    if uses_exchange_path(job):
+        if job.order != "linear":
+            raise ResponseError(f"order: the quadrature path gives the exact tilt for the contact interaction "
+                                f"with printed channels only, not with interaction {_kind(job)!r} / channels "
+                                f"{job.channels!r}; use order='linear'")
+        if kT == 0:
+            from .exchange import exchange_job
+            return exchange_job(job, "quadrature")
+        from . import exchange_thermal
+        return exchange_thermal.compute(job, kT)
+    from . import quadrature_thermal
+    return quadrature_thermal.compute(job, kT, job.order, job.occupation)
+
+
+def _kind(job) -> str:
+    return getattr(job.interaction, "kind", "contact")
+
+
+def compute_linear(job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV at linear order in alpha, and the error per mu
+    (T = 0, contact V_0 of ``job.pre``, printed channels: the paper's setting)."""
     opt = _options(job)
     rtol, n_steps = opt["rtol"], opt["n_steps"]
     mu_all = np.asarray(job.mu_eV, dtype=float)
@@ -335,4 +408,5 @@ def compute(job):
     return out, err_out
 
 
-__all__ = ["DEFAULTS", "RANGES", "compute", "default_steps", "integration_tol"]
+__all__ = ["DEFAULTS", "RANGES", "SUPPORTS", "compute", "compute_linear", "contact_job", "default_steps",
+           "integration_tol", "uses_exchange_path"]

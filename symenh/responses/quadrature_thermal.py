@@ -132,7 +132,7 @@ def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupa
         out = {}
         for m in mechanisms:
             j = replace(job, mechanism=m)
-            out[m] = _linear_zero_T_from_X(j, occupation) if m == "inh-full" else _quad.compute(j)
+            out[m] = _linear_zero_T_from_X(j, occupation) if m == "inh-full" else _quad.compute_linear(j)
         return out
     rtol, panel_kT, split = _options(job)
     names = sorted({n for m in mechanisms for n in FACTORS_ALL[m]})

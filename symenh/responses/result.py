@@ -9,6 +9,7 @@ import numpy as np
 from ..errors import InputTypeError, ResponseError
 from ..params import Parameters
 from ..units import SIGMA_UNITS
+from .job import ORDERS
 from .spec import nonzero_elements, symmetrize
 
 #: what each convention means (derivations/eq2_density_matrix_convention.py)
@@ -17,6 +18,13 @@ CONVENTION_NOTES = {
     "printed": "Eqs. 9 and 10 as printed (their Eq. 2 answers to H' = -e E.r); BCD and INH as quoted",
 }
 
+
+#: what each exchange channel set means for the weight of Eq. 3 (meta "fierz_factor")
+FIERZ_NOTES = {
+    "printed": "as printed (Eq. 3 without 1/2)",
+    "fock": "complete Fock exchange (every channel of an orthonormal Hermitian basis, weight 1: "
+            "1/2 of printed per channel for two bands, 1/4 for H_PT's tau_0 (x) s^eta)",
+}
 
 #: relative signs of the ENH mechanisms against their competitors, per convention: derived in
 #: derivations/eq2_density_matrix_convention.py and eq9_eq10_from_eq2_eq3_eq8.py, and true of
@@ -32,11 +40,16 @@ class SigmaResult:
     """Second-order conductivity tensors over a list of chemical potentials.
 
     ``sigma`` has shape (len(mu_eV), 2, 2, 2) indexed [c][a][b] (0 = x, 1 = y),
-    raw (antisymmetric in c, a), in SI units A m / V^2, for j^c = sigma^{cab} E^a E^b,
-    at T = 0 and linear order in the tilt (alpha * d sigma / d alpha at alpha = 0,
-    evaluated at ``params.alpha_over_hbar_v``).  ``exchange_valleys`` is the exchange scope
-    ("same" or "all") where it matters (an ENH mechanism of a model with several valleys),
-    else None.
+    raw (antisymmetric in c, a except for inh-full), in SI units A m / V^2, for
+    j^c = sigma^{cab} E^a E^b, at the temperature ``params.T_K`` (kelvin) and to the
+    ``order`` in the tilt ("linear": alpha * d sigma / d alpha at alpha = 0, evaluated at
+    ``params.alpha_over_hbar_v``; "exact": at that alpha; "cubic": linear + alpha^3 term).
+    ``exchange_valleys`` is the exchange scope ("same" or "all") where it matters (an ENH
+    mechanism of a model with several valleys), else None.  ``interaction``: {"kind",
+    "eps_r", "q_s_per_nm" (1/nm, None for a user V), "V0_eV_nm2" (contact only)};
+    ``exchange``: "printed" or "fock"; ``channels``: for ENH, {channel group: tensor of the
+    shape of ``sigma``, A m / V^2} summing to ``sigma`` (None when the path gives no
+    breakdown, or for BCD and INH).
     """
 
     model: str
@@ -49,6 +62,15 @@ class SigmaResult:
     sigma: np.ndarray
     error_estimate: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
+    interaction: dict | None = None
+    exchange: str = "printed"
+    channels: dict | None = None
+    order: str = "linear"
+
+    @property
+    def temperature_K(self) -> float:
+        """The temperature (kelvin) the conductivities are computed at (``params.T_K``)."""
+        return float(self.params.T_K)
 
     @property
     def sigma_symmetrized(self) -> np.ndarray:
@@ -74,13 +96,18 @@ class SigmaResult:
     def to_json(self) -> dict:
         """The JSON object of ``symenh sigma --json``."""
         err = None if self.error_estimate is None else [float(e) for e in self.error_estimate]
+        inter = self.interaction if self.interaction is not None else {
+            "kind": "contact", "eps_r": self.params.eps_r, "q_s_per_nm": self.params.q_s_per_nm,
+            "V0_eV_nm2": self.params.V0_eV_nm2}
+        channels = None if self.channels is None else {
+            g: (np.asarray(v, dtype=float) + 0.0).tolist() for g, v in self.channels.items()}
         return {
             "model": self.model,
             "mechanism": self.mechanism,
             "method": self.method,
             "convention": self.convention,
             "units": SIGMA_UNITS,
-            "order": "linear in alpha",
+            "order": ORDERS[self.order],
             "alpha_over_hbar_v": self.params.alpha_over_hbar_v if "model_values" not in self.meta else None,
             "mu_eV": [float(m) for m in self.mu_eV],
             "sigma": (np.asarray(self.sigma, dtype=float) + 0.0).tolist(),  # + 0.0 turns -0.0 into 0.0
@@ -90,4 +117,8 @@ class SigmaResult:
             "exchange_valleys": self.exchange_valleys,
             "params": self.params.as_dict(),
             "meta": self.meta,
+            "interaction": inter,
+            "exchange": self.exchange,
+            "channels": channels,
+            "temperature_K": self.temperature_K,
         }

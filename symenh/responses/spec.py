@@ -24,6 +24,12 @@ Conductivities, in units of e^3/hbar times nm/eV (converted to SI by
 
 * BCD (Sodemann-Fu, DC form):   sigma^{cab} = (tau/hbar) eps^{ca} D_b
 * INH (Gao-Yang-Niu BCP):       sigma^{cab} = T^{cab} - T^{acb} with T^{cab} = X^{cba}
+* INH-full (the full intrinsic second-order conductivity, derivations/inh_full_intrinsic.py:
+  the paper's INH plus the second-order band-energy correction -(e^2/2) E.G.E in the band
+  velocity, occupations relaxing towards f0(eps0), ``occupation="bare"``):
+  sigma^{cab} = (1/2) T^{cab} - T^{acb} with the same T = X^{cba}: not antisymmetric in (c, a).
+  With ``occupation="field-corrected"`` (f0(eps0 + eps^(2))) the energy term is a total
+  derivative and INH-full equals INH.
 * ENH PT-even (paper Eq. 9):    sigma^{cab} = s V_0 (T^{cab} - T^{acb}), T^{cab} = sum_eta A^{c eta a} B^{eta b}
 * ENH T-even (paper Eq. 10):    sigma^{cab} = s (tau/hbar) V_0 (T^{cab} - T^{acb}), T^{cab} = sum_eta A^{c eta a} C^{eta b}
 
@@ -53,16 +59,22 @@ import numpy as np
 
 from ..errors import ResponseError
 
-MECHANISMS = ("bcd", "inh", "enh-t", "enh-pt")
+#: the four mechanisms of the paper (loops over "every mechanism" of the paper's figures and tables)
+PAPER_MECHANISMS = ("bcd", "inh", "enh-t", "enh-pt")
+#: every mechanism symenh computes: the paper's four and the full intrinsic one (physics.md 10)
+MECHANISMS = PAPER_MECHANISMS + ("inh-full",)
+#: occupation choices of inh-full (derivations/inh_full_intrinsic.py)
+OCCUPATIONS = ("bare", "field-corrected")
 CONVENTIONS = ("consistent", "printed")
 EXCHANGE_VALLEYS = ("same", "all")
 METHODS = ("closed-form", "quadrature", "grid")
 
 #: factors each mechanism needs
-FACTORS = {"bcd": ("D",), "inh": ("X",), "enh-t": ("A", "C"), "enh-pt": ("A", "B")}
+FACTORS = {"bcd": ("D",), "inh": ("X",), "enh-t": ("A", "C"), "enh-pt": ("A", "B"), "inh-full": ("X",)}
 
-#: the mechanisms that symmetry forbids for each paper model (exactly zero)
-FORBIDDEN = {"tilted-dirac": ("inh", "enh-pt"), "pt-dirac": ("bcd", "enh-t")}
+#: the mechanisms that symmetry forbids for each paper model (exactly zero); inh-full shares the
+#: factor X of inh, which vanishes for H_T by time reversal (derivations/inh_full_intrinsic.py)
+FORBIDDEN = {"tilted-dirac": ("inh", "enh-pt", "inh-full"), "pt-dirac": ("bcd", "enh-t")}
 
 #: per paper model: the ENH mechanism, the mechanism it competes with (same tensor elements),
 #: and the element reported and plotted (a = b, so j^c = sigma^{cbb} E_b^2 with E along b)
@@ -103,21 +115,26 @@ def _antisym(T):
     return T - np.swapaxes(T, -3, -2)
 
 
-def sigma_from_factors(mechanism: str, factors: dict, pre: Prefactors, exchange: str = "same") -> np.ndarray:
+def sigma_from_factors(mechanism: str, factors: dict, pre: Prefactors, exchange: str = "same",
+                       occupation: str = "bare") -> np.ndarray:
     """Raw sigma^{cab} (units e^3/hbar * nm/eV) from factors at one alpha.
 
     ``factors[name]`` is an array with a leading component axis (valleys), then
     any batch axes (e.g. mu), then the factor's own indices (table above).
+    ``occupation`` matters for inh-full only (module docstring).
     Returns shape (*batch, 2, 2, 2) indexed [c][a][b].
     """
     check_choice("mechanism", mechanism, MECHANISMS)
     check_choice("exchange", exchange, EXCHANGE_VALLEYS)
+    check_choice("occupation", occupation, OCCUPATIONS)
     if mechanism == "bcd":
         D = np.sum(factors["D"], axis=0)
         return pre.tau_over_hbar * np.einsum("ca,...b->...cab", LEVI_CIVITA, D)
-    if mechanism == "inh":
-        X = np.sum(factors["X"], axis=0)
-        return _antisym(np.swapaxes(X, -1, -2))  # T^{cab} = X^{cba}
+    if mechanism in ("inh", "inh-full"):
+        T = np.swapaxes(np.sum(factors["X"], axis=0), -1, -2)  # T^{cab} = X^{cba}
+        if mechanism == "inh" or occupation == "field-corrected":
+            return _antisym(T)
+        return T / 2 - np.swapaxes(T, -3, -2)
     A = factors["A"]
     other = factors["B"] if mechanism == "enh-pt" else factors["C"]
     if exchange == "all":
@@ -128,7 +145,7 @@ def sigma_from_factors(mechanism: str, factors: dict, pre: Prefactors, exchange:
 
 
 def linear_sigma(mechanism: str, f0: dict, f1: dict, alpha: float, pre: Prefactors,
-                 exchange: str = "same") -> np.ndarray:
+                 exchange: str = "same", occupation: str = "bare") -> np.ndarray:
     """alpha * d sigma/d alpha at alpha = 0 from factors f0 (alpha = 0) and f1 (d/d alpha).
 
     BCD and INH are linear in their factor, so only f1 enters; the ENH
@@ -136,8 +153,8 @@ def linear_sigma(mechanism: str, f0: dict, f1: dict, alpha: float, pre: Prefacto
     With factors in the units of the table above, f1 per eV nm of alpha and ``alpha``
     in eV nm, the result is in e^3/hbar * nm/eV (:func:`symenh.units.sigma_to_si`).
     """
-    if mechanism in ("bcd", "inh"):
-        return alpha * sigma_from_factors(mechanism, f1, pre, exchange)
+    if mechanism in ("bcd", "inh", "inh-full"):
+        return alpha * sigma_from_factors(mechanism, f1, pre, exchange, occupation)
     a, b = FACTORS[mechanism]
     mixed1 = {a: f0[a], b: f1[b]}
     mixed2 = {a: f1[a], b: f0[b]}

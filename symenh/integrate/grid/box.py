@@ -73,8 +73,14 @@ def grid_over(xlim, ylim, hx: float, hy: float) -> UniformGrid:
 
 
 def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kTs, E_ref: float,
-                   chunk_points: int = 16384, vel_halfwidth: float | None = None) -> dict:
+                   chunk_points: int = 16384, vel_halfwidth: float | None = None, alpha: float = 0.0) -> dict:
     """All Fermi-surface factors and the sea difference on ``grid`` at each kT.
+
+    ``alpha`` (eV nm, default 0): the occupations are taken at the tilted energies
+    ``eps0 + alpha tau`` and the band velocities are ``d_c eps0 + alpha d_c tau`` (the geometry
+    is alpha-independent, physics.md 1): the factors *at* alpha (``D0``, ``X0``, ``A0``, ``C0``,
+    ``Bd``) for the exact tilt; the derivative sums then are d/dalpha at that alpha.  alpha = 0
+    gives exactly the sums of the untilted path.
 
     Returns {name: array (5, nT, *shape)}: index 0 the full grid, 1 the checkerboard
     sub-lattice (spacing sqrt(2) h), 2 the coarse lattice (every other point in each direction,
@@ -87,7 +93,8 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
     :func:`~symenh.integrate.grid.numerics.roundoff_bounds`).  Names (internal units,
     spec.py): ``D1`` = dD/dalpha (1/eV), ``X1`` = dX/dalpha [c][b][a], ``A0``, ``A1`` [c][eta][a],
     ``C0``, ``C1`` [eta][b], ``B1`` = dB/dalpha, ``Bd`` = sum int (f - theta_ref) S at alpha = 0
-    [eta][b].  Also ``n_terms`` (the number of point-band terms in each sum) and ``vmax``
+    [eta][b], ``D0`` = D [b] and ``X0`` = X [c][b][a] at alpha (zero weight-by-symmetry at alpha = 0
+    for the paper models; used by the exact tilt).  Also ``n_terms`` (the number of point-band terms in each sum) and ``vmax``
     (2,): the largest |d_c eps| (eV nm) of a level within ``vel_halfwidth`` (eV; default: every
     level) of mu on the grid, which sets how well the grid resolves the Fermi function.
     """
@@ -104,6 +111,10 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
         kappa, bound, emax, vop = roundoff_bounds(num, kx, ky, params0, bg)
         tau, dtau = num.tilt_profile(kx, ky, params0)
         eps = bg.energy
+        theta = (eps < E_ref).astype(float)                # the filled-band reference: untilted levels
+        if alpha != 0.0:
+            eps = eps + alpha * tau[:, None]
+            vel = vel + alpha * np.stack(dtau, -1)[:, None, :]
         P, N = eps.shape
         n_terms += P * N
         near = np.ones(eps.shape, bool) if vel_halfwidth is None else np.abs(eps - mu) <= vel_halfwidth
@@ -114,7 +125,6 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
         absQ = np.abs(Q)
         Bq = bound.reshape(P * N, 17)
         wdeg = 1.0 / bg.degeneracy                         # (P, N): level sums from band sums
-        theta = (eps < E_ref).astype(float)
         dt = np.stack(dtau, -1)[:, None, :]                # (P, 1, 2)
         Vop = vop[:, None, None]                           # (P, 1, 1): ||v^a||_F >= |d_a eps|
         cE = TERM_ULPS_PER_BAND * N * emax[:, None, None]  # eigenvalue error in ulps (eV)
@@ -151,6 +161,7 @@ def fermi_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kT
     S4 = Sq.reshape(5, nT, 6, 4, 2)                     # [..., w, eta, a]
     Om = Om * np.array([-1.0, -1.0, -1.0, 1.0, 1.0])[:, None, None]  # D = -F[Omega]; keep |.| sums positive
     out = {
+        "D0": Om[:, :, 0:2], "X0": np.swapaxes(G4[:, :, 0:2], -1, -2),
         "D1": Om[:, :, 2:4],
         "X1": np.swapaxes(G4[:, :, 2:4], -1, -2),       # X^{cba} = sum w1_c G^{ba}
         "A0": S4[:, :, 0:2], "A1": S4[:, :, 2:4],

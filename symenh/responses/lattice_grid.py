@@ -1,0 +1,325 @@
+"""The ``grid`` path for lattice models: every factor integrated over the Brillouin zone.
+
+A lattice model (``from_matrix(..., lattice_vectors=...)``) is periodic under the reciprocal
+lattice: the Fermi sea is one zone, not a plane to infinity, so there is no sea tail, no sum-rule
+cutoff, and a chemical potential may lie above every band.  For every mu and component:
+
+1. **Spectrum** (:func:`symenh.integrate.bz.zone_spectrum`): band ranges and critical energies
+   (extrema and saddle points) over the zone at alpha = 0.  Where mu lies at T = 0
+   (:func:`regime`): in a band (a Fermi surface; computed), in a gap, below every band or above
+   every band (no Fermi surface: every conductivity is exactly zero, for the reason in
+   :data:`ZERO_REASONS`; above every band the bands are filled, not absent).
+2. **Fermi box on the torus** (:meth:`~symenh.integrate.bz.ZoneSpectrum.fermi_box`): the
+   fractional rectangle holding every k where a level lies between the reference energy E_ref (in
+   the gap nearest mu) and mu +- margin_kT kT_max; it wraps the zone (periodic grid) where the
+   Fermi contour is open.  On it, at each temperature kT_j = dist kT_fractions[j] (dist: mu's
+   distance from the nearest critical energy, where the Sommerfeld expansion in T^2 breaks
+   down), :func:`symenh.integrate.grid.fermi_box_sums` gives every Fermi-surface factor (exact
+   alpha-derivative on the Fermi functions) and ``sum int (f - theta_ref) S``, each also on the
+   checkerboard and 2 h sub-lattices.  Step: spacing_over_kT kT_min / v_max along each reciprocal
+   vector (checked on the grid itself, refined once).
+3. **Filled bands** (ENH(PT) only): ``B_ref = sum_{eps_N < E_ref} int_BZ S_N``, a periodic analytic
+   integrand, by the periodic trapezoid rule (:func:`symenh.integrate.bz.filled_sea`), exponentially
+   convergent.  B0 = B_ref + sum int (f - theta_ref) S.
+4. **T -> 0** by Richardson extrapolation in T^2 and the error estimate of the Cartesian grid path
+   (:func:`symenh.responses.grid._box_factor`: T-extrapolation variant, sub-lattice variants,
+   roundoff floors, box truncation, tableau check), propagated through the assembly without signs.
+
+BCD of a filled band: D_b = sum_N int_BZ f_N d_b Omega_N; with f_N = 1 the integrand is the
+derivative of a periodic function, so the zone integral vanishes (the grid computes
+D_b = -sum int (d_b f_N) Omega_N, integration by parts on the torus, exact).
+
+Options (``symenh.sigma(model, ..., method="grid", **options)``): ``kT_fractions``,
+``temperatures_K``, ``spacing_over_kT``, ``margin_kT``, ``chunk_points``, ``max_points`` with the
+meanings and ranges of :mod:`symenh.responses.grid`.  Only the paper's settings (contact
+interaction, printed channels, T = 0, linear order) are handled; anything else is refused in
+one line.  Measured timings: benchmarks/lattice.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ResponseError
+from ..integrate import bz
+from ..integrate.grid import fermi_box_sums
+from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
+from . import grid as cgrid
+from .job import Job, require_default
+from .spec import FACTORS, linear_sigma
+
+DEFAULTS = {k: cgrid.DEFAULTS[k] for k in ("kT_fractions", "temperatures_K", "spacing_over_kT", "margin_kT",
+                                             "chunk_points", "max_points")}
+MAX_STEP_OVER_KT = cgrid.MAX_STEP_OVER_KT
+EDGE_RTOL = cgrid.EDGE_RTOL
+VARIANTS = ("best", "T", "grid")
+_SHAPES = {"D": (2,), "X": (2, 2, 2), "A": (2, 4, 2), "B": (4, 2), "C": (4, 2)}
+
+#: why every conductivity is exactly zero at T = 0 when mu crosses no band
+ZERO_REASONS = {
+    "below": "mu lies below every band: no state is occupied and there is no Fermi surface, so every factor "
+             "vanishes",
+    "above": "mu lies above every band: every band is filled (not a gap) and there is no Fermi surface; the "
+             "Fermi-surface factors vanish, a filled band's Berry-curvature dipole integrates the periodic "
+             "derivative d_b Omega over the zone (zero), and the SBP summed over all bands vanishes at every k",
+    "gap": "mu lies in a gap between bands: there is no Fermi surface, and every term of each conductivity "
+           "(linear in the tilt) carries a Fermi-surface factor",
+}
+
+_SPECTRA: dict = {}
+_BOXES: dict = {}
+_SEAS: dict = {}
+
+
+def clear_caches() -> None:
+    """Forget the memoised spectra, Fermi-box sums and filled-band seas (benchmarks time cold runs)."""
+    _SPECTRA.clear()
+    _BOXES.clear()
+    _SEAS.clear()
+
+
+def is_lattice(job: Job) -> bool:
+    """True when the job's model is a lattice model (its components carry lattice vectors)."""
+    return any(getattr(c, "lattice", None) is not None for c in job.components)
+
+
+def refuse_lattice(job: Job, method: str) -> None:
+    """One-line refusal of a lattice model by a path that integrates over the plane (quadrature,
+    closed-form): its integrals would run over the continuum, not the Brillouin zone."""
+    if is_lattice(job):
+        raise ResponseError(f"method: {method!r} does not handle a lattice model (its integrals run over the "
+                            "plane, not the Brillouin zone); use method='grid'")
+
+
+def _numerics(comp, values):
+    num = ModelNumerics.build(comp)
+    return num, zero_tilt_values(comp, values)
+
+
+def spectrum(comp, values) -> bz.ZoneSpectrum:
+    """The alpha = 0 :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice component (cached)."""
+    num, p0 = _numerics(comp, values)
+    key = (comp.source(), p0)
+    if key not in _SPECTRA:
+        _SPECTRA[key] = bz.zone_spectrum(num, p0, comp.lattice)
+    return _SPECTRA[key]
+
+
+def regime(model, values, mu_eV: float) -> str:
+    """Where ``mu_eV`` lies for the lattice model ``model`` (a SymbolicModel or a tuple of components) at
+    alpha = 0 and T = 0: "band", "gap", "below" or "above" (see :data:`ZERO_REASONS`)."""
+    comps = model if isinstance(model, (tuple, list)) else (model,)
+    regs = [spectrum(c, values).regime(float(mu_eV)) for c in comps]
+    if "band" in regs:
+        return "band"
+    if all(r == "above" for r in regs):
+        return "above"
+    if all(r == "below" for r in regs):
+        return "below"
+    return "gap"
+
+
+def _options(job: Job) -> dict:
+    unknown = set(job.options) - set(DEFAULTS)
+    if unknown:
+        raise ResponseError(f"grid: unknown option(s) {sorted(unknown)} for a lattice model; allowed: "
+                            f"{', '.join(DEFAULTS)}")
+    opt = dict(DEFAULTS)
+    opt.update({k: v for k, v in job.options.items() if v is not None})
+    R = cgrid.RANGES
+    opt["kT_fractions"] = cgrid._reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
+    if opt["temperatures_K"] is not None:
+        opt["temperatures_K"] = cgrid._reals("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
+                                             lo_open=True, unit=" (K)")
+    for name in ("spacing_over_kT", "margin_kT"):
+        opt[name] = cgrid.option_real(name, opt[name], *R[name])
+    for name in ("chunk_points", "max_points"):
+        opt[name] = cgrid.option_integer(name, opt[name], *R[name])
+    return opt
+
+
+def _steps(lattice, kTs, opt, v):
+    """Fractional steps along b1, b2: spacing_over_kT kT_min / (v |b_i|)."""
+    h = opt["spacing_over_kT"] * kTs.min() / max(v, 1e-300)
+    return tuple(h / np.linalg.norm(lattice.reciprocal[i]) for i in range(2))
+
+
+def _box_sums(comp, values, mu, kTs, E_ref, opt):
+    """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None (no level near mu)."""
+    num, p0 = _numerics(comp, values)
+    key = (comp.source(), p0, float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["margin_kT"],
+           opt["chunk_points"])
+    if key in _BOXES:
+        return _BOXES[key]
+    spec = spectrum(comp, values)
+    W = opt["margin_kT"] * kTs.max()
+    found = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"])
+    res = None
+    if found is not None:
+        box, v = found
+        for _attempt in range(2):
+            grid = bz.zone_grid(comp.lattice, box, _steps(comp.lattice, kTs, opt, v))
+            if grid.size > opt["max_points"]:
+                raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points "
+                                    f"(> max_points = {opt['max_points']}); raise max_points (<= "
+                                    f"{cgrid.RANGES['max_points'][1]}) or give higher temperatures_K")
+            res = fermi_box_sums(num, p0, grid, mu, kTs, E_ref, chunk_points=opt["chunk_points"],
+                                 vel_halfwidth=W)
+            speed = float(np.hypot(*res["vmax"]))
+            step = max(grid.hx, grid.hy) * speed / kTs.min()
+            if step <= MAX_STEP_OVER_KT:
+                break
+            v = 1.1 * speed
+        else:
+            raise ResponseError(f"spacing_over_kT: the zone grid at mu = {mu} eV still steps {step:.3g} kT/v after "
+                                "refinement; lower spacing_over_kT")
+        if not np.any(res["vmax"] > 0):
+            res = None
+        else:
+            res["n_points"] = grid.size
+            res["step_over_kT"] = step
+    _BOXES[key] = res
+    return res
+
+
+def _sea(comp, values, E_ref, chunk_points):
+    num, p0 = _numerics(comp, values)
+    key = (comp.source(), p0, E_ref)
+    if key not in _SEAS:
+        _SEAS[key] = bz.filled_sea(num, p0, comp.lattice, E_ref, chunk_points=chunk_points)
+    return _SEAS[key]
+
+
+def _component_factors(comp, values, mu, kTs, need, opt):
+    """({variant: (f0, f1)}, (u0, u1), (m0, m1)) of one component, like
+    :func:`symenh.responses.grid._component_factors`, plus the sums of |terms| of each factor (m)."""
+    spec = spectrum(comp, values)
+    E_ref = spec.reference_energy(mu)
+    sums = _box_sums(comp, values, mu, kTs, E_ref, opt) if spec.regime(mu) == "band" else None
+    variants = {v: ({}, {}) for v in VARIANTS}
+    unc = ({}, {})
+    mag = ({}, {})      # sums of |terms|: the scale below which a value is a certified zero
+
+    def zero(name, which):
+        for v in variants:
+            variants[v][which][name] = np.zeros(_SHAPES[name])
+        unc[which][name] = np.zeros(_SHAPES[name])
+        mag[which][name] = np.zeros(_SHAPES[name])
+
+    for name in ("D", "X"):
+        zero(name, 0)
+    for name, which, key in (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
+                             ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1")):
+        if sums is None:
+            zero(name, which)
+            continue
+        b, t, g, u = cgrid._box_factor(sums[key], kTs, opt["margin_kT"])
+        for v, val in (("best", b), ("T", t), ("grid", g)):
+            variants[v][which][name] = val
+        unc[which][name] = u
+        mag[which][name] = np.max(np.abs(sums[key][3]), axis=0)
+    if "B" in need:
+        ref, _ref_sub, ref_err, _, ref_abs = _sea(comp, values, E_ref, opt["chunk_points"])
+        if sums is None:
+            d_best = d_t = d_g = d_unc = np.zeros((4, 2))
+        else:
+            d_best, d_t, d_g, d_unc = cgrid._box_factor(sums["Bd"], kTs, opt["margin_kT"])
+        variants["best"][0]["B"] = ref + d_best
+        variants["T"][0]["B"] = ref + d_t
+        variants["grid"][0]["B"] = ref + d_g
+        unc[0]["B"] = ref_err + d_unc
+        mag[0]["B"] = ref_abs + (0.0 if sums is None else np.max(np.abs(sums["Bd"][3]), axis=0))
+    else:
+        zero("B", 0)
+    return variants, unc, mag
+
+
+def compute(job: Job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (the largest
+    element-wise estimate of :func:`compute_elementwise`)."""
+    out, err = compute_elementwise(job)
+    return out, err.reshape(len(out), -1).max(axis=1)
+
+
+def compute_elementwise(job: Job):
+    """Like :func:`compute`, with an error estimate per tensor element (len(mu), 2, 2, 2)."""
+    require_default(job, "lattice grid")
+    if not all(getattr(c, "lattice", None) is not None for c in job.components):
+        raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
+                            "lattice_vectors) or k.p models only")
+    opt = _options(job)
+    need = set(FACTORS[job.mechanism])
+    have = need | {"D", "X", "A", "C"}      # the Fermi-surface factors come from the same sums (scale of zeros)
+    specs = [spectrum(c, job.values) for c in job.components]
+    nmu = len(job.mu_eV)
+    out = np.zeros((nmu, 2, 2, 2))
+    err = np.zeros((nmu, 2, 2, 2))
+    plan = []
+    for i, mu in enumerate(job.mu_eV):          # refuse before any expensive work
+        mu = float(mu)
+        if not any(s.regime(mu) == "band" for s in specs):
+            continue                            # ZERO_REASONS: exactly zero at T = 0
+        crit = np.concatenate([s.critical for s in specs])
+        dist = cgrid._check_edge(mu, crit, max(s.energy_scale for s in specs), False)
+        kTs = cgrid._temperatures(opt, dist)
+        if kTs.max() > cgrid.MAX_KT_OVER_DIST * dist:
+            raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {cgrid.MAX_KT_OVER_DIST:g} times "
+                                f"the distance {dist:.3g} eV of mu = {mu} eV from the nearest critical energy "
+                                "(band edge or saddle point); give lower temperatures")
+        plan.append((i, mu, kTs))
+    for i, mu, kTs in plan:
+        per = {v: ({k: [] for k in have}, {k: [] for k in have}) for v in VARIANTS}
+        u_all = ({k: [] for k in have}, {k: [] for k in have})
+        m_all = ({k: [] for k in have}, {k: [] for k in have})
+        for comp in job.components:
+            fac, unc, mag = _component_factors(comp, job.values, mu, kTs, need, opt)
+            for v, (f0, f1) in fac.items():
+                for k in have:
+                    per[v][0][k].append(f0[k])
+                    per[v][1][k].append(f1[k])
+            for which in (0, 1):
+                for k in have:
+                    u_all[which][k].append(unc[which][k])
+                    m_all[which][k].append(mag[which][k])
+        F = {v: ({k: np.array(f0[k]) for k in have}, {k: np.array(f1[k]) for k in have})
+             for v, (f0, f1) in per.items()}
+        B0, B1 = F["best"]
+        out[i] = linear_sigma(job.mechanism, B0, B1, job.alpha, job.pre, job.exchange)
+        U0 = {k: np.array(u_all[0][k]) for k in need}
+        U1 = {k: np.array(u_all[1][k]) for k in need}
+        err[i] = (sum(cgrid._variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
+                  + cgrid._propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
+        # sigma^{cab} is antisymmetric in (c, a) by construction (T - T^{acb}, exact in floating point):
+        # the elements c = a are exactly zero and carry no error
+        for c in range(2):
+            err[i][c, c, :] = 0.0
+        # the scale a zero is certified against: the largest conductivity of this model at this mu among
+        # the mechanisms computed from the same sums, and the sums of |terms| of the requested one
+        M0 = {k: np.array(m_all[0][k]) for k in need}
+        M1 = {k: np.array(m_all[1][k]) for k in need}
+        zeros = {k: np.zeros_like(v) for k, v in M0.items()}
+        scale = float(np.max(cgrid._propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
+                                              job.exchange)))
+        for mech in ("bcd", "inh", "enh-t"):
+            other = linear_sigma(mech, B0, B1, job.alpha, job.pre, job.exchange)
+            scale = max(scale, float(np.max(np.abs(other))))
+        _check_certified(mu, out[i], err[i], scale)
+    return out, err
+
+
+#: an estimate below this fraction of the scale (see _check_certified) certifies a (symmetry) zero
+ZERO_CERTIFIED = 1e-6
+
+
+def _check_certified(mu, value, error, scale):
+    """A result whose error estimate exceeds its largest element is an error, not a zero -- unless the
+    estimate itself is below ZERO_CERTIFIED times ``scale``: the larger of the conductivity the sums of
+    |terms| would give and the largest conductivity of BCD, INH and ENH(T) of the same model at the same
+    mu (computed from the same Fermi-box sums, with the job's tau and V_0).  Then value and estimate
+    are cancellation noise, a zero certified within the estimate (a mechanism forbidden by symmetry:
+    BCD and ENH(T) of a PT-symmetric model, INH and ENH(PT) of a T-symmetric one)."""
+    big, e = float(np.max(np.abs(value))), float(np.max(error))
+    if e >= big and e > ZERO_CERTIFIED * scale:
+        raise ResponseError(f"grid: at mu = {mu} eV the error estimate {e:.3g} is not below the largest element "
+                            f"{big:.3g} (raw units); the result is not trusted: lower spacing_over_kT or move mu "
+                            "away from the critical energies (band edges, saddle points)")
