@@ -12,7 +12,8 @@ Format.  One file ``<key>.json`` per value, canonical JSON (sorted keys, no spac
      "payload": {"nodes": [...], "value": ...}, "sha256": "<hex>"}
 
 ``nodes`` is a table of SymPy nodes, each stored once, children before parents:
-``["Symbol", name, {assumption: bool}]`` (the assumptions it was created with), ``["Integer", n]``, ``["Rational", p, q]``,
+``["Symbol", name, {assumption: bool}]`` (the assumptions it was created with), ``["Integer", n]``,
+``["Rational", p, q]``,
 ``["Float", sign, mantissa, exponent, precision_bits]`` (the exact binary value),
 ``["Pi"]`` and the other constants, or ``[type, i, j, ...]`` with the indices of its
 arguments (Add, Mul, Pow, Abs, sign, re, im, conjugate, sin, cos, exp, log, Max, Min,
@@ -393,7 +394,7 @@ def _entry_bytes(key: str, value) -> bytes | None:
 # --------------------------------------------------------------------------- numeric arrays
 
 #: dtypes an array entry may hold (little-endian, fixed size; never object arrays)
-ARRAY_DTYPES = frozenset({"<f8", "<c16", "<i8", "|b1"})
+ARRAY_DTYPES = frozenset({"<f8", "<c16", "<i8", "|b1", "|u1"})
 
 
 def source_digest() -> str:
@@ -477,5 +478,5 @@ def cached_arrays(key: str, build) -> dict:
     return value
 
 
-__all__ = ["ARRAY_DTYPES", "FORMAT", "MAX_ENTRY_BYTES", "OFF_VALUES", "VERSION", "cache_dir", "cached_arrays", "cached_exprs",
-           "make_key", "source_digest"]
+__all__ = ["ARRAY_DTYPES", "FORMAT", "MAX_ENTRY_BYTES", "OFF_VALUES", "VERSION", "cache_dir", "cached_arrays",
+           "cached_exprs", "make_key", "source_digest"]
