@@ -168,3 +168,57 @@ def test_fig1_arrays_cold_equal_warm_and_equal_noneq_maps(cdir):
         np.testing.assert_array_equal(cold[k], m[k])
     np.testing.assert_array_equal(cold["contour"], m["energy"][..., 2] - 0.1)
     np.testing.assert_array_equal(cold["U0"], m["state"].U0)
+
+
+# --------------------------------------------------------------------------- reproduce's figure-output cache
+
+def test_reproduce_figure_outputs_come_back_byte_for_byte_and_follow_the_inputs(cdir, tmp_path, monkeypatch):
+    import symenh
+    from symenh.cli import figure_cmd, reproduce_cmd
+
+    calls = []
+
+    def fake_make_figure(name, out, params, report=print, **options):
+        calls.append((name, params.Delta_eV, options))
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / f"{name}.png", out / f"{name}_data.csv"]
+        paths[0].write_bytes(bytes(range(256)) * 3 + repr(params.Delta_eV).encode())
+        paths[1].write_text(f"convention,{options.get('convention')}\n")
+        return paths
+
+    monkeypatch.setattr(figure_cmd, "make_figure", fake_make_figure)     # the "real" one for the cache
+    monkeypatch.setattr(reproduce_cmd, "make_figure", fake_make_figure)
+    p = symenh.PAPER
+    first = reproduce_cmd.cached_figure("figX", tmp_path / "a", p, lambda s: None, convention="consistent")
+    lines = []
+    again = reproduce_cmd.cached_figure("figX", tmp_path / "b", p, lines.append, convention="consistent")
+    assert len(calls) == 1 and len(lines) == 1 and "from the cache" in lines[0]
+    assert [q.name for q in again] == [q.name for q in first]
+    for q, r in zip(first, again, strict=True):
+        assert q.read_bytes() == r.read_bytes()
+    reproduce_cmd.cached_figure("figX", tmp_path / "c", p, lambda s: None, convention="printed")
+    reproduce_cmd.cached_figure("figX", tmp_path / "d", p.replace(Delta_eV=0.03), lambda s: None,
+                                convention="consistent")
+    assert len(calls) == 3                                   # another option, other parameters: drawn
+    for f in cdir.iterdir():                                  # a corrupted entry: drawn again, not trusted
+        f.write_bytes(f.read_bytes().replace(b'"dtype":"|u1"', b'"dtype":"<i8"', 1))
+    reproduce_cmd.cached_figure("figX", tmp_path / "e", p, lambda s: None, convention="consistent")
+    assert len(calls) == 4
+
+
+def test_reproduce_never_caches_a_replaced_make_figure(cdir, tmp_path, monkeypatch):
+    import symenh
+    from symenh.cli import reproduce_cmd
+
+    calls = []
+
+    def fake(name, out, params, report=print, **options):
+        calls.append(name)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "x.png").write_bytes(b"fake")
+        return [out / "x.png"]
+
+    monkeypatch.setattr(reproduce_cmd, "make_figure", fake)
+    for d in "ab":
+        reproduce_cmd.cached_figure("fig2", tmp_path / d, symenh.PAPER, lambda s: None)
+    assert calls == ["fig2", "fig2"] and not cdir.exists()
