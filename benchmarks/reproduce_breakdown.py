@@ -21,6 +21,7 @@ import time
 
 #: (label, module, attribute) wrapped in the child; the first group are top-level parts
 TOP = (("import symenh + cli", None, None),
+       ("figure fig1", "symenh.figures.fig1", "make"),
        ("figure fig2", "symenh.figures.fig2", "make"),
        ("figure fig3", "symenh.figures.fig3", "make"),
        ("figure asymptotics", "symenh.figures.asymptotics", "make"),
@@ -48,6 +49,7 @@ def _child(out: str) -> None:
     t0 = _cpu()
     import symenh.cli  # noqa: F401  (the import is a part of its own)
     import symenh.figures.asymptotics  # noqa: F401
+    import symenh.figures.fig1  # noqa: F401
     import symenh.figures.fig2  # noqa: F401
     import symenh.figures.fig3  # noqa: F401
     import symenh.report  # noqa: F401

@@ -15,6 +15,8 @@ or by how much it is missed:
   on the same 1000 mu (target: ratio <= 10); with where the time of ``symenh.sigma`` goes
   (the lambdified kernel, the rest of the closed-form path, the API around it);
 * adaptive quadrature at rtol 1e-10: CPU time per mu point per mechanism (target < 50 ms);
+* quadrature cost against rtol: CPU time of a 40-mu sweep of each mechanism at rtol 1e-6, 1e-8,
+  1e-10 (target: each looser rtol strictly cheaper than the next tighter one);
 * the grid: time per mu point and error at its defaults (a baseline, no target);
 * each path's largest relative error against the 30-digit mpmath reference at a few mu;
 * ``symenh reproduce``, cold (empty SYMENH_CACHE, fresh process) and warm (cache filled):
@@ -167,6 +169,27 @@ def paths_section(p, n_quad, n_grid):
           f"{_verdict(worst_q * 1e3, TARGETS['quadrature ms'], ' ms')}")
 
 
+def rtol_section(p, n_mu=40):
+    """Quadrature cost falls with a looser rtol: CPU s of an ``n_mu`` sweep per mechanism at three rtols."""
+    d = abs(p.Delta_eV)
+    mu = d * np.linspace(1.05, 20, n_mu)
+    rtols = (1e-6, 1e-8, 1e-10)
+    print(f"\nquadrature cost against rtol ({n_mu} mu per mechanism, warmed; CPU ms per mu point)")
+    print(f"{'model':13s} {'mechanism':9s} " + " ".join(f"{'rtol ' + format(r, 'g'):>11s}" for r in rtols) + "  target")
+    for model, mech, _ in CASES:
+        symenh.sigma(model, mech, mu[:2], params=p, method="quadrature", rtol=1e-10)  # warm
+        times = []
+        for r in rtols:
+            t0 = time.process_time()
+            symenh.sigma(model, mech, mu, params=p, method="quadrature", rtol=r)
+            times.append((time.process_time() - t0) / n_mu)
+        ok = all(a < b for a, b in zip(times, times[1:]))
+        worst = max(a / b for a, b in zip(times, times[1:]))
+        verdict = "met" if ok else f"MISSED (a looser rtol costs {worst:.2f}x the tighter one)"
+        print(f"{model:13s} {mech:9s} " + " ".join(f"{t * 1e3:11.2f}" for t in times)
+              + f"  looser rtol cheaper: {verdict}")
+
+
 def reproduce_section():
     import tempfile
 
@@ -192,12 +215,16 @@ def main(argv=None) -> int:
     import mpmath.libmp
 
     p = symenh.PAPER
-    print(f"symenh {symenh.__version__} benchmarks (paper parameters; {os.cpu_count()} cores; "
-          f"mpmath backend {mpmath.libmp.BACKEND}; CPU seconds)\n")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"symenh {symenh.__version__} benchmarks (paper parameters; {os.cpu_count()} cores; load average "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; mpmath backend {mpmath.libmp.BACKEND}; CPU seconds)\n")
     closed_form_section(p, 1000)
     paths_section(p, n_quad=10 if args.quick else 40, n_grid=1 if args.quick else 3)
+    rtol_section(p, n_mu=10 if args.quick else 40)
     if not args.no_reproduce:
         reproduce_section()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (a loaded machine inflates CPU time)")
     return 0
 
 

@@ -12,7 +12,8 @@ Format.  One file ``<key>.json`` per value, canonical JSON (sorted keys, no spac
      "payload": {"nodes": [...], "value": ...}, "sha256": "<hex>"}
 
 ``nodes`` is a table of SymPy nodes, each stored once, children before parents:
-``["Symbol", name, {assumption: bool}]`` (the assumptions it was created with), ``["Integer", n]``, ``["Rational", p, q]``,
+``["Symbol", name, {assumption: bool}]`` (the assumptions it was created with), ``["Integer", n]``,
+``["Rational", p, q]``,
 ``["Float", sign, mantissa, exponent, precision_bits]`` (the exact binary value),
 ``["Pi"]`` and the other constants, or ``[type, i, j, ...]`` with the indices of its
 arguments (Add, Mul, Pow, Abs, sign, re, im, conjugate, sin, cos, exp, log, Max, Min,
@@ -168,13 +169,13 @@ def _refuse(folder: Path, why: str) -> None:
 
 # --------------------------------------------------------------------------- reading
 
-def _load(path: Path, key: str):
+def _load(path: Path, key: str, decode=None):
     """The value stored at ``path`` for ``key``, or ``_NOT_CONSTRUCTED`` (missing or rejected)."""
     try:
         raw = _read_regular(path)
         if raw is None:
             return _NOT_CONSTRUCTED
-        return _parse_entry(raw, key)
+        return _parse_entry(raw, key, decode)
     except Exception:  # noqa: BLE001 - any unreadable/invalid entry is a miss, never an error
         return _NOT_CONSTRUCTED
 
@@ -205,8 +206,9 @@ def _read_regular(path: Path) -> bytes | None:
     return b"".join(chunks)
 
 
-def _parse_entry(raw: bytes, key: str):
-    """The value of an entry's bytes, after checking format, version, key and SHA-256."""
+def _parse_entry(raw: bytes, key: str, decode=None):
+    """The value of an entry's bytes, after checking format, version, key and SHA-256
+    (``decode`` rebuilds the payload: :func:`_decode` for expressions by default)."""
     entry = json.loads(raw.decode("utf-8"))
     if not isinstance(entry, dict) or set(entry) != {"format", "version", "sympy", "key", "payload", "sha256"}:
         raise CacheError("cache entry: not a symenh cache entry")
@@ -217,7 +219,7 @@ def _parse_entry(raw: bytes, key: str):
         raise CacheError("cache entry: stored under another key")
     if digest != hashlib.sha256(_canonical(entry)).hexdigest():
         raise CacheError("cache entry: checksum mismatch")
-    return _decode(entry["payload"])
+    return (decode or _decode)(entry["payload"])
 
 
 def _canonical(obj) -> bytes:
@@ -389,4 +391,92 @@ def _entry_bytes(key: str, value) -> bytes | None:
     return data if len(data) <= MAX_ENTRY_BYTES else None
 
 
-__all__ = ["cache_dir", "make_key", "cached_exprs", "FORMAT", "VERSION", "MAX_ENTRY_BYTES", "OFF_VALUES"]
+# --------------------------------------------------------------------------- numeric arrays
+
+#: dtypes an array entry may hold (little-endian, fixed size; never object arrays)
+ARRAY_DTYPES = frozenset({"<f8", "<c16", "<i8", "|b1", "|u1"})
+
+
+def source_digest() -> str:
+    """SHA-256 of the text of every ``.py`` file of the symenh package (sorted by path) and of the
+    numpy version: a key part for values that depend on much of the package (a figure's arrays)."""
+    import numpy as np
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"numpy {np.__version__}".encode())
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _encode_arrays(arrays: dict) -> dict:
+    import base64
+
+    import numpy as np
+
+    out = {}
+    for name, a in arrays.items():
+        a = np.asarray(a)  # tobytes() is C order (ascontiguousarray would make a 0-d array 1-d)
+        dt = a.dtype.newbyteorder("<") if a.dtype.byteorder == ">" else a.dtype
+        if type(name) is not str or dt.str not in ARRAY_DTYPES:
+            raise CacheError(f"cache arrays: {name!r} of dtype {a.dtype} is not storable")
+        out[name] = {"dtype": dt.str, "shape": list(a.shape),
+                     "data": base64.b64encode(a.astype(dt, copy=False).tobytes()).decode("ascii")}
+    return {"arrays": out}
+
+
+def _decode_arrays(payload) -> dict:
+    """The arrays of a payload (``np.frombuffer`` of the stored bytes: nothing is unpickled or evaluated)."""
+    import base64
+
+    import numpy as np
+
+    if not isinstance(payload, dict) or set(payload) != {"arrays"} or type(payload["arrays"]) is not dict:
+        raise CacheError("cache payload: wrong shape")
+    out = {}
+    for name, item in payload["arrays"].items():
+        if type(item) is not dict or set(item) != {"dtype", "shape", "data"} or item["dtype"] not in ARRAY_DTYPES \
+                or type(item["shape"]) is not list or not all(type(n) is int and n >= 0 for n in item["shape"]) \
+                or type(item["data"]) is not str:
+            raise CacheError(f"cache payload: array {name!r} is malformed")
+        raw = base64.b64decode(item["data"], validate=True)
+        dt = np.dtype(item["dtype"])
+        if len(raw) != dt.itemsize * int(np.prod(item["shape"], dtype=np.int64)):
+            raise CacheError(f"cache payload: array {name!r} has the wrong size")
+        out[name] = np.frombuffer(raw, dtype=dt).reshape(item["shape"]).copy()
+    return out
+
+
+def cached_arrays(key: str, build) -> dict:
+    """Return ``build()`` (a dict of name -> numpy array of a dtype in :data:`ARRAY_DTYPES`), cached under
+    ``key`` in the same folder, with the same checks and the same entry envelope as :func:`cached_exprs`
+    (the payload holds each array's dtype, shape and base64 bytes).  On a hit the arrays are bit-identical
+    to the ones stored; caching problems are never errors."""
+    import numpy as np
+
+    folder = _usable_dir()
+    if folder is None:
+        return build()
+    path = folder / f"{hashlib.sha256(('arrays ' + key).encode()).hexdigest()}.json"
+    value = _load(path, key, _decode_arrays)
+    if value is not _NOT_CONSTRUCTED:
+        return value
+    value = {k: np.asarray(v) for k, v in build().items()}
+    try:
+        entry = {"format": FORMAT, "version": VERSION, "sympy": sp.__version__, "key": key,
+                 "payload": _encode_arrays(value)}
+        entry["sha256"] = hashlib.sha256(_canonical(entry)).hexdigest()
+        data = _canonical(entry)
+    except (CacheError, ValueError, TypeError):
+        return value
+    if len(data) <= MAX_ENTRY_BYTES:
+        try:
+            with atomic_path(path, mode=0o600) as tmp:
+                tmp.write_bytes(data)
+        except OSError:
+            pass
+    return value
+
+
+__all__ = ["ARRAY_DTYPES", "FORMAT", "MAX_ENTRY_BYTES", "OFF_VALUES", "VERSION", "cache_dir", "cached_arrays",
+           "cached_exprs", "make_key", "source_digest"]

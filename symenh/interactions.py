@@ -26,6 +26,8 @@ Three evaluators share one definition: :meth:`Interaction.V` (numpy, vectorised)
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import mpmath as mp
@@ -169,6 +171,13 @@ def contact(q_s_per_nm: float, eps_r: float = 1.0) -> Interaction:
     """The paper's contact interaction V_0 = e^2/(4 pi eps_0 eps_r q_s) (eV nm^2; q_s in 1/nm)."""
     qs = _real_positive("q_s", q_s_per_nm, "1/nm, > 0")
     er = _real_positive("eps_r", eps_r, "dimensionless, > 0")
+    return _contact(qs, er)
+
+
+@functools.lru_cache(maxsize=64)
+def _contact(qs: float, er: float) -> Interaction:
+    """The contact Interaction of validated floats, built once per (q_s, eps_r) (immutable and shared;
+    building it makes SymPy Floats and probes V: a third of a warm closed-form ``symenh.sigma`` call)."""
     e2 = sp.Float(COULOMB_EV_NM, 17)
     return Interaction("contact", er, qs, "e^2/(4 pi eps_0 eps_r q_s)",
                        _expr=e2 / (sp.Float(er, 17) * sp.Float(qs, 17)))

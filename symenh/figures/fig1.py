@@ -17,10 +17,12 @@ is drawn as an arrow on every panel; the dashed line is the tilted Fermi contour
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
+from ..cache import cached_arrays, make_key, source_digest
 from ..noneq import noneq_state
 from ..noneq.inputs import check_field, check_temperature
 from .style import DIVERGING, plt, save, styled
@@ -45,13 +47,44 @@ def noneq_maps(params, mu_eV: float = 0.1, field_V_per_m=(1e5, 0.0), temperature
     ky = np.linspace(-1, 1, n) * K_WINDOW * d / params.hbar_vy
     KX, KY = np.meshgrid(kx, ky)
     sd = st.spin_density(KX, KY)
-    fr = st.frame(KX, KY)
-    band = np.argmax(fr.level == CONDUCTION, axis=-1)[..., None]          # first band of the conduction level
-    dOm = np.take_along_axis(st.delta_berry_curvature(KX, KY).total, band, axis=-1)[..., 0]
-    dg_all = st.delta_quantum_metric(KX, KY).total
+    energy, level, dOm_all, dg_all = _geometry_shifts(st, KX, KY)
+    band = np.argmax(level == CONDUCTION, axis=-1)[..., None]          # first band of the conduction level
+    dOm = np.take_along_axis(dOm_all, band, axis=-1)[..., 0]
     dg = np.take_along_axis(dg_all, band[..., None, None], axis=-3)[..., 0, :, :]
     return {"kx": kx, "ky": ky, "eq_spin": sd.equilibrium, "dspin": sd.nonequilibrium, "dOmega": dOm, "dg": dg,
-            "energy": fr.energy, "state": st}
+            "energy": energy, "state": st}
+
+
+def _geometry_shifts(st, KX, KY):
+    """(energy, level, delta Omega total, delta g total) per band at k: the ``total`` of
+    ``st.delta_berry_curvature`` and of ``st.delta_quantum_metric`` (exchange part + field part, in that
+    order), from one evaluation of the level-traced geometry responses instead of one each."""
+    gr = st.geometry(KX, KY)
+    U = st.exchange_field(KX, KY)
+    grad = None if st.exchange.uniform else U.gradient
+    ex, fe = gr.delta_berry_curvature(U.total, st.eE, grad)
+    exg, feg = gr.delta_quantum_metric(U.total, st.eE, grad)
+    return gr.energy, gr.level, ex + fe, exg + feg
+
+
+def figure_arrays(params, mu_eV, field_V_per_m, temperature_K, convention, n) -> dict:
+    """The arrays the figure draws (:func:`noneq_maps` without the state; plus ``contour`` = conduction
+    energy - mu (eV), ``U0`` (eV) and ``V0`` (eV nm^2)), cached on disk (:func:`symenh.cache.cached_arrays`)
+    under the source of the whole symenh package, numpy's version and every input: a warm run reads
+    exactly the arrays a cold run computes."""
+    E = np.asarray(field_V_per_m, dtype=float)
+    key = make_key("figures.fig1 arrays", source_digest(), json.dumps(
+        {"params": params.as_dict(), "mu_eV": float(mu_eV), "E": E.tolist(), "T": float(temperature_K),
+         "convention": convention, "n": int(n)}, sort_keys=True))
+
+    def build():
+        m = noneq_maps(params, mu_eV, E, temperature_K, convention, n)
+        st = m.pop("state")
+        energy = m.pop("energy")
+        return {**m, "contour": energy[..., 2] - mu_eV, "U0": st.U0,
+                "V0": np.array(float(st.interaction.get("V0_eV_nm2", 0.0)))}
+
+    return cached_arrays(key, build)
 
 
 def _arrow(ax, E):
@@ -87,10 +120,9 @@ def make(out_dir: Path, params, report=print, *, mu_eV: float = 0.1, field_V_per
     E = check_field(field_V_per_m, "field_V_per_m")
     T = check_temperature(temperature_K)
     report(f"fig1: nonequilibrium spin density and geometry of H_PT (E = {E.tolist()} V/m, mu = {mu_eV} eV, T = {T} K)")
-    m = noneq_maps(params, mu_eV, E, T, convention, n)
-    st = m["state"]
+    m = figure_arrays(params, mu_eV, E, T, convention, n)
     kx, ky = m["kx"], m["ky"]
-    contour = m["energy"][..., 2] - mu_eV          # conduction level (Kramers pair: bands 2, 3)
+    contour = m["contour"]          # conduction level (Kramers pair: bands 2, 3)
     fig, axes = plt.subplots(2, 3, figsize=(11.0, 6.6), constrained_layout=True)
     ax = axes.ravel()
     eq_mag = np.sqrt(np.sum(m["eq_spin"][..., 1:] ** 2, axis=-1))
@@ -116,9 +148,9 @@ def make(out_dir: Path, params, report=print, *, mu_eV: float = 0.1, field_V_per
     dg_max = float(np.max(np.abs(m["dg"])))
     ax[5].text(0.5, 0.06, rf"max$_{{ab}}|\delta g^{{ab}}|$ = {dg_max:.1e} nm$^2$: zero by $\mathcal{{PT}}$",
                transform=ax[5].transAxes, ha="center", fontsize=7, bbox={"fc": "w", "ec": "none", "alpha": 0.8})
-    U = st.U0
+    U = m["U0"]
     U = np.where(np.abs(U) > 1e-12 * np.max(np.abs(U)), U, 0.0)       # roundoff zeros shown as 0
-    V0, a = st.interaction.get("V0_eV_nm2", 0.0), params.alpha_over_hbar_v
+    V0, a = float(m["V0"]), params.alpha_over_hbar_v
     fig.suptitle(rf"$H_{{\rm PT}}$ out of equilibrium: $\mathbf{{E}}$ = ({E[0]:.3g}, {E[1]:.3g}) V/m, "
                  rf"$\mu$ = {mu_eV:.3g} eV, T = {T:.3g} K, $\alpha/\hbar v$ = {a:.3g} (as given), "
                  rf"$\tau$ = {params.tau_ps:.3g} ps, contact $V_0$ = {V0:.2f} eV nm$^2$, {convention} convention"
@@ -127,4 +159,4 @@ def make(out_dir: Path, params, report=print, *, mu_eV: float = 0.1, field_V_per
     return save(fig, Path(out_dir) / "fig1")
 
 
-__all__ = ["K_WINDOW", "make", "noneq_maps"]
+__all__ = ["K_WINDOW", "figure_arrays", "make", "noneq_maps"]
