@@ -84,3 +84,37 @@ def test_user_two_band_model_quadrature_vs_grid():
         g = sigma_thermal(model, mech, [0.08], T_K=100.0, method="grid", model_values=vals, order=order)
         assert np.max(np.abs(q.raw - g.raw)) <= q.error_raw[0] + g.error_raw[0], (mech, order)
         assert g.error_raw[0] < 1e-6 * np.max(np.abs(g.raw))
+
+
+def test_deep_in_the_gap_at_low_temperature_the_direct_quadrature_keeps_the_activated_tail():
+    """mu 25 k_B T below the band edge (10 K): the activated BCD is the exact T = 0 closed form
+    convolved with -df/dE (scipy, independent of both thermal paths); the direct ray quadrature's
+    window must reach beyond the band edge, not only 40 kT around mu (it used to stop 15 kT above
+    the edge: 5e-5 relative off with an estimate of 1e-13).  ENH(T) (bilinear, not a convolution of
+    sigma(T = 0)): closed-form convolution of the factors and direct quadrature within their estimates."""
+    from scipy.constants import e, k as k_B
+    from scipy.integrate import quad
+
+    import symenh
+    from symenh.responses.thermal import sigma_thermal
+
+    D = symenh.PAPER.Delta_eV
+    mu, kT = 0.5625 * D, k_B * 10.0 / e
+
+    def w(E):
+        x = (E - mu) / kT
+        return np.exp(-x) / (kT * (1 + np.exp(-x)) ** 2)
+
+    def s0(E):
+        return symenh.sigma("tilted-dirac", "bcd", np.atleast_1d(E)).element("xyy")[0]
+
+    # the conduction band only: the valence band's share is exp(-(mu + D)/kT) ~ 1e-39 of it
+    cuts = D + kT * np.array([0.0, 1, 3, 10, 30, 100])
+    ref = sum(quad(lambda E: s0(E) * w(E), a, b, epsabs=0, epsrel=1e-13, limit=200)[0]
+              for a, b in zip(cuts[:-1], cuts[1:]))
+    q = sigma_thermal("tilted-dirac", "bcd", [mu], T_K=10.0, method="quadrature")
+    assert abs(q.sigma[0, 0, 1, 1] - ref) <= q.error_estimate[0] + 1e-11 * abs(ref)
+    c = sigma_thermal("tilted-dirac", "enh-t", [mu], T_K=10.0)
+    qe = sigma_thermal("tilted-dirac", "enh-t", [mu], T_K=10.0, method="quadrature")
+    assert abs(c.sigma[0, 0, 1, 1]) > 1e-40
+    assert abs(c.sigma[0, 0, 1, 1] - qe.sigma[0, 0, 1, 1]) <= c.error_estimate[0] + qe.error_estimate[0]

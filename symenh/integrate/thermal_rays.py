@@ -122,10 +122,16 @@ class ThermalRays:
         rc, W = self.rc, X_WINDOW * self.kT
         th = np.linspace(0, 2 * np.pi, 64, endpoint=False)
         K = self.scale
-        top, bot = np.max(self.mu) + 1.5 * W, np.min(self.mu) - 1.5 * W
+        # the window reaches X_WINDOW kT beyond the level's own edge when mu lies outside the level
+        # (mu in a gap: the activated tail starts at the band edge, not at mu)
+        eu_min = np.min(rc.energy(self.upper, 0 * th, th, self.alpha)[0])
+        el_max = np.max(rc.energy(1 - self.upper, 0 * th, th, self.alpha)[0])
         while K < 1e9:
             eu = rc.energy(self.upper, K + 0 * th, th, self.alpha)[0]
             el = rc.energy(1 - self.upper, K + 0 * th, th, self.alpha)[0]
+            eu_min, el_max = min(eu_min, np.min(eu)), max(el_max, np.max(el))
+            top = max(np.max(self.mu), eu_min) + 1.5 * W
+            bot = min(np.min(self.mu), el_max) - 1.5 * W
             if np.all(eu > top) and np.all(el < bot):
                 return 2.0 * K
             K *= 2.0
@@ -139,7 +145,13 @@ class ThermalRays:
         lo = np.minimum(eps[:, :-1], eps[:, 1:])
         hi = np.maximum(eps[:, :-1], eps[:, 1:])
         m = self.mu[None, :, None]
-        cell = (hi[:, None, :] >= m - W) & (lo[:, None, :] <= m + W)             # (n_th, n_mu, n_s-1)
+        # window [mu - W, mu + W], stretched to W beyond the level's edge on the ray when mu lies
+        # outside the level (in a gap), so that the activated tail is kept to exp(-X_WINDOW) of itself
+        if N == self.upper:
+            w_lo, w_hi = m - W, np.maximum(m, np.min(eps, axis=1)[:, None, None]) + W
+        else:
+            w_lo, w_hi = np.minimum(m, np.max(eps, axis=1)[:, None, None]) - W, m + W
+        cell = (hi[:, None, :] >= w_lo) & (lo[:, None, :] <= w_hi)               # (n_th, n_mu, n_s-1)
         anyc = np.any(cell, axis=-1)
         first = np.argmax(cell, axis=-1)
         last = cell.shape[-1] - 1 - np.argmax(cell[..., ::-1], axis=-1)
