@@ -92,7 +92,8 @@ def test_deep_in_the_gap_at_low_temperature_the_direct_quadrature_keeps_the_acti
     window must reach beyond the band edge, not only 40 kT around mu (it used to stop 15 kT above
     the edge: 5e-5 relative off with an estimate of 1e-13).  ENH(T) (bilinear, not a convolution of
     sigma(T = 0)): closed-form convolution of the factors and direct quadrature within their estimates."""
-    from scipy.constants import e, k as k_B
+    from scipy.constants import e
+    from scipy.constants import k as k_B
     from scipy.integrate import quad
 
     import symenh

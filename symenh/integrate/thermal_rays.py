@@ -291,4 +291,4 @@ def _tolerance(v, absint, rtol):
     return rtol * s + 1e-13 * a + 1e-300
 
 
-__all__ = ["ThermalRays", "X_WINDOW"]
+__all__ = ["X_WINDOW", "ThermalRays"]
