@@ -193,7 +193,9 @@ def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_t
             if emax[-1] > e_cap or R > r_limit:
                 if noise or (ends is not None and power > 1.2 and power_prev > 1.2):
                     break
-                raise ValueError(f"Fermi sea: the angular average of S decays only as r^-{power:.3g} "
+                law = (f"decays only as r^-{power:.3g}" if power > 0 else
+                       f"does not decay (it grows as r^{-power:.3g})")
+                raise ValueError(f"Fermi sea: the angular average of S {law} "
                                  f"(r = {R:.3g} scaled units); the filled-band sea does not converge")
             start = R
             batch = [(start * 2.0**i, start * 2.0 ** (i + 1)) for i in range(4)]
