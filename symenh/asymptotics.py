@@ -34,6 +34,7 @@ from functools import lru_cache
 import sympy as sp
 
 from . import cache
+from .errors import ParameterError
 from .integrate.symbolic import MU
 from .models.symbols import ALPHA, DELTA, HVX, HVY
 from .params import PAPER, Parameters
@@ -195,6 +196,10 @@ def element_expansions(model: str, mechanism: str, params: Parameters = PAPER,
     ResponseError for a mechanism forbidden by symmetry (identically zero).
     """
     _check(model, mechanism)
+    if params.T_K != 0:
+        raise ParameterError(f"T: the large-mu series is a T = 0 expansion (at fixed T the thermal corrections "
+                             f"fall as (k_B T/mu)^2 and do not change its leading terms); got T = {params.T_K:g} K, "
+                             "omit T")
     exprs = cf.branch_expressions(model, mechanism, "conduction", convention, exchange)
     out = {name: _expand(model, mechanism, name, e, params, convention, si=True)
            for name, e in exprs.items() if e != 0}

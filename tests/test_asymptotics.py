@@ -182,3 +182,17 @@ def test_cli_forbidden_mechanism_exit_2_one_line(model, mech, capsys):
     lines = cap.err.strip().splitlines()
     assert len(lines) == 1
     assert mech in lines[0] and model in lines[0] and "vanishes identically" in lines[0]
+
+
+def test_a_temperature_is_refused_in_one_line_not_ignored():
+    """The large-mu series is a T = 0 expansion: a T given to it is refused, not silently dropped."""
+    import subprocess
+    import sys
+
+    from symenh.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="^T: the large-mu series is a T = 0 expansion"):
+        asy.expansion("pt-dirac", "inh", PAPER.replace(T_K=300.0))
+    res = subprocess.run([sys.executable, "-m", "symenh", "asymptotics", "--model", "pt-dirac", "--mechanism", "inh",
+                          "--param", "T=300K"], capture_output=True, text=True, check=False)
+    assert res.returncode == 2 and res.stdout == "" and res.stderr.count("\n") == 1, res.stderr

@@ -361,9 +361,9 @@ def draw(dat, params, convention="consistent"):
     c.set_title(r"(c) $H_{PT}$: ENH$^{(PT)}$ and INH")
 
     # (b): interaction strength V_0 = e^2/(4 pi eps_0 q_s) grows upwards; q_s on the right axis
-    V0 = COULOMB_EV_NM / qs
+    V0 = COULOMB_EV_NM / (qs * params.eps_r)   # the V_0 of each map row (eps_r included, as in the map)
     order = np.argsort(V0)
-    V0_here = COULOMB_EV_NM / params.q_s_per_nm
+    V0_here = params.V0_eV_nm2
     _map_panel(fig, b, mu_ratio, V0[order], dat["ratio_t"][order], V0_here,
                r"$q_s$ = $%s$ nm$^{-1}$ of panel (a)%s" % (tex_number(params.q_s_per_nm),
                                                           _paper_mark(params.q_s_per_nm, 0.2)))
@@ -395,8 +395,9 @@ def draw(dat, params, convention="consistent"):
                      tex_number(params.Delta_eV * 1e3), vtext, tex_number(params.alpha_over_hbar_v),
                      tex_number(params.tau_ps), tex_number(params.q_s_per_nm), tex_number(V0_here)) +
                  "\nSign convention: %s: %s\n"
-                 "$T$ = 0, linear order in $\\alpha$; $V_0$ with the vacuum permittivity and Eq. 3 as printed "
-                 "(no Fierz factor 1/2): both scale ENH linearly" % (convention, CONVENTION_NOTES_TEX[convention]))
+                 "$T$ = $%s$ K, linear in $\\alpha$; $V_0$ with $\\varepsilon_r$ = $%s$ (1: vacuum, as the paper); "
+                 "Eq. 3 as printed (no Fierz 1/2)"
+                 % (convention, CONVENTION_NOTES_TEX[convention], tex_number(params.T_K), tex_number(params.eps_r)))
     return fig
 
 

@@ -330,9 +330,9 @@ def noneq_state(model, *, field_V_per_m, mu_eV, temperature_K: float = 0.0, conv
     param_vector(comp, values)
     if exchange is None:
         if interaction is None:
-            iac = contact(params.q_s_per_nm)
+            iac = contact(params.q_s_per_nm, params.eps_r)
         elif isinstance(interaction, str):
-            iac = make_interaction(interaction, params.q_s_per_nm)
+            iac = make_interaction(interaction, params.q_s_per_nm, params.eps_r)
         else:
             iac = interaction
         exchange = interaction_exchange(comps[exchange_valleys], values, float(mu_eV), T, iac,
