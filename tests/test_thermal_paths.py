@@ -59,7 +59,7 @@ def test_grid_at_temperature_agrees(kT, model, mechs):
         ok, diff = _agree(g, eg, c, ec)
         assert np.all(ok), (mech, diff, eg, ec)
         if mech in FORBIDDEN[model] or (mech == "inh-full" and "inh" in FORBIDDEN[model]):
-            assert np.all(c == 0) and np.all(np.abs(g).reshape(len(mu), -1).max(axis=1) <= eg)  # zero within the estimate
+            assert np.all(c == 0) and np.all(np.abs(g).reshape(len(mu), -1).max(axis=1) <= eg)  # zero, within eg
         else:
             assert np.all(eg < 1e-4 * np.max(np.abs(c)))
 
