@@ -68,8 +68,14 @@ from ..integrate.symbolic import EF, fermi_surface_integral_ef
 from ..kernels.lambdified import flatten
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
 from . import closed_form as _cf
-from .assembly import (FACTOR_SHAPES, check_mechanism, derivative_error_terms, error_bound,
-                       needed_orders, sigma_derivative)
+from .assembly import (
+    FACTOR_SHAPES,
+    check_mechanism,
+    derivative_error_terms,
+    error_bound,
+    needed_orders,
+    sigma_derivative,
+)
 from .spec import ResponseError, check_choice
 
 BRANCHES = {"conduction": 1, "valence": 0}

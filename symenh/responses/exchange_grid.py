@@ -40,6 +40,7 @@ from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors
 from ..integrate.grid import scan_for
 from ..integrate.richardson import richardson
 from ..units import KB_EV_PER_K
+from .job import merged_options
 
 DEFAULTS = {
     "kT_fractions": tuple(1.0 / (6.0 * 2 ** (j / 2)) for j in range(6)),
@@ -57,11 +58,7 @@ ROUNDOFF = 1e-12
 
 
 def _options(options: dict) -> dict:
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"grid: unknown option(s) {sorted(unknown)}; allowed: {', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in options.items() if v is not None})
+    opt = merged_options(options, DEFAULTS, "grid")
     fr = np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
     if fr.size < 3 or np.any(~(fr > 0)) or len(set(fr)) != fr.size:
         raise ResponseError("kT_fractions: give at least three distinct positive fractions")

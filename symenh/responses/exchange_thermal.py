@@ -72,6 +72,7 @@ from ..geometry.channels import exchange_channels
 from ..integrate.exchange import ExchangeComponent, checked_V
 from ..integrate.occupation import fermi_derivatives
 from .exchange import job_interaction, weigh_channels
+from .job import merged_options
 
 #: |eps - mu| / kT beyond which f', f'' and the occupation changes are dropped (e^-30 ~ 1e-13)
 X_WINDOW = 30.0
@@ -83,12 +84,7 @@ _GL = np.polynomial.legendre.leggauss(10)
 
 def _options(job) -> dict:
     from .grid import option_integer, option_real
-    unknown = set(job.options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(unknown))} for ENH with a q-dependent "
-                            f"interaction at T > 0; allowed: {', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in job.options.items() if v is not None})
+    opt = merged_options(job.options, DEFAULTS, "quadrature", " for ENH with a q-dependent interaction at T > 0")
     opt["n_theta"] = 2 * (option_integer("n_theta", opt["n_theta"], *RANGES["n_theta"]) // 2)
     opt["n_fine"] = 2 * (option_integer("n_fine", opt["n_fine"], *RANGES["n_fine"]) // 2)
     opt["panel_kT"] = option_real("panel_kT", opt["panel_kT"], *RANGES["panel_kT"])

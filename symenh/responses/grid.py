@@ -140,7 +140,7 @@ from ..models.paper import MODEL_NAMES
 from ..models.symbols import DELTA, HVY
 from ..units import KB_EV_PER_K
 from .assembly import FACTORS_ALL, check_mechanism, error_bound, linear_term, sigma_of
-from .job import Job
+from .job import Job, contact_job, merged_options, uses_exchange_path
 from .spec import FACTORS, LEVI_CIVITA, ResponseError, linear_sigma
 
 DEFAULTS = {
@@ -244,11 +244,7 @@ def _reals(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
 
 
 def _options(job: Job) -> dict:
-    unknown = set(job.options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"grid: unknown option(s) {sorted(unknown)}; allowed: {', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in job.options.items() if v is not None})
+    opt = merged_options(job.options, DEFAULTS, "grid")
     R = RANGES
     opt["kT_fractions"] = _reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
@@ -634,18 +630,12 @@ def compute(job: Job):
     if lattice_grid.is_lattice(job):    # Brillouin-zone integrals (responses/lattice_grid.py)
         out, err = lattice_grid.compute_elementwise(job)
         return out, err.reshape(len(out), -1).max(axis=1)
-    from .quadrature import contact_job, uses_exchange_path
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
         return compute_linear(job)
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)
-    if uses_exchange_path(job):
-        if job.order != "linear":
-            raise ResponseError(f"order: the grid path gives the exact tilt for the contact interaction with "
-                                f"printed channels only, not with interaction "
-                                f"{getattr(job.interaction, 'kind', 'contact')!r} / channels {job.channels!r}; "
-                                "use order='linear'")
+    if uses_exchange_path(job, "grid"):
         from .exchange import exchange_job
         return exchange_job(job, "grid", kT)
     from . import grid_thermal

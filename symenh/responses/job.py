@@ -84,3 +84,46 @@ def require_default(job: Job, path: str, **supported) -> None:
         if non_default and not (ok is True or (isinstance(ok, tuple) and value in ok)):
             raise ResponseError(f"{name}: the {path} path does not handle {name} = {value!r}; "
                                 "see symenh.sigma's docstring for the paths that do")
+
+
+def contact_job(job: Job) -> Job:
+    """``job`` with ``pre.V0`` (eV nm^2) the V_0 of its contact interaction (eps_r included) when the
+    Job carries a contact :class:`~symenh.interactions.Interaction` whose V_0 differs; else ``job``
+    itself (so the paper's setting is computed bit-identically)."""
+    from dataclasses import replace
+    inter = job.interaction
+    if inter is None or not getattr(inter, "is_uniform", False):
+        return job
+    V0 = float(inter.V0_eV_nm2)
+    return job if V0 == job.pre.V0 else replace(job, pre=replace(job.pre, V0=V0))
+
+
+def uses_exchange_path(job: Job, path: str) -> bool:
+    """True for an ENH Job whose exchange is not the paper's (a q-dependent V, or channels other than
+    the printed ones; paper Eq. 3 generalised, physics.md 6): the exchange-field assembly of
+    :mod:`symenh.responses.exchange`.  Such a Job at the exact tilt is refused in one line naming
+    ``path`` (the exchange fields are linear order in alpha)."""
+    from ..errors import ResponseError
+    inter = job.interaction
+    q_dependent = inter is not None and not getattr(inter, "is_uniform", False)
+    if not (job.mechanism in ("enh-t", "enh-pt") and (q_dependent or job.channels != "printed")):
+        return False
+    if job.order != "linear":
+        raise ResponseError(f"order: the {path} path gives the exact tilt for the contact interaction with printed "
+                            f"channels only, not with interaction {getattr(inter, 'kind', 'contact')!r} / channels "
+                            f"{job.channels!r}; use order='linear'")
+    return True
+
+
+def merged_options(options: dict, defaults: dict, path: str, context: str = "") -> dict:
+    """The path options ``options`` (a Job's ``options``) over the path's ``defaults``: a value None
+    takes the default; a name the path does not know is one line naming ``path`` (e.g. "grid"),
+    ``context`` (e.g. " for a lattice model") and the allowed names.  Ranges are the path's to check."""
+    from ..errors import ResponseError
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise ResponseError(f"{path}: unknown option(s) {', '.join(sorted(unknown))}{context}; allowed: "
+                            f"{', '.join(defaults)}")
+    out = dict(defaults)
+    out.update({k: v for k, v in options.items() if v is not None})
+    return out

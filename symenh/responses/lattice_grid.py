@@ -45,7 +45,7 @@ from ..integrate import bz
 from ..integrate.grid import fermi_box_sums
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from . import grid as cgrid
-from .job import Job, require_default
+from .job import Job, merged_options, require_default
 from .spec import FACTORS, linear_sigma
 
 DEFAULTS = {k: cgrid.DEFAULTS[k] for k in ("kT_fractions", "temperatures_K", "spacing_over_kT", "margin_kT",
@@ -120,12 +120,7 @@ def regime(model, values, mu_eV: float) -> str:
 
 
 def _options(job: Job) -> dict:
-    unknown = set(job.options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"grid: unknown option(s) {sorted(unknown)} for a lattice model; allowed: "
-                            f"{', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in job.options.items() if v is not None})
+    opt = merged_options(job.options, DEFAULTS, "grid", " for a lattice model")
     R = cgrid.RANGES
     opt["kT_fractions"] = cgrid._reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:

@@ -25,8 +25,17 @@ from ..integrate.mp import linear_factors_mp, mp_constants
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
 from . import spec as _spec_mod
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, FACTORS, MECHANISMS, Prefactors, ResponseError, check_choice,
-                   enh_sign, linear_sigma)
+from .spec import (
+    CONVENTIONS,
+    EXCHANGE_VALLEYS,
+    FACTORS,
+    MECHANISMS,
+    Prefactors,
+    ResponseError,
+    check_choice,
+    enh_sign,
+    linear_sigma,
+)
 
 __all__ = ["sigma_linear_mp", "sigma_linear_mp_raw", "sigma_points_mp"]
 

@@ -84,7 +84,8 @@ from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..kernels.lambdified import kernel_for
 from ..models.paper import MODEL_NAMES
 from .grid import option_integer, option_real
-from .spec import FACTORS, Prefactors, ResponseError, sigma_from_factors
+from .job import contact_job, merged_options, uses_exchange_path
+from .spec import FACTORS, Prefactors, sigma_from_factors
 
 #: geometry quantity each Fermi-surface factor integrates
 _QUANTITY = {"D": "berry-curvature", "X": "bcp", "A": "sbp", "C": "spin"}
@@ -229,12 +230,7 @@ def integration_tol(rtol: float) -> float:
 
 
 def _options(job):
-    unknown = set(job.options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(unknown))}; allowed: "
-                            f"{', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in job.options.items() if v is not None})
+    opt = merged_options(job.options, DEFAULTS, "quadrature")
     for name in ("rtol", "h_fraction", "sea_split"):
         opt[name] = option_real(name, opt[name], *RANGES[name])
     opt["n_steps"] = (default_steps(opt["rtol"]) if opt["n_steps"] is None
@@ -289,26 +285,6 @@ SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "
             "occupation": True}
 
 
-def contact_job(job):
-    """``job`` with ``pre.V0`` the V_0 of its contact interaction (eps_r included) when the Job
-    carries a contact :class:`~symenh.interactions.Interaction` whose V_0 differs; else ``job``
-    itself (so the paper's setting is computed bit-identically)."""
-    from dataclasses import replace
-    inter = job.interaction
-    if inter is None or not getattr(inter, "is_uniform", False):
-        return job
-    V0 = float(inter.V0_eV_nm2)
-    return job if V0 == job.pre.V0 else replace(job, pre=replace(job.pre, V0=V0))
-
-
-def uses_exchange_path(job) -> bool:
-    """True for an ENH Job whose exchange is not the paper's (a q-dependent V, or channels other
-    than the printed ones): the exchange-field assembly of :mod:`symenh.responses.exchange`."""
-    inter = job.interaction
-    q_dependent = inter is not None and not getattr(inter, "is_uniform", False)
-    return job.mechanism in ("enh-t", "enh-pt") and (q_dependent or job.channels != "printed")
-
-
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and the error per mu (and, for ENH with
     the exchange-field assembly, a third item {"channels": {group: raw tensor}}).
@@ -336,11 +312,7 @@ def compute(job):
         return compute_linear(job)
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)
-    if uses_exchange_path(job):
-        if job.order != "linear":
-            raise ResponseError(f"order: the quadrature path gives the exact tilt for the contact interaction "
-                                f"with printed channels only, not with interaction {_kind(job)!r} / channels "
-                                f"{job.channels!r}; use order='linear'")
+    if uses_exchange_path(job, "quadrature"):
         if kT == 0:
             from .exchange import exchange_job
             return exchange_job(job, "quadrature")
@@ -348,10 +320,6 @@ def compute(job):
         return exchange_thermal.compute(job, kT)
     from . import quadrature_thermal
     return quadrature_thermal.compute(job, kT, job.order, job.occupation)
-
-
-def _kind(job) -> str:
-    return getattr(job.interaction, "kind", "contact")
 
 
 def compute_linear(job):
@@ -413,5 +381,4 @@ def compute_linear(job):
     return out, err_out
 
 
-__all__ = ["DEFAULTS", "RANGES", "SUPPORTS", "compute", "compute_linear", "contact_job", "default_steps",
-           "integration_tol", "uses_exchange_path"]
+__all__ = ["DEFAULTS", "RANGES", "SUPPORTS", "compute", "compute_linear", "default_steps", "integration_tol"]

@@ -27,8 +27,15 @@ from ..integrate.contour import RayContours
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..integrate.thermal_rays import ThermalRays
 from . import quadrature as _quad
-from .assembly import (FACTOR_SHAPES, FACTORS_ALL, check_mechanism, derivative_error_terms, error_bound,
-                       linear_term, sigma_of)
+from .assembly import (
+    FACTOR_SHAPES,
+    FACTORS_ALL,
+    check_mechanism,
+    derivative_error_terms,
+    error_bound,
+    linear_term,
+    sigma_of,
+)
 from .spec import ResponseError, check_choice
 
 ORDERS_Q = ("linear", "exact")

@@ -35,8 +35,7 @@ from . import closed_form_thermal, grid_thermal, quadrature_thermal
 from .api import _resolve_model
 from .assembly import MECHANISMS_ALL, OCCUPATIONS, check_mechanism
 from .job import Job
-from .spec import (CONVENTIONS, EXCHANGE_VALLEYS, METHODS, Prefactors, ResponseError, check_choice, enh_sign,
-                   symmetrize)
+from .spec import CONVENTIONS, EXCHANGE_VALLEYS, METHODS, Prefactors, ResponseError, check_choice, enh_sign, symmetrize
 
 #: orders in the tilt and the JSON text of each
 ORDERS = {"linear": "linear in alpha", "exact": "exact in alpha", "cubic": "linear + cubic in alpha"}

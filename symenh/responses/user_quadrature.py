@@ -47,7 +47,7 @@ from ..integrate.user_fermi import (
 from ..integrate.user_sea import filled_sea
 from ..units import sigma_to_si
 from .grid import _propagate, option_integer, option_real
-from .job import require_default
+from .job import merged_options, require_default
 from .spec import FACTORS, linear_sigma
 
 DEFAULTS = {"rtol": 1e-8, "k_cutoff": None, "mesh": 64, "progress": None}
@@ -58,12 +58,7 @@ RESOLVED_ZERO = 1e-6
 
 
 def _options(job) -> dict:
-    unknown = set(job.options) - set(DEFAULTS)
-    if unknown:
-        raise ResponseError(f"quadrature: unknown option(s) {', '.join(sorted(unknown))} for a user model; "
-                            f"allowed: {', '.join(DEFAULTS)}")
-    opt = dict(DEFAULTS)
-    opt.update({k: v for k, v in job.options.items() if v is not None})
+    opt = merged_options(job.options, DEFAULTS, "quadrature", " for a user model")
     opt["rtol"] = option_real("rtol", opt["rtol"], *RANGES["rtol"])
     opt["mesh"] = option_integer("mesh", opt["mesh"], *RANGES["mesh"])
     if opt["k_cutoff"] is not None:
