@@ -77,19 +77,13 @@ def test_exchange_part_is_the_first_order_change_under_U_s(name, rng):
     Hp = np.einsum("e,eij->ij", U, s)
     h = 1e-5 / np.max(np.abs(U))
 
-    def geo(lam):   # the degeneracy tolerance exceeds the O(lam U) Kramers splitting: the pair is traced
-        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, v, s, degeneracy_tol=1e-3))
-
-    def cd(step, q):
-        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
-
-    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}   # Richardson
-    level = geo(0).level
+    # the degeneracy tolerance exceeds the O(lam U) Kramers splitting: the pair is traced
+    fd, g0 = _first_order_change(Hk, v, s, Hp, [0.0, 0.0], h)
+    level = g0.level
     dOm = st.delta_berry_curvature(kx, ky).exchange
     dg = st.delta_quantum_metric(kx, ky).exchange
     _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
     # the natural size of delta g, |g| |U| / gap (H_PT: delta g vanishes by PT, both sides are roundoff)
-    g0 = geo(0)
     gap = float(np.min(np.diff(g0.energy, axis=-1)[np.diff(g0.energy, axis=-1) > 1e-3]))
     floor = float(np.max(np.abs(g0.quantum_metric))) * float(np.max(np.abs(U))) / gap
     _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7, floor)
@@ -572,18 +566,10 @@ def test_field_part_of_delta_g_is_the_first_order_change_under_eE_R(name, rng):
     s = ham.spin()
     h = 1e-5 / float(np.max(np.abs(Hp)))
 
-    def geo(lam):
-        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
-                                                     degeneracy_tol=1e-3))
-
-    def cd(step, q):
-        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
-
-    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
-    level = geo(0).level
+    fd, g0 = _first_order_change(Hk, v, s, Hp, dHp, h)
+    level = g0.level
     dOm, dg = st.delta_berry_curvature(kx, ky).field, st.delta_quantum_metric(kx, ky).field
     _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
-    g0 = geo(0)
     gaps = np.diff(g0.energy, axis=-1)
     floor = float(np.max(np.abs(g0.quantum_metric))) * float(np.max(np.abs(Hp))) / float(np.min(gaps[gaps > 1e-3]))
     _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7, floor)
@@ -616,15 +602,8 @@ def test_k_dependent_U_part_of_delta_g_is_the_first_order_change(name, rng):
     dHp = [np.einsum("...e,eij->...ij", U.gradient[..., a], s) for a in range(2)]
     h = 1e-5 / float(np.max(np.abs(U.total)))
 
-    def geo(lam):
-        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
-                                                     degeneracy_tol=1e-3))
-
-    def cd(step, q):
-        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
-
-    fd = {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}
-    level = geo(0).level
+    fd, g0 = _first_order_change(Hk, v, s, Hp, dHp, h)
+    level = g0.level
     dOm, dg = st.delta_berry_curvature(kx, ky).exchange, st.delta_quantum_metric(kx, ky).exchange
     _per_level_close(dOm, fd["berry_curvature"], level, 1e-7)
     _per_level_close(dg, fd["quantum_metric"], level[..., None, None] + 0 * dg.astype(int), 1e-7)
@@ -650,3 +629,17 @@ def test_screened_exchange_field_agrees_with_the_conductivity_paths_exchange_pot
     ref = exchange_potential(f, np.asarray(FIELD), tau_ps=PAPER.tau_ps, convention=convention)
     U = st.exchange_field(k[:, 0], k[:, 1]).total
     assert np.allclose(U, ref, rtol=1e-9, atol=1e-9 * np.max(np.abs(ref)))
+
+
+def _first_order_change(Hk, v, s, Hp, dHp, h):
+    """d/d lam of the Berry curvature and quantum metric of H + lam H' (velocities v + lam dH'/dk) at
+    lam = 0, by direct diagonalisation: Richardson of central differences at steps h, h/2; and the
+    geometry at lam = 0."""
+    def geo(lam):
+        return geometry_of_frame(frame_from_matrices(Hk + lam * Hp, [v[a] + lam * dHp[a] for a in range(2)], s,
+                                                     degeneracy_tol=1e-3))
+
+    def cd(step, q):
+        return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
+
+    return {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}, geo(0)
