@@ -277,7 +277,7 @@ def _metadata(params, convention, what, columns, **extra):
     meta = {"symenh_version": __version__, "file": what, "columns": columns,
             "convention": convention, "convention_meaning": CONVENTION_NOTES[convention]}
     meta.update(extra)
-    meta.update({"temperature": "0 K", "order": "linear in alpha (alpha * d sigma / d alpha at alpha = 0)",
+    meta.update({"temperature": f"{params.T_K:g} K", "order": "linear in alpha (alpha * d sigma / d alpha at alpha = 0)",
                  "exchange_valleys": "same (H_T: exchange within the valley of k; H_PT: all four bands)",
                  "fierz_factor": "Eq. 3 as printed (no 1/2); ENH scales linearly with it and with V_0",
                  "sigma_bcd_form": "DC (the rectified-AC coefficient of Sodemann-Fu is half of it)",

@@ -120,7 +120,7 @@ def _metadata(params, convention, what, header, **extra) -> dict:
         "method": "closed form at finite T: each factor (D, X, A, B, C) convolved with -df/dE, then assembled "
                   "(symenh.responses.thermal.sigma_thermal); T = 0 is Fig. 3's closed form",
         "order": "linear in alpha (alpha * d sigma / d alpha at alpha = 0)",
-        "interaction": "contact V_0 = e^2/(4 pi eps_0 q_s), Eq. 3 as printed (as in Fig. 3)",
+        "interaction": "contact V_0 = e^2/(4 pi eps_0 eps_r q_s), Eq. 3 as printed (as in Fig. 3)",
         "exchange_valleys": "same (H_T: exchange within the valley of k; H_PT: all four bands)",
         "tensor": "raw element sigma^{cab} of j^c = sigma^{cab} E^a E^b; H_T element xyy (both valleys), "
                   "H_PT element yxx"})
