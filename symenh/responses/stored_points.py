@@ -3,10 +3,9 @@ r"""Computed curve points (float arrays) kept on disk, keyed by the computing co
 The figures of the exchange and temperature issues draw numbers that cost 0.1-1 s each
 (adaptive quadrature of the q-dependent exchange, 30-digit mpmath reference).
 :func:`stored_arrays` computes them once and keeps them in the secure on-disk cache of
-:mod:`symenh.cache`: each array is stored as exact binary SymPy Floats (53-bit: a float64
-comes back bit for bit; -0.0 comes back as 0.0) through :func:`symenh.cache.cached_exprs`,
-so nothing read back is ever parsed as code, and a missing, corrupt or foreign entry is
-simply recomputed.
+:mod:`symenh.cache`: each array is stored by :func:`symenh.cache.cached_arrays` (its bytes, dtype and shape: a
+float64 comes back bit for bit), so nothing read back is ever parsed as code, and a missing,
+corrupt or foreign entry is simply recomputed.
 
 Key.  :func:`symenh.cache.make_key` of (i) the full source text of every module of the
 layers the numbers are computed in (:data:`SOURCE_PACKAGES`, :data:`SOURCE_MODULES`: the
@@ -24,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import sympy as sp
 
 from .. import cache
 from ..errors import ResponseError
@@ -66,24 +64,19 @@ def stored_arrays(name: str, settings: dict, build, names) -> dict:
     names = tuple(names)
     key = cache.make_key("stored-points", name, source_text(), _settings_text(settings), ",".join(names))
 
-    def encode():
+    def checked():
         arrays = build()
         if set(arrays) != set(names):
             raise ValueError(f"stored_arrays: build returned {sorted(arrays)}, expected {sorted(names)}")
-        out = []
+        out = {}
         for n in names:
             a = np.asarray(arrays[n], dtype=float)
             if not np.all(np.isfinite(a)):
                 raise ResponseError(f"params: {n} of {name} is not finite at "
                                     f"{int(np.sum(~np.isfinite(a)))} of {a.size} points")
-            out.append((tuple(sp.Integer(s) for s in a.shape), tuple(sp.Float(float(x)) for x in a.ravel())))
-        return tuple(out)
+            out[n] = a
+        return out
 
-    stored = cache.cached_exprs(key, encode)
-    result = {}
-    for n, (shape, flat) in zip(names, stored):
-        result[n] = np.array([float(x) for x in flat], dtype=float).reshape(tuple(int(s) for s in shape))
-    return result
-
+    return cache.cached_arrays(key, checked)
 
 __all__ = ["SOURCE_MODULES", "SOURCE_PACKAGES", "source_text", "stored_arrays"]
