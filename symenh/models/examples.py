@@ -96,7 +96,8 @@ def lattice_pt_dirac(a_nm: float) -> SymbolicModel:
 
 def k2_tilted_dirac(valley: int = 1) -> SymbolicModel:
     r"""One valley of H_T with the k^2 mass (the a -> 0 limit of :func:`lattice_tilted_dirac`, a k.p model):
-    ``hbar v_x k_x s_y - xi hbar v_y k_y s_x + (Delta + B k^2) s_z + xi alpha k_y``."""
+    ``hbar v_x k_x s_y - xi hbar v_y k_y s_x + (Delta + B k^2) s_z + xi alpha k_y`` (paper's H_T plus the
+    physics.md 9 mass term; k in 1/nm, energies eV, hbar v and alpha in eV nm, B in eV nm^2)."""
     xi = _valley(valley)
     H = (HVX * KX * S2 - xi * HVY * KY * S1 + (DELTA + B * (KX**2 + KY**2)) * S3 + xi * ALPHA * KY * S0)
     return from_matrix(H, kx=KX, ky=KY, params=(DELTA, HVX, HVY, B, ALPHA), tilt_symbol=ALPHA,
@@ -110,7 +111,8 @@ def k2_tilted_dirac_valleys() -> tuple:
 
 def k2_pt_dirac() -> SymbolicModel:
     r"""H_PT with the k^2 mass (the a -> 0 limit of :func:`lattice_pt_dirac`, a k.p model):
-    ``tau_y (x) (hbar v_x k_x s_x + hbar v_y k_y s_y + (Delta + B k^2) s_z) + alpha k_y``."""
+    ``tau_y (x) (hbar v_x k_x s_x + hbar v_y k_y s_y + (Delta + B k^2) s_z) + alpha k_y`` (paper's H_PT plus the
+    physics.md 9 mass term; k in 1/nm, energies eV, hbar v and alpha in eV nm, B in eV nm^2)."""
     kron = sp.kronecker_product
     d = HVX * KX * S1 + HVY * KY * S2 + (DELTA + B * (KX**2 + KY**2)) * S3
     H = sp.Matrix(kron(_TAU_Y, d)) + ALPHA * KY * sp.eye(4)

@@ -61,7 +61,8 @@ def from_qsymm(obj, *, spin=None, tilt_symbol=None, coeffs=None, name: str = "qs
     ``spin``: as :func:`~symenh.models.base.from_matrix` (default Pauli for two bands);
     ``tilt_symbol``: the parameter whose linear order the responses take (a name or symbol; it must
     multiply the identity only); ``coeffs``: symbols for a family's coefficients (default c0, c1, ...).
-    Parameters: every free symbol other than the momenta, sorted by name."""
+    Parameters: every free symbol other than the momenta, sorted by name.  Units are symenh's: the
+    matrix in eV with the momenta in 1/nm, so each coefficient carries eV nm^n for a k^n term."""
     mat, (kx, ky) = qsymm_matrix(obj, coeffs)
     real = {s: sp.Symbol(s.name, real=True) for s in mat.free_symbols}
     mat = mat.subs(real)

@@ -237,7 +237,9 @@ def compute(job: Job):
 
 
 def compute_elementwise(job: Job):
-    """Like :func:`compute`, with an error estimate per tensor element (len(mu), 2, 2, 2)."""
+    """Raw sigma^{cab} (len(mu), 2, 2, 2) of a lattice model in e^3/hbar nm/eV (the spec.py assembly of
+    the paper's BCD, INH and Eqs. 9, 10 with Brillouin-zone integrals), T -> 0, linear order in alpha,
+    and its error estimate per tensor element (same shape and units)."""
     require_default(job, "lattice grid")
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
