@@ -643,3 +643,14 @@ def _first_order_change(Hk, v, s, Hp, dHp, h):
         return (getattr(geo(step), q) - getattr(geo(-step), q)) / (2 * step)
 
     return {q: (4 * cd(h / 2, q) - cd(h, q)) / 3 for q in ("berry_curvature", "quantum_metric")}, geo(0)
+
+
+def test_eps_r_divides_the_contact_exchange_field():
+    """U^eta = V_0 <delta s^eta> with V_0 = e^2/(4 pi eps_0 eps_r q_s): eps_r = 4 gives a quarter."""
+    from symenh.noneq import noneq_state
+    from symenh.params import PAPER
+
+    a = noneq_state("pt-dirac", field_V_per_m=(1e5, 0.0), mu_eV=0.1).U0
+    b = noneq_state("pt-dirac", field_V_per_m=(1e5, 0.0), mu_eV=0.1, params=PAPER.replace(eps_r=4.0)).U0
+    assert np.max(np.abs(a)) > 1e-6
+    np.testing.assert_allclose(b, a / 4, rtol=1e-12, atol=0)
