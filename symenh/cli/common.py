@@ -64,15 +64,16 @@ def add_param_option(p: argparse.ArgumentParser) -> None:
 
 
 def add_response_options(p: argparse.ArgumentParser, mechanisms=None) -> None:
-    """Options shared by the conductivity commands: --model, --mechanism (one of ``mechanisms``,
+    """Options shared by the conductivity commands: --model or --model-file, --mechanism (one of ``mechanisms``,
     default every mechanism), --convention, --exchange-valleys, --param and --json (added after
     any command-specific ones)."""
     from ..models.paper import MODEL_NAMES
     from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS
 
     mechanisms = MECHANISMS if mechanisms is None else tuple(mechanisms)
-    p.add_argument("--model", required=True, choices=MODEL_NAMES,
-                   help="tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
+    from .user_model import add_model_choice
+
+    add_model_choice(p, MODEL_NAMES, "tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
     p.add_argument("--mechanism", required=True, choices=mechanisms,
                    help=choices_help("", {m: MECHANISM_HELP[m] for m in mechanisms}))
     p.add_argument("--convention", default="consistent", choices=CONVENTIONS,
@@ -90,12 +91,14 @@ def params_from(args):
     return parse_params(args.param)
 
 
-def check_exchange_option(args) -> None:
-    """``--exchange-valleys all`` only for a model with several valleys (CliError otherwise)."""
+def check_exchange_option(args, components=None) -> None:
+    """``--exchange-valleys all`` only for a model with several valleys (CliError otherwise);
+    ``components``: those of a model file (default: the paper model's)."""
     from ..models.paper import paper_valleys
     from ..responses.api import check_exchange_scope
 
-    check_exchange_scope(paper_valleys(args.model), args.exchange_valleys, "--exchange-valleys")
+    comps = paper_valleys(args.model) if components is None else components
+    check_exchange_scope(comps, args.exchange_valleys, "--exchange-valleys")
 
 
 def _first_non_finite(obj, where="") -> str | None:

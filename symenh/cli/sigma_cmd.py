@@ -6,17 +6,40 @@
         --exchange fock --param eps_r=4 --method quadrature --json
     symenh sigma --model pt-dirac --mechanism inh --mu 100meV --param T=77K --json
     symenh sigma --model tilted-dirac --mechanism bcd --mu 100meV --order exact --method quadrature --json
+    symenh sigma --model-file examples/models/tilted_dirac.json --mechanism bcd --mu 100meV --progress --json
+
+With ``--model-file`` the "model" entry of the JSON is an object {name, file, sha256, components,
+parameters (value, unit)} instead of the paper model's name; everything else is as for ``--model``.
 """
 
 from __future__ import annotations
+
+import time
 
 from ..geometry.channels import CHANNEL_SETS
 from ..params import MU_MAX_EV, check_mu
 from ..responses import api
 from ..responses.job import ORDERS
 from ..responses.spec import METHODS, OCCUPATIONS
-from ..units import SIGMA_UNITS, parse_quantities
-from .common import METHOD_HELP, add_response_options, check_exchange_option, choices_help, params_from, print_json
+from ..units import SIGMA_UNITS, parse_quantities, parse_quantity
+from .common import (
+    METHOD_HELP,
+    CliError,
+    add_response_options,
+    check_exchange_option,
+    choices_help,
+    params_from,
+    print_json,
+    progress,
+)
+from .user_model import (
+    DEFAULT_CLOSED_FORM_TIMEOUT,
+    add_progress_option,
+    add_timeout_options,
+    load,
+    model_entry,
+    reporter,
+)
 
 
 def register(sub) -> None:
@@ -53,17 +76,53 @@ def register(sub) -> None:
                    help=choices_help("occupations of inh-full: ",
                                      {"bare": "relaxing towards f0(eps0) (default)",
                                       "field-corrected": "towards f0(eps0 + eps^(2)); inh-full then equals inh"}))
+    p.add_argument("--k-cutoff", default=None, metavar="VALUE",
+                   help="--model-file with --method quadrature: integrate the Fermi sea of enh-pt over |k| < "
+                        "k_cutoff only (an inverse length, e.g. 5/nm), for a k.p model whose sea converges too "
+                        "slowly; recorded with d sigma / d ln k_cutoff in meta")
+    add_progress_option(p)
+    add_timeout_options(p, geometry=False)
     add_response_options(p)
     p.set_defaults(func=run)
 
 
+def _user_options(args, loaded) -> dict:
+    """The path options of a user model: progress (closed form, quadrature), closed_form_timeout, k_cutoff."""
+    opts = {}
+    if args.progress and args.method in ("closed-form", "quadrature"):
+        opts["progress"] = progress
+    if args.closed_form_timeout is not None:
+        if args.method != "closed-form":
+            raise CliError(f"--closed-form-timeout: only with --method closed-form, not {args.method}")
+        opts["closed_form_timeout"] = args.closed_form_timeout
+    elif args.method == "closed-form":
+        opts["closed_form_timeout"] = DEFAULT_CLOSED_FORM_TIMEOUT
+    if args.k_cutoff is not None:
+        if args.method != "quadrature":
+            raise CliError(f"--k-cutoff: only with --method quadrature, not {args.method}")
+        opts["k_cutoff"] = parse_quantity(args.k_cutoff, "inverse length", "--k-cutoff")
+    return opts
+
+
 def run(args) -> int:
     params = params_from(args)
-    check_exchange_option(args)
+    loaded = load(args)
+    say = reporter(args)
+    if loaded is None and args.k_cutoff is not None:
+        raise CliError("--k-cutoff: only with --model-file (the paper models' seas converge; no cutoff is needed)")
+    check_exchange_option(args, None if loaded is None else loaded.components)
     mu = check_mu([x for text in args.mu for x in parse_quantities(text, "energy", "--mu")], "--mu",
-                  params.Delta_eV)
-    result = api.sigma(args.model, args.mechanism, mu, method=args.method, convention=args.convention,
+                  params.Delta_eV if loaded is None else None)
+    model = args.model if loaded is None else loaded.model
+    extra = {} if loaded is None else {"model_values": loaded.model_values, **_user_options(args, loaded)}
+    say(f"sigma: {args.mechanism} of {args.model or loaded.name} by {args.method} at {len(mu)} mu value(s)")
+    t0 = time.perf_counter()
+    result = api.sigma(model, args.mechanism, mu, method=args.method, convention=args.convention,
                        exchange_valleys=args.exchange_valleys, params=params, interaction=args.interaction,
-                       exchange=args.exchange, order=args.order, occupation=args.occupation)
-    print_json(result.to_json())
+                       exchange=args.exchange, order=args.order, occupation=args.occupation, **extra)
+    say(f"sigma: done in {time.perf_counter() - t0:.2f} s")
+    obj = result.to_json()
+    if loaded is not None:
+        obj["model"] = model_entry(loaded)
+    print_json(obj)
     return 0
