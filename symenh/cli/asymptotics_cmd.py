@@ -7,6 +7,7 @@ derived from the closed forms by a SymPy series in 1/mu (:mod:`symenh.asymptotic
 from __future__ import annotations
 
 from .common import add_response_options, check_exchange_option, params_from, print_json
+from .user_model import refuse
 
 
 def register(sub) -> None:
@@ -21,6 +22,10 @@ def register(sub) -> None:
 def run(args) -> int:
     from .. import asymptotics as asy
 
+    if args.model_file is not None:
+        refuse("asymptotics", "expands the paper models' closed-form conductivities in 1/mu (their series are "
+               "derived for H_T and H_PT only)", "for a model file run symenh sigma --model-file FILE --mu "
+               "START:STOP:N<unit> at large mu (quadrature or grid) and read the power off the numbers")
     params = params_from(args)
     check_exchange_option(args)
     exps = asy.element_expansions(args.model, args.mechanism, params, args.convention, args.exchange_valleys)

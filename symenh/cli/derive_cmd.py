@@ -2,6 +2,8 @@
 
     symenh derive --model pt-dirac --quantity sbp
     symenh derive --model tilted-dirac --valley 1 --quantity r --format text
+    symenh derive --model-file examples/models/tilted_dirac.json --valley 1 --quantity berry-curvature \
+        --geometry-timeout 30 --format text
 
 Level-traced quantities (energy, sbp, bcp, berry-curvature, quantum-metric, spin)
 come from :func:`symenh.geometry.derive_geometry`; eigenvectors (a gauge choice) from
@@ -20,6 +22,17 @@ from ..geometry.symbolic import level_projectors
 from ..models.paper import MODEL_NAMES, paper_model
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
 from ..units import GEOMETRY_UNITS
+from .common import CliError
+from .user_model import (
+    DEFAULT_GEOMETRY_TIMEOUT,
+    add_component_option,
+    add_model_choice,
+    add_progress_option,
+    add_timeout_options,
+    component,
+    load,
+    reporter,
+)
 
 #: quantities printed by ``symenh derive`` (level-traced ones, then gauge-dependent ones)
 DERIVE_QUANTITIES = ("energy", "eigenvectors", "r", "s", "sbp", "bcp", "berry-curvature",
@@ -43,22 +56,28 @@ _E = sp.Symbol("E", positive=True)
 
 def register(sub) -> None:
     p = sub.add_parser("derive", help="print closed-form band geometry (LaTeX or text)",
-                       description="Print the simplified closed-form expressions of a paper model.")
-    p.add_argument("--model", required=True, choices=MODEL_NAMES)
+                       description="Print the simplified closed-form expressions of a paper model, or of one component of a model file (--model-file; each derivation under --geometry-timeout).")
+    add_model_choice(p, MODEL_NAMES, "a paper model: tilted-dirac (H_T, one valley: --valley) or pt-dirac (H_PT)")
     p.add_argument("--valley", type=int, choices=(1, -1), default=None,
-                   help="valley xi (required for tilted-dirac, refused for pt-dirac)")
+                   help="valley xi (required for tilted-dirac, refused for pt-dirac; for --model-file: the value "
+                        "of the file's valley symbol)")
+    add_component_option(p)
     p.add_argument("--quantity", required=True, choices=DERIVE_QUANTITIES)
     p.add_argument("--format", default="latex", choices=FORMATS, help="output format (default: latex)")
+    add_timeout_options(p, closed_form=False)
+    add_progress_option(p)
     p.set_defaults(func=run)
 
 
 class _Printer:
-    """Writes expressions with E = sqrt(...) abbreviated, in LaTeX or plain text."""
+    """Writes expressions with E = sqrt(...) abbreviated (paper models), in LaTeX or plain text."""
 
-    def __init__(self, model, fmt: str):
+    def __init__(self, model, fmt: str, abbreviate: bool = True):
         self.fmt = fmt
-        _, _, _, subs = level_projectors(model)
-        self.root = next(iter(subs.values()), None)   # sqrt(E^2) for a Clifford model
+        self.root = None
+        if abbreviate:
+            _, _, _, subs = level_projectors(model)
+            self.root = next(iter(subs.values()), None)   # sqrt(E^2) for a Clifford model
 
     def short(self, expr):
         if expr is None:
@@ -90,8 +109,8 @@ class _Printer:
         return [f"E = {sp.sstr(self.root)}"]
 
 
-def _level_traced(model, quantity, pr: _Printer) -> list:
-    geo = derive_geometry(model)
+def _level_traced(model, quantity, pr: _Printer, derive=derive_geometry) -> list:
+    geo = derive(model)
     sym_tex, sym_txt, comp = _SYMBOL[quantity]
     lines = [pr.comment(f"unit: {GEOMETRY_UNITS[quantity]}" + (f"; {comp}" if comp else ""))]
     for n, value in enumerate(geo.quantity(quantity)):
@@ -105,10 +124,10 @@ def _level_traced(model, quantity, pr: _Printer) -> list:
     return lines
 
 
-def _eigenvectors(model, pr: _Printer) -> list:
+def _eigenvectors(model, pr: _Printer, find=eigenvectors) -> list:
     lines = [pr.comment("orthonormal eigenvectors (one gauge choice), per level")]
     band = 0
-    for n, (energy, vecs) in enumerate(eigenvectors(model)):
+    for n, (energy, vecs) in enumerate(find(model)):
         lines.append(pr.comment(f"level {n}: energy {pr.show(energy)}"))
         for u in vecs:
             col = pr.show(tuple(u))
@@ -117,8 +136,8 @@ def _eigenvectors(model, pr: _Printer) -> list:
     return lines
 
 
-def _interband(model, quantity, pr: _Printer) -> list:
-    el = interband_elements(model)
+def _interband(model, quantity, pr: _Printer, find=interband_elements) -> list:
+    el = find(model)
     energies = ", ".join(pr.show(e) for e in el["energies"])
     if quantity == "r":
         lines = [pr.comment("interband Berry connection r^a_nm = i v^a_nm / (eps_m - eps_n), nm; "
@@ -161,6 +180,60 @@ def derive_text(model_name: str, quantity: str, valley: int | None = None, fmt: 
     return "\n".join(head + body)
 
 
+def derive_user_text(loaded, quantity: str, *, valley=None, index=None, fmt: str = "latex",
+                     timeout: float = DEFAULT_GEOMETRY_TIMEOUT, progress=None) -> str:
+    """The printed output of ``symenh derive --model-file``: one component of a model file
+    (:func:`symenh.load_model`), every derivation under ``timeout`` seconds in a child process
+    (:func:`symenh.geometry.timelimit.call_with_timeout`); a time-out is a one-line
+    :class:`~symenh.errors.ModelError` naming ``symenh geometry --method direct`` (numbers without SymPy).
+    Expressions in k_x, k_y (1/nm) and the file's parameters (in the units the file lists)."""
+    from ..errors import ModelError
+    from ..geometry.timelimit import GeometryTimeout, call_with_timeout
+
+    if quantity not in DERIVE_QUANTITIES:
+        raise ModelError(f"quantity: unknown quantity {quantity!r}; allowed: {', '.join(DERIVE_QUANTITIES)}")
+    if fmt not in FORMATS:
+        raise ModelError(f"format: unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    model, label = component(loaded, valley, index)
+    pr = _Printer(model, fmt, abbreviate=False)
+
+    def limited(func):
+        def run_it(m):
+            try:
+                return call_with_timeout(func, (m,), timeout, what=f"the derivation of {quantity} for {label}")
+            except GeometryTimeout as exc:
+                raise ModelError(f"--geometry-timeout: {exc}; raise --geometry-timeout, or get numbers without "
+                                 "SymPy: symenh geometry --model-file FILE --method direct") from None
+        return run_it
+
+    def derive(m):
+        try:
+            return derive_geometry(m, timeout=timeout, progress=progress)
+        except GeometryTimeout as exc:
+            raise ModelError(f"--geometry-timeout: {exc}; raise --geometry-timeout, or get numbers without "
+                             "SymPy: symenh geometry --model-file FILE --method direct") from None
+
+    units = ", ".join(f"{k} in {u}" for k, u in loaded.units.items())
+    head = [pr.comment(f"symenh derive: {label} (model file {loaded.name}, sha256 {loaded.sha256[:12]}), "
+                       f"H = {model.latex if fmt == 'latex' else sp.sstr(model.matrix().tolist())}"),
+            pr.comment(f"k in 1/nm, H in eV; {units}")]
+    if quantity in QUANTITIES:
+        body = _level_traced(model, quantity, pr, derive)
+    elif quantity == "eigenvectors":
+        body = _eigenvectors(model, pr, limited(eigenvectors))
+    else:
+        body = _interband(model, quantity, pr, limited(interband_elements))
+    return "\n".join(head + body)
+
+
 def run(args) -> int:
-    print(derive_text(args.model, args.quantity, args.valley, args.format))
+    loaded = load(args)
+    if loaded is None:
+        if args.component is not None:
+            raise CliError("--component: only with --model-file (a paper model: --valley)")
+        print(derive_text(args.model, args.quantity, args.valley, args.format))
+    else:
+        print(derive_user_text(loaded, args.quantity, valley=args.valley, index=args.component, fmt=args.format,
+                               timeout=args.geometry_timeout or DEFAULT_GEOMETRY_TIMEOUT,
+                               progress=reporter(args) if args.progress else None))
     return 0

@@ -21,6 +21,7 @@ from ..responses.api import INTERACTION_NAMES
 from ..responses.job import ORDERS
 from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS, OCCUPATIONS
 from .common import MECHANISM_HELP, METHOD_HELP, CliError, add_param_option, choices_help, params_from, print_json
+from .user_model import add_model_choice, refuse
 
 EXECUTOR_HELP = {"auto": "serial, or processes when the estimated serial time exceeds 20 s (the default)",
                  "serial": "one point after another in this process",
@@ -51,8 +52,7 @@ def register(sub) -> None:
                        epilog="Exit status: 0 success (failed points are NaN, named in one warning line and in the "
                               "file); 2 bad input (one line on stderr); 130 interrupted (finished chunks kept: "
                               "--resume).")
-    p.add_argument("--model", required=True, choices=MODEL_NAMES,
-                   help="tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
+    add_model_choice(p, MODEL_NAMES, "tilted-dirac: H_T, two valleys (summed); pt-dirac: H_PT, four bands, one valley")
     p.add_argument("--mechanism", required=True, action="append", choices=MECHANISMS,
                    help=choices_help("repeatable (several: a mechanism dimension); ",
                                      {m: MECHANISM_HELP[m] for m in MECHANISMS}))
@@ -115,6 +115,10 @@ def run(args) -> int:
     from ..maps.run import compute
     from ..maps.store import parts_dir
 
+    if args.model_file is not None:
+        refuse("map", "maps the paper models only (a map's settings, hash and worker processes name the model "
+               "by its paper name)", "for a model file run symenh sigma --model-file FILE --mu START:STOP:N<unit> "
+               "(mu as an array) once per parameter value, or symenh figure model --model-file FILE")
     _check_numbers(args)
     require("xarray", "symenh map")
     if args.out is not None:

@@ -5,6 +5,8 @@
                  --mu 100meV --temperature 20K --convention printed --json
     symenh noneq --model pt-dirac --quantity exchange-field --k 0.2 0 --field 1e5V/m 0V/m --mu 0.1eV \
                  --interaction screened-coulomb --json
+    symenh noneq --model-file examples/models/warped_dirac.json --quantity delta-berry-curvature --k 0.1 0 \
+                 --field 1e5V/m 0V/m --mu 0.1eV --json
 
 Keys and units: :func:`symenh.noneq.levels.noneq_levels` (the same numbers from Python).  Every field
 component carries its unit (V/m, kV/m, MV/m, V/cm, kV/cm, MV/cm, V/um, V/nm); the field must be
@@ -15,16 +17,26 @@ screened-coulomb (a k-dependent exchange field; T = 0, exchange within the valle
 from __future__ import annotations
 
 import argparse
+import time
 
 from ..models.paper import MODEL_NAMES
 from ..noneq.inputs import parse_field_component, parse_temperature
 from ..noneq.levels import QUANTITIES, noneq_levels
 from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS
 from ..units import parse_quantity
+from .common import CliError, add_param_option, params_from, print_json
+from .user_model import (
+    add_component_option,
+    add_model_choice,
+    add_progress_option,
+    component,
+    load,
+    model_entry,
+    reporter,
+)
 
 #: the interactions ``--interaction`` offers (a user V(q) is for Python: ``noneq_state(interaction=...)``)
 INTERACTIONS = ("contact", "screened-coulomb")
-from .common import add_param_option, params_from, print_json
 
 
 def _split(values) -> list:
@@ -49,9 +61,12 @@ def register(sub) -> None:
                        description="Nonequilibrium density matrix, spin density, exchange field and the shifts "
                                    "of the Berry connection, curvature and quantum metric (paper Eqs. 2-7) at one "
                                    "k, per energy level; prints one JSON object.")
-    p.add_argument("--model", required=True, choices=MODEL_NAMES)
+    add_model_choice(p, MODEL_NAMES, "a paper model: tilted-dirac (H_T, one valley: --valley) or pt-dirac (H_PT)")
     p.add_argument("--valley", type=_valley, default=None, metavar="{1,-1}",
-                   help="valley xi (required for tilted-dirac, refused for pt-dirac)")
+                   help="valley xi (required for tilted-dirac, refused for pt-dirac; for --model-file: the value "
+                        "of the file's valley symbol)")
+    add_component_option(p)
+    add_progress_option(p)
     p.add_argument("--quantity", required=True, metavar="QUANTITY",
                    help="one of " + ", ".join(QUANTITIES))
     p.add_argument("--k", required=True, nargs="+", metavar="K", help="KX KY in 1/nm, e.g. --k 0.1 -0.05")
@@ -105,8 +120,25 @@ def run(args) -> int:
     E = _field_of(args.field)
     mu = parse_quantity(args.mu, "energy", "--mu")
     T = parse_temperature(args.temperature, "--temperature")
-    result = noneq_levels(args.model, args.quantity, k, E, mu, valley=args.valley, params=params_from(args),
-                          convention=args.convention, temperature_K=T, exchange_valleys=args.exchange_valleys,
-                          interaction=args.interaction)
+    loaded = load(args)
+    if loaded is None:
+        if args.component is not None:
+            raise CliError("--component: only with --model-file (a paper model: --valley)")
+        result = noneq_levels(args.model, args.quantity, k, E, mu, valley=args.valley, params=params_from(args),
+                              convention=args.convention, temperature_K=T, exchange_valleys=args.exchange_valleys,
+                              interaction=args.interaction)
+    else:
+        if args.exchange_valleys != "same":
+            raise CliError("--exchange-valleys: 'all' is for the paper model tilted-dirac; the nonequilibrium state "
+                           "of a model file's component takes its exchange within that component ('same')")
+        model, label = component(loaded, args.valley, args.component)
+        say = reporter(args)
+        say(f"noneq: {args.quantity} of {label} at k = ({k[0]:g}, {k[1]:g}) /nm")
+        t0 = time.perf_counter()
+        result = noneq_levels(model, args.quantity, k, E, mu, params=params_from(args), convention=args.convention,
+                              temperature_K=T, model_values=loaded.model_values, interaction=args.interaction)
+        say(f"noneq: done in {time.perf_counter() - t0:.2f} s")
+        result["model"] = model_entry(loaded, label)
+        result["valley"] = args.valley
     print_json(result)
     return 0
