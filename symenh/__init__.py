@@ -16,6 +16,7 @@ from .errors import SymenhError
 from .kernels.levels import geometry_levels
 from .maps import sweep
 from .models import from_matrix, paper_model, pt_dirac, tilted_dirac
+from .models.model_file import load_model  # a user's model from a JSON / TOML file (never executed)
 from .models.qsymm_convert import from_qsymm  # usermodels (issue 11 item 8)
 from .params import PAPER, Parameters
 from .responses import SigmaResult, sigma
@@ -31,6 +32,7 @@ __all__ = [
            "from_matrix",
            "from_qsymm",
            "geometry_levels",
+           "load_model",
            "paper_model",
            "pt_dirac",
            "sigma",

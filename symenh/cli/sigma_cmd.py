@@ -80,6 +80,10 @@ def register(sub) -> None:
                    help="--model-file with --method quadrature: integrate the Fermi sea of enh-pt over |k| < "
                         "k_cutoff only (an inverse length, e.g. 5/nm), for a k.p model whose sea converges too "
                         "slowly; recorded with d sigma / d ln k_cutoff in meta")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                   help="a path setting of symenh.sigma(**options), repeatable: a number or a comma-separated list "
+                        "of numbers in the option's unit, e.g. rtol=1e-6 (quadrature), n_k=201 or "
+                        "kT_fractions=0.083,0.067,0.056,0.048 (grid); the path checks the name and the range")
     add_progress_option(p)
     add_timeout_options(p, geometry=False)
     add_response_options(p)
@@ -104,6 +108,33 @@ def _user_options(args, loaded) -> dict:
     return opts
 
 
+#: the path options with a flag of their own
+_OWN_FLAGS = {"progress": "--progress", "closed_form_timeout": "--closed-form-timeout", "k_cutoff": "--k-cutoff"}
+
+
+def path_options(items) -> dict:
+    """{name: float or tuple of floats} of ``--option NAME=VALUE`` (the path checks names and ranges)."""
+    out = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise CliError(f"--option: expected NAME=VALUE (e.g. rtol=1e-6), got {item!r}")
+        if name in _OWN_FLAGS:
+            raise CliError(f"--option: {name} has its own flag, {_OWN_FLAGS[name]}")
+        if name in out:
+            raise CliError(f"--option: {name} given twice")
+        try:
+            vals = [float(x) for x in text.split(",")]
+        except ValueError:
+            raise CliError(f"--option: {name}: expected a number or a comma-separated list of numbers, "
+                           f"got {text!r}") from None
+        out[name] = vals[0] if "," not in text else tuple(vals)
+        if len(vals) == 1 and vals[0].is_integer() and "." not in text and "e" not in text.lower():
+            out[name] = int(vals[0])
+    return out
+
+
 def run(args) -> int:
     params = params_from(args)
     loaded = load(args)
@@ -114,7 +145,9 @@ def run(args) -> int:
     mu = check_mu([x for text in args.mu for x in parse_quantities(text, "energy", "--mu")], "--mu",
                   params.Delta_eV if loaded is None else None)
     model = args.model if loaded is None else loaded.model
-    extra = {} if loaded is None else {"model_values": loaded.model_values, **_user_options(args, loaded)}
+    extra = path_options(args.option)
+    if loaded is not None:
+        extra.update(model_values=loaded.model_values, **_user_options(args, loaded))
     say(f"sigma: {args.mechanism} of {args.model or loaded.name} by {args.method} at {len(mu)} mu value(s)")
     t0 = time.perf_counter()
     result = api.sigma(model, args.mechanism, mu, method=args.method, convention=args.convention,

@@ -155,7 +155,7 @@ def parse_unit_value(value, where: str, *, length_only: bool = False):
         raise _Refused(f"{where}: {value!r} has no unit ({help_})")
     factor, e, length = 1.0, 0, 0
     if unit.strip() not in ("1", "dimensionless"):
-        for tok in re.split(r"[\s*·]+", unit.strip()):
+        for tok in re.split(r"[\s*·]+", unit.strip().replace("/", " /")):
             m = _UNIT_TOKEN.match(tok)
             name = m.group(2) if m else None
             power = int(m.group(3) or 1) * (-1 if m and m.group(1) else 1) if m else 0
