@@ -230,3 +230,27 @@ def test_code_in_a_model_file_never_runs(tmp_path):
 ])
 def test_option_refusals_are_one_line(capsys, argv, needles):
     one_line_error(capsys, *argv, needles=needles)
+
+
+def test_figure_model_draws_the_file_and_its_csv_matches_the_built_in_closed_form(capsys, tmp_path):
+    from symenh.figures.table import read_metadata
+
+    code, out, err = run(capsys, "figure", "model", "--model-file", H_T, "--mu", "60:150:3meV", "--mechanism", "bcd",
+                         "--out", str(tmp_path))
+    assert code == 0, err
+    paths = [Path(p) for p in out.split()]
+    assert sorted(p.suffix for p in paths) == [".csv", ".pdf", ".png"] and all(p.stat().st_size > 0 for p in paths)
+    csv = next(p for p in paths if p.suffix == ".csv")
+    meta = read_metadata(csv)
+    assert meta["sha256"] == hashlib.sha256(Path(H_T).read_bytes()).hexdigest() and meta["method"] == "quadrature"
+    data = np.loadtxt(csv, delimiter=",", comments="#", skiprows=len(meta) + 1)
+    ref = symenh.sigma("tilted-dirac", "bcd", data[:, 0])
+    expected = ref.sigma[:, 0, 1, 1]                      # the xyy element the CSV names
+    assert meta["elements"] == "bcd: xyy" and np.max(np.abs(expected)) > 0
+    assert np.all(np.abs(data[:, 1] - expected) <= data[:, 2])
+    assert "figure model:" in err
+
+
+def test_paper_figures_refuse_model_file_options(capsys):
+    one_line_error(capsys, "figure", "fig2", "--model-file", H_T, "--out", "/nonexistent",
+                   needles=("--model-file: only for figure model",))
