@@ -27,6 +27,7 @@ Units: k in 1/nm, F in its own unit; integrals are F times 1/nm^2.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import gcd
 
 import numpy as np
@@ -40,15 +41,21 @@ _U = 2.0 ** -53
 AREA_SLACK = 0.2
 
 
-def _unimodular(W) -> tuple:
-    """(p, q) with W1 q - W2 p = 1 for a primitive integer vector W (a small search: |p|, |q| <= |W|)."""
+def _unimodular(W, b) -> tuple:
+    """(p, q) with W1 q - W2 p = 1 for a primitive integer vector W, the shortest p b1 + q b2
+    (a small search: |p|, |q| <= |W| + 1)."""
     w1, w2 = int(W[0]), int(W[1])
     m = max(abs(w1), abs(w2)) + 1
+    best = None
     for p in range(-m, m + 1):
         for q in range(-m, m + 1):
             if w1 * q - w2 * p == 1:
-                return p, q
-    raise ContourError(f"contour: an open Fermi contour winds {W} times (not a primitive vector)")
+                size = float(np.linalg.norm(p * b[0] + q * b[1]))
+                if best is None or size < best[0] - 1e-12:
+                    best = (size, p, q)
+    if best is None:
+        raise ContourError(f"contour: an open Fermi contour winds {W} times (not a primitive vector)")
+    return best[1], best[2]
 
 
 def cut_basis(contours) -> tuple:
@@ -65,7 +72,7 @@ def cut_basis(contours) -> tuple:
         if w[0] * w0[1] - w[1] * w0[0] != 0:
             raise ContourError(f"contour: open Fermi contours wind along different directions {W} (they "
                                "would cross); raise the mesh resolution")
-    p, q = _unimodular(w0)
+    p, q = _unimodular(w0, b)
     return tuple(w0[0] * b[0] + w0[1] * b[1]), tuple(p * b[0] + q * b[1])
 
 
@@ -94,34 +101,86 @@ def zone_integral(F, lattice, tol: float, *, n_start: int = 32, n_max: int = 102
         n *= 2
 
 
+#: the Gauss-Legendre panels of the cut integrals are doubled (from 4) up to this many while their
+#: order check exceeds the tolerance (a cut crossing a narrow feature of F, e.g. near a small gap)
+MAX_PANELS = 128
+
+
+def _s_of(loop, es, er):
+    """The e_s coordinate of a loop's reference curve at 64 parameters."""
+    c = loop.reference(np.linspace(0, 2 * np.pi, 64, endpoint=False))[0]
+    inv = np.linalg.inv(np.array([[er[0], es[0]], [er[1], es[1]]]))
+    return inv[1, 0] * c.real + inv[1, 1] * c.imag
+
+
+def _cut_sum(contours, F, er, es, tol):
+    """Sum over the loops of the Green terms with cuts along e_s (the result up to whole zones):
+    each pocket from its own base line (any base gives its disc integral), the open contours from one
+    common base with their lifts moved to within half a period of it (short cuts); panels doubled
+    until the Gauss-Legendre check meets the tolerance."""
+    groups, open_loops, base_open = [], [], None
+    for loop, w in zip(contours.loops, np.asarray(contours.winding).reshape(-1, 2)):
+        s_mean = float(np.mean(_s_of(loop, es, er)))
+        if not np.any(w):
+            groups.append(((loop,), s_mean))
+            continue
+        if base_open is None:
+            base_open = s_mean
+        n = round(s_mean - base_open)
+        if n:
+            coef = loop.coef.copy()
+            coef[loop.modes == 0] -= n * complex(es[0], es[1])
+            loop = replace(loop, coef=coef)
+        open_loops.append(loop)
+    if open_loops:
+        groups.append((tuple(open_loops), base_open))
+    total, err = 0.0, 0.0
+    for loops, base in groups:
+        sub = replace(contours, loops=loops)
+        panels = 4
+        while True:
+            v, e = _cut_region_integral(sub, F, cut=(er, es), base=base, tol=tol, panels=panels)
+            if np.max(e) <= tol * max(float(np.max(np.abs(v))), 1e-300) or 2 * panels > MAX_PANELS:
+                break
+            panels *= 2
+        total, err = total + v, err + e
+    return np.asarray(total), np.asarray(err)
+
+
+def loop_sum(contours, F, tol: float):
+    """The loop part of :func:`region_integral`: (value (m,), error (m,), c) with
+    ``int_{phi<0} F d^2k = value + c int_BZ F d^2k`` exactly (c a whole number, module docstring)."""
+    lat = contours.lattice
+    area = lat.bz_area_per_nm2
+    if len(contours.loops) == 0:
+        return np.zeros(1), np.zeros(1), round(contours.inside)
+    er, es = cut_basis(contours)
+    val, err = _cut_sum(contours, F, er, es, tol)
+
+    def ones(kx, ky):
+        return np.ones(np.shape(kx) + (1,))
+
+    a_loops, _ = _cut_sum(contours, ones, er, es, tol)
+    x = (contours.inside * area - float(a_loops[0])) / area
+    c = round(x)
+    if abs(x - c) > AREA_SLACK:
+        raise ContourError(f"contour: the Fermi-sea area from the loops misses the mesh count by {abs(x - c):.2f} "
+                           "of a zone; raise the mesh resolution")
+    return val, err, c
+
+
 def region_integral(contours, F, tol: float, zone_F=None):
     """``int_{phi<0} F d^2k`` over the zone torus (module docstring): (value (m,), error (m,)).
 
     ``contours``: from :func:`~symenh.integrate.cells.find_contours` with ``lattice=``; ``F(kx, ky)``
     -> (..., m), smooth and periodic; ``zone_F``: optionally ``(value, error)`` of ``int_BZ F d^2k``
     (computed by :func:`zone_integral` when needed and not given)."""
-    lat = contours.lattice
-    er, es = cut_basis(contours)
-    area = lat.bz_area_per_nm2
-    if len(contours.loops) == 0:
-        c = round(contours.inside)
-        val, err = 0.0, 0.0
-    else:
-        val, err = _cut_region_integral(contours, F, cut=(er, es), base=0.0, tol=tol)
-
-        def ones(kx, ky):
-            return np.ones(np.shape(kx) + (1,))
-        a_loops, _ = _cut_region_integral(contours, ones, cut=(er, es), base=0.0, tol=tol)
-        x = (contours.inside * area - float(a_loops[0])) / area
-        c = round(x)
-        if abs(x - c) > AREA_SLACK:
-            raise ContourError(f"contour: the Fermi-sea area from the loops misses the mesh count by {abs(x - c):.2f} "
-                               "of a zone; raise the mesh resolution")
+    val, err, c = loop_sum(contours, F, tol)
     if c:
         if zone_F is None:
-            zone_F = zone_integral(F, lat, tol)[:2]
+            zone_F = zone_integral(F, contours.lattice, tol)[:2]
         val, err = val + c * np.asarray(zone_F[0]), err + abs(c) * np.asarray(zone_F[1])
-    return np.asarray(val), np.asarray(err)
+    return val, err
 
 
-__all__ = ["cut_basis", "region_integral", "zone_integral"]
+__all__ = ["cut_basis", "loop_sum", "region_integral", "zone_integral"]

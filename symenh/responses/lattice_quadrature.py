@@ -43,7 +43,7 @@ from ..integrate import bz
 from ..integrate.cells import find_contours
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
-from ..integrate.zone_contours import region_integral, zone_integral
+from ..integrate.zone_contours import loop_sum, zone_integral
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
@@ -83,23 +83,69 @@ def _reference_sea(model, values, E_ref):
     return _SEAS[key]
 
 
-def _level_sea(comp: UserComponent, level: int, cont, E_ref: float, tol: float):
-    """int (theta(mu - eps_N) - theta(E_ref - eps_N)) S_N d^2k/(2 pi)^2 of one level (n_ops, 2), error."""
+def _level_F(comp: UserComponent, level: int):
+    """S of one level times 1/(2 pi)^2 as F(kx, ky) -> (..., n_ops * 2)."""
     n_ops = len(comp.model.spin)
-    lat = comp.model.lattice
 
     def F(kx, ky):
         shape = np.shape(kx)
         S = comp.kernel.only(("sbp",), np.ravel(kx), np.ravel(ky), comp.values)["sbp"][:, level]
         return S.reshape(shape + (n_ops * 2,)) * _NORM
+    return F
 
-    kx0, ky0 = lat.to_k(0.0, 0.0)
-    below_ref = bool(comp.kernel.energies(np.array([kx0]), np.array([ky0]), comp.values)[0, level] < E_ref)
-    zone_F = zone_integral(F, lat, tol)[:2] if below_ref else None
-    v, e = region_integral(cont, F, tol, zone_F=zone_F)
-    if below_ref:
-        v, e = v - zone_F[0], e + zone_F[1]
-    return np.asarray(v).reshape(n_ops, 2), float(np.max(e))
+
+def _level_ranges(comp: UserComponent, n: int = 96) -> np.ndarray:
+    """(L, 2) [min, max] of each level over a periodic n x n probe of the zone (eV)."""
+    us = np.arange(n) / n
+    U1, U2 = np.meshgrid(us, us, indexing="ij")
+    E = comp.kernel.energies(*comp.model.lattice.to_k(U1.ravel(), U2.ravel()), comp.values)
+    return np.stack([E.min(axis=0), E.max(axis=0)], axis=-1)
+
+
+def _zone_level(comp: UserComponent, level: int, spec, values, tol: float):
+    """int_BZ S_N d^2k/(2 pi)^2 (n_ops * 2,) in 1/(eV nm) and its error.
+
+    When gaps of the zone spectrum isolate level N (no other level between them), it is the difference
+    of the filled-band seas at the two gap energies (:func:`symenh.integrate.bz.filled_sea`, a cluster
+    map at the smallest direct gap; a gap outside every band gives 0: the SBP summed over all bands
+    vanishes at every k); otherwise the plain periodic trapezoid of :func:`zone_integral`."""
+    n_ops = len(comp.model.spin)
+    rng = _level_ranges(comp)
+    lo_N, hi_N = rng[level]
+    below = [g for g in spec.gaps() if g[1] <= lo_N + 1e-12 * spec.energy_scale]
+    above = [g for g in spec.gaps() if g[0] >= hi_N - 1e-12 * spec.energy_scale]
+    if below and above:
+        g_lo, g_hi = max(below), min(above)
+        others = [M for M in range(len(rng)) if M != level and rng[M, 0] > g_lo[1] and rng[M, 1] < g_hi[0]]
+        if not others:
+            out, err = np.zeros((n_ops, 2)), np.zeros((n_ops, 2))
+            for (glo, ghi), sgn in ((g_hi, 1.0), (g_lo, -1.0)):
+                if np.isfinite(glo) and np.isfinite(ghi):
+                    v, e = _reference_sea(comp.model, values, 0.5 * (glo + ghi))
+                    out, err = out + sgn * v[:n_ops], err + e[:n_ops]
+            return out.ravel(), err.ravel()
+    z, ze, _ = zone_integral(_level_F(comp, level), comp.model.lattice, tol)
+    return z, ze
+
+
+def _level_sea(comp: UserComponent, level: int, cont, below_ref: bool, spec, values, tol: float):
+    """int (theta(mu - eps_N) - theta(E_ref - eps_N)) S_N d^2k/(2 pi)^2 (n_ops, 2) in 1/(eV nm) of a
+    level whose contours at mu are ``cont`` (``below_ref``: the level lies below E_ref), and its error.
+    The zone integral of S_N (:func:`_zone_level`) enters only when the whole number of zones the loop
+    sum misses differs from theta(E_ref - eps_N)."""
+    F = _level_F(comp, level)
+    v, e, c = loop_sum(cont, F, tol)
+    k = c - int(below_ref)
+    if k:
+        z, ze = _zone_level(comp, level, spec, values, tol)
+        v, e = v + k * z, e + abs(k) * ze
+    return np.asarray(v).reshape(len(comp.model.spin), 2), float(np.max(e))
+
+
+def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
+    """int_BZ S_N d^2k/(2 pi)^2 (n_ops, 2) and its error: a level entirely between E_ref and mu."""
+    z, ze = _zone_level(comp, level, spec, values, tol)
+    return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
 
 
 def compute(job):
@@ -145,6 +191,9 @@ def compute(job):
                 continue
             lat = comp.model.lattice
             E_ref = spec.reference_energy(float(mu))
+            outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
+            kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
+            e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
             found = 0
             for N in range(len(comp.pattern)):
                 try:
@@ -152,6 +201,12 @@ def compute(job):
                 except ContourError as exc:
                     raise ResponseError(f"quadrature: {exc}") from None
                 if len(cont) == 0:
+                    if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
+                        v, e = _whole_level(comp, N, spec, job.values, tol)
+                        sgn = 1.0 if e_k0[N] < mu else -1.0
+                        f0["B"][c] += sgn * v
+                        u0["B"][c] += e
+                        n0["B"][c] += np.abs(v)
                     continue
                 found += 1
                 say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
@@ -159,7 +214,7 @@ def compute(job):
                 try:
                     a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
                     if "B" in need:
-                        v, e = _level_sea(comp, N, cont, E_ref, tol)
+                        v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, job.values, tol)
                 except ContourError as exc:
                     raise ResponseError(f"quadrature: {exc}") from None
                 for (kind, n), val in nat.items():
@@ -177,7 +232,7 @@ def compute(job):
             if not found:
                 raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
                                     "contour was found on the zone mesh; raise mesh")
-            if "B" in need:
+            if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
                 ref, ref_err = _reference_sea(comp.model, job.values, E_ref)
                 ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
                 f0["B"][c] += ref
