@@ -50,8 +50,8 @@ def test_quadrature_matches_the_grid_inside_a_band(h_t, mech):
 def _rect_model(a2):
     """H_T on a rectangular lattice a_x = 0.5 nm, a_y = 0.8 nm (saddle points at X and Y at different
     energies: between them the Fermi contours are open lines that wrap the zone along k_y; the default
-    grid agrees within its estimate at mu = 3 eV for all four mechanisms, PROGRESS-lattq.md), declared
-    with the lattice vectors (0.5, 0) and ``a2`` (nm)."""
+    grid agrees within its estimate at mu = 3 eV, Delta = 0.05 eV, for all four mechanisms, PROGRESS-lattq.md),
+    declared with the lattice vectors (0.5, 0) and ``a2`` (nm)."""
     S0, S1, S2, S3 = PAULI
     ax, ay = sp.Rational(1, 2), sp.Rational(4, 5)
     mass = DELTA + 2 * B / ax**2 * (1 - sp.cos(KX * ax)) + 2 * B / ay**2 * (1 - sp.cos(KY * ay))

@@ -11,7 +11,10 @@ For a level function ``phi(k) = eps_N(k) - mu`` (eV; k in 1/nm) on a box:
 2. **Chaining**: segments sharing an edge crossing are joined into polylines; every contour
    inside the box is a closed loop, any number of them (several pockets, an annulus = two loops,
    electron and hole pockets at once); a loop that leaves the box is an error (the box must
-   enclose the Fermi surface of a k.p model; periodic zones are the lattice path's job).
+   enclose the Fermi surface of a k.p model).  On a Brillouin zone (``find_contours(...,
+   lattice=...)``) the mesh is periodic in fractional coordinates and marching squares wraps
+   across the seams: every contour closes, up to a reciprocal lattice vector for an open contour
+   that wraps the zone (:attr:`Loop.wind`).
 3. **Orientation**: every loop is oriented with the region ``phi < 0`` on its left, so that
    Green's theorem reads ``int_{phi<0} dP/dx d^2k = sum_loops oint P dk_y``.
 4. **Smooth parametrisation** (:class:`Loop`): a truncated Fourier series c(t), t in [0, 2 pi),
