@@ -2,8 +2,8 @@
 Brillouin-zone grid path, and where mu lies (in a band: non-zero numbers with an estimate below them;
 above / below every band or in a gap: exact zeros for a stated reason).
 
-The zone quadrature over Fermi contours is not implemented (method="quadrature" refuses a lattice
-model in one line); the grid is checked instead against an independent choice of the unit cell (an
+The zone quadrature over Fermi contours (method="quadrature") is tested in tests/test_lattice_quadrature.py
+(here: it refuses T > 0 in one line); the grid is checked instead against an independent choice of the unit cell (an
 oblique cell of the same lattice: different fractional coordinates, Fermi box and grid points) and,
 in tests/test_lattice_limit.py, against the continuum k.p model run through the k.p grid path.
 """
@@ -103,10 +103,14 @@ def test_kp_model_unchanged_by_the_lattice_field():
     assert m.lattice is None and "lattice" not in m.source()
 
 
-def test_quadrature_refuses_a_lattice_model_in_one_line():
+def test_quadrature_refuses_a_lattice_model_at_finite_temperature_in_one_line():
+    """The zone quadrature (responses/lattice_quadrature.py) is T = 0 only; tests/test_lattice_quadrature.py
+    checks what it computes."""
     with pytest.raises(ResponseError) as exc:
-        symenh.sigma(lattice_tilted_dirac(0.5), "bcd", [0.1], method="quadrature", model_values=VALS)
-    assert "lattice model" in str(exc.value) and "method='grid'" in str(exc.value)
+        symenh.sigma(lattice_tilted_dirac(0.5), "bcd", [0.1], method="quadrature", model_values=VALS,
+                     params=symenh.Parameters(T_K=10.0))
+    msg = str(exc.value)
+    assert "lattice model" in msg and "T_K" in msg and "\n" not in msg
 
 
 # ---------------------------------------------------------------------------------------------

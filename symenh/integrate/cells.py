@@ -11,7 +11,10 @@ For a level function ``phi(k) = eps_N(k) - mu`` (eV; k in 1/nm) on a box:
 2. **Chaining**: segments sharing an edge crossing are joined into polylines; every contour
    inside the box is a closed loop, any number of them (several pockets, an annulus = two loops,
    electron and hole pockets at once); a loop that leaves the box is an error (the box must
-   enclose the Fermi surface of a k.p model; periodic zones are the lattice path's job).
+   enclose the Fermi surface of a k.p model).  On a Brillouin zone (``find_contours(...,
+   lattice=...)``) the mesh is periodic in fractional coordinates and marching squares wraps
+   across the seams: every contour closes, up to a reciprocal lattice vector for an open contour
+   that wraps the zone (:attr:`Loop.wind`).
 3. **Orientation**: every loop is oriented with the region ``phi < 0`` on its left, so that
    Green's theorem reads ``int_{phi<0} dP/dx d^2k = sum_loops oint P dk_y``.
 4. **Smooth parametrisation** (:class:`Loop`): a truncated Fourier series c(t), t in [0, 2 pi),
@@ -72,16 +75,31 @@ def _edge_roots(f, x0, y0, x1, y1, f0, f1, n_iter: int = 60):
     return x0 + c * (x1 - x0), y0 + c * (y1 - y0)
 
 
-def marching_squares(F: np.ndarray, xs: np.ndarray, ys: np.ndarray, func=None):
+def marching_squares(F: np.ndarray, xs: np.ndarray, ys: np.ndarray, func=None, *, period=None):
     """Zero-level polylines of the grid values ``F[i, j] = phi(xs[i], ys[j])``.
 
     Returns a list of (m, 2) point arrays and a flag per polyline (closed or not).  Crossings are
-    refined on their edges by root finding with ``func(x, y)`` when given (linear otherwise)."""
+    refined on their edges by root finding with ``func(x, y)`` when given (linear otherwise).
+
+    ``period = (Px, Py)``: the mesh is periodic (a torus; ``xs``, ``ys`` the n and m points of one
+    period, F (n, m) without the repeated end).  Every polyline is then a closed loop, returned
+    unwrapped (continuous across the seams), and the second item is each loop's winding (2,) ints:
+    its last point continues to its first point plus (Wx Px, Wy Py) (W = 0: a loop contractible on
+    the torus, a pocket; W != 0: an open contour that wraps the zone)."""
+    if period is not None:
+        Px, Py = (float(p) for p in period)
+        F = np.concatenate([F, F[:1]], axis=0)
+        F = np.concatenate([F, F[:, :1]], axis=1)
+        xs = np.concatenate([xs, [xs[0] + Px]])
+        ys = np.concatenate([ys, [ys[0] + Py]])
     neg = F < 0
     nx, ny = F.shape
     # crossings on horizontal edges (i, j)-(i+1, j) and vertical edges (i, j)-(i, j+1)
     hx = neg[:-1, :] != neg[1:, :]
     vy = neg[:, :-1] != neg[:, 1:]
+    if period is not None:       # the last row / column of edges repeats the first: count those once
+        hx[:, -1] = False
+        vy[-1, :] = False
     hi, hj = np.nonzero(hx)
     vi, vj = np.nonzero(vy)
     X0 = np.concatenate([xs[hi], xs[vi]])
@@ -91,7 +109,7 @@ def marching_squares(F: np.ndarray, xs: np.ndarray, ys: np.ndarray, func=None):
     F0 = np.concatenate([F[hi, hj], F[vi, vj]])
     F1 = np.concatenate([F[hi + 1, hj], F[vi, vj + 1]])
     if X0.size == 0:
-        return [], []
+        return [], ([] if period is None else np.zeros((0, 2), int))
     if func is not None:
         px, py = _edge_roots(func, X0, Y0, X1, Y1, F0, F1)
     else:
@@ -102,6 +120,9 @@ def marching_squares(F: np.ndarray, xs: np.ndarray, ys: np.ndarray, func=None):
     hid[hi, hj] = np.arange(n_h)
     vid = -np.ones((nx, ny - 1), int)
     vid[vi, vj] = n_h + np.arange(vi.size)
+    if period is not None:       # the repeated edges are the same crossings
+        hid[:, -1] = hid[:, 0]
+        vid[-1, :] = vid[0, :]
     # per cell (i, j): edges bottom (hid[i, j]), right (vid[i+1, j]), top (hid[i, j+1]), left (vid[i, j])
     bottom, right, top, left = hid[:, :-1], vid[1:, :], hid[:, 1:], vid[:-1, :]
     cnt = (bottom >= 0).astype(int) + (right >= 0) + (top >= 0) + (left >= 0)
@@ -143,7 +164,22 @@ def marching_squares(F: np.ndarray, xs: np.ndarray, ys: np.ndarray, func=None):
         is_closed = len(nbr[s]) == 2 and s in nbr[cur] and len(chain) > 2
         lines.append(np.stack([px[chain], py[chain]], axis=1))
         closed.append(bool(is_closed))
-    return lines, closed
+    if period is None:
+        return lines, closed
+    P = np.array([Px, Py])
+    loops, winding = [], []
+    for pts, ok in zip(lines, closed):
+        if not ok:
+            raise ContourError("contour: a zero-level line on the periodic mesh does not close (a degenerate "
+                               "crossing); move mu slightly or raise the mesh resolution")
+        step = np.diff(pts, axis=0)
+        step -= P * np.round(step / P)             # consecutive crossings are less than a cell apart
+        pts = np.concatenate([pts[:1], pts[0] + np.cumsum(step, axis=0)])
+        close = pts[0] - pts[-1]
+        close -= P * np.round(close / P)
+        winding.append(np.round((pts[-1] + close - pts[0]) / P).astype(int))
+        loops.append(pts)
+    return loops, np.array(winding, dtype=int).reshape(-1, 2)
 
 
 # ---------------------------------------------------------------------------
@@ -156,19 +192,25 @@ class Loop:
 
     ``coef``: complex Fourier coefficients of c(t) = x + i y (modes -M..M); ``h``: the mesh step
     (1/nm) that found it (the bracket of the normal search); ``level_fn(kx, ky)`` returns
-    (phi, d_x phi, d_y phi)."""
+    (phi, d_x phi, d_y phi).  ``wind`` (complex, 1/nm): a reciprocal lattice vector G for an open
+    contour of a periodic zone, c(t) = sum coef e^{i m t} + G t / (2 pi), so k(t + 2 pi) = k(t) + G
+    and every periodic integrand stays periodic in t (0 for a closed loop in the plane)."""
 
     coef: np.ndarray
     modes: np.ndarray
     h: float
     level_fn: object
+    wind: complex = 0j
 
     def reference(self, t):
         """c, c', c'' at t as complex numbers x + i y (1/nm)."""
         t = np.asarray(t, float)
         e = np.exp(1j * np.outer(t, self.modes))
         m = 1j * self.modes
-        return e @ self.coef, e @ (m * self.coef), e @ (m * m * self.coef)
+        c, c1, c2 = e @ self.coef, e @ (m * self.coef), e @ (m * m * self.coef)
+        if self.wind:
+            c, c1 = c + self.wind * t / (2 * np.pi), c1 + self.wind / (2 * np.pi)
+        return c, c1, c2
 
     def nodes(self, t):
         """Points and weights at parameters t: dict with kx, ky (1/nm), grad (eV nm, (n, 2)),
@@ -234,72 +276,95 @@ class Loop:
         return s
 
 
-def _fit_loop(points: np.ndarray, h: float, level_fn) -> Loop:
-    """Fourier reference curve of a closed polyline (chord-length parameter), oriented phi < 0 left."""
+def _fit_loop(points: np.ndarray, h: float, level_fn, wind: complex = 0j) -> Loop:
+    """Fourier reference curve of a closed polyline (chord-length parameter), oriented phi < 0 left;
+    ``wind``: the polyline closes on its first point plus ``wind`` (see :class:`Loop`)."""
     z = points[:, 0] + 1j * points[:, 1]
-    seg = np.abs(np.diff(np.concatenate([z, z[:1]])))
+    seg = np.abs(np.diff(np.concatenate([z, z[:1] + wind])))
     u = np.concatenate([[0.0], np.cumsum(seg)])
     L = u[-1]
     n_s = 512
     uu = np.linspace(0, L, n_s, endpoint=False)
-    zz = np.concatenate([z, z[:1]])
-    samp = np.interp(uu, u, zz.real) + 1j * np.interp(uu, u, zz.imag)
+    zz = np.concatenate([z, z[:1] + wind])
+    samp = np.interp(uu, u, zz.real) + 1j * np.interp(uu, u, zz.imag) - wind * uu / L
     M = int(min(MAX_MODES, max(4, len(points) // 6)))
     fft = np.fft.fft(samp) / n_s
     modes = np.arange(-M, M + 1)
     coef = fft[modes % n_s]
-    loop = Loop(coef, modes, h, level_fn)
+    loop = Loop(coef, modes, h, level_fn, wind)
     # orientation: phi < 0 on the left <=> grad phi along the right normal
     t = np.linspace(0, 2 * np.pi, 16, endpoint=False)
     c, c1, _ = loop.reference(t)
     _, gx, gy = level_fn(c.real, c.imag)
     right = -1j * c1
     if np.sum(np.real(np.conj(gx + 1j * gy) * right) > 0) < len(t) / 2:
-        loop = Loop(coef[::-1], modes, h, level_fn)      # t -> -t reverses the orientation
+        loop = Loop(coef[::-1], modes, h, level_fn, -wind)    # t -> -t reverses the orientation
     return loop
 
 
 @dataclass(frozen=True)
 class Contours:
-    """All zero-level loops of phi in a box: ``loops`` (oriented :class:`Loop`), mesh size ``n``."""
+    """All zero-level loops of phi in a box: ``loops`` (oriented :class:`Loop`), mesh size ``n``.
+
+    On a periodic zone (``find_contours(..., lattice=...)``): ``lattice`` the
+    :class:`~symenh.models.lattice.Lattice`, ``winding`` (n_loops, 2) ints (the reciprocal vector
+    W1 b1 + W2 b2 each loop closes up to) and ``inside`` the fraction of mesh points with phi < 0."""
 
     loops: tuple
     n: int
     box: tuple
+    lattice: object = None
+    winding: object = None
+    inside: float | None = None
 
     def __len__(self):
         return len(self.loops)
 
 
-def find_contours(level_fn, box, *, n0: int = 64, max_n: int = 1024) -> Contours:
+def _unexplained(F, gx, gy, h) -> bool:
+    """True when some mesh cell (corner values F, gradients gx, gy; step ``h``) far from every
+    crossing could still hide a small pocket: ``min |phi| <= 0.75 h sqrt(2) max |grad phi|``."""
+    neg = F < 0
+    cross = ((neg[:-1, :-1] != neg[1:, :-1]) | (neg[:-1, :-1] != neg[:-1, 1:])
+             | (neg[1:, 1:] != neg[1:, :-1]) | (neg[1:, 1:] != neg[:-1, 1:]))
+    G = np.hypot(gx, gy)
+    cmin = np.minimum(np.minimum(np.abs(F[:-1, :-1]), np.abs(F[1:, :-1])),
+                      np.minimum(np.abs(F[:-1, 1:]), np.abs(F[1:, 1:])))
+    gmax = np.maximum(np.maximum(G[:-1, :-1], G[1:, :-1]), np.maximum(G[:-1, 1:], G[1:, 1:]))
+    suspect = (~cross) & (cmin <= 0.75 * np.sqrt(2) * h * gmax)
+    near = cross.copy()                  # cells within two of a found contour are explained by it
+    for _ in range(2):
+        grown = near.copy()
+        grown[1:] |= near[:-1]
+        grown[:-1] |= near[1:]
+        grown[:, 1:] |= grown[:, :-1].copy()
+        grown[:, :-1] |= grown[:, 1:].copy()
+        near = grown
+    return bool(np.any(suspect & ~near))
+
+
+def find_contours(level_fn, box=None, *, n0: int = 64, max_n: int = 1024, lattice=None) -> Contours:
     """Every closed zero-level contour of ``level_fn`` in ``box = ((x0, x1), (y0, y1))`` (1/nm).
 
     ``level_fn(kx, ky)`` -> (phi, d_x phi, d_y phi), vectorised (eV, eV nm).  Raises
-    :class:`~symenh.errors.ContourError` for a contour that leaves the box."""
+    :class:`~symenh.errors.ContourError` for a contour that leaves the box.
+
+    ``lattice`` (a :class:`~symenh.models.lattice.Lattice`; ``box`` is then ignored): phi is periodic
+    under the reciprocal lattice and the domain is the Brillouin zone as a torus.  The mesh is the
+    periodic n x n mesh of fractional coordinates u in [0, 1)^2 (k = u1 b1 + u2 b2), marching
+    squares wraps across the seams, and every contour closes: a pocket (winding 0, wherever it sits
+    in the cell) or an open contour that wraps the zone and closes up to a reciprocal lattice vector
+    (:attr:`Loop.wind`)."""
+    if lattice is not None:
+        return _zone_contours(level_fn, lattice, int(n0), max_n)
     (x0, x1), (y0, y1) = box
     n = int(n0)
     while True:
         xs, ys = np.linspace(x0, x1, n + 1), np.linspace(y0, y1, n + 1)
         X, Y = np.meshgrid(xs, ys, indexing="ij")
         F, gx, gy = level_fn(X, Y)
-        neg = F < 0
         h = max((x1 - x0), (y1 - y0)) / n
-        cross = ((neg[:-1, :-1] != neg[1:, :-1]) | (neg[:-1, :-1] != neg[:-1, 1:])
-                 | (neg[1:, 1:] != neg[1:, :-1]) | (neg[1:, 1:] != neg[:-1, 1:]))
-        G = np.hypot(gx, gy)
-        cmin = np.minimum(np.minimum(np.abs(F[:-1, :-1]), np.abs(F[1:, :-1])),
-                          np.minimum(np.abs(F[:-1, 1:]), np.abs(F[1:, 1:])))
-        gmax = np.maximum(np.maximum(G[:-1, :-1], G[1:, :-1]), np.maximum(G[:-1, 1:], G[1:, 1:]))
-        suspect = (~cross) & (cmin <= 0.75 * np.sqrt(2) * h * gmax)
-        near = cross.copy()                  # cells within two of a found contour are explained by it
-        for _ in range(2):
-            grown = near.copy()
-            grown[1:] |= near[:-1]
-            grown[:-1] |= near[1:]
-            grown[:, 1:] |= grown[:, :-1].copy()
-            grown[:, :-1] |= grown[:, 1:].copy()
-            near = grown
-        if not np.any(suspect & ~near) or 2 * n > max_n:
+        if not _unexplained(F, gx, gy, h) or 2 * n > max_n:
             break
         n *= 2
     lines, closed = marching_squares(F, xs, ys, lambda x, y: level_fn(x, y)[0])
@@ -308,6 +373,37 @@ def find_contours(level_fn, box, *, n0: int = 64, max_n: int = 1024) -> Contours
                            f"[{x0:g}, {x1:g}] x [{y0:g}, {y1:g}] 1/nm (open contour)")
     loops = tuple(_fit_loop(p, h, level_fn) for p in lines if len(p) >= 4)
     return Contours(loops, n, ((x0, x1), (y0, y1)))
+
+
+def _zone_contours(level_fn, lattice, n: int, max_n: int) -> Contours:
+    """:func:`find_contours` on the zone torus (``lattice`` given)."""
+    b = lattice.reciprocal
+    diag = max(np.linalg.norm(b[0] + b[1]), np.linalg.norm(b[0] - b[1]))
+
+    def wrap(x):
+        x = np.concatenate([x, x[:1]], axis=0)
+        return np.concatenate([x, x[:, :1]], axis=1)
+
+    while True:
+        us = np.arange(n) / n
+        U1, U2 = np.meshgrid(us, us, indexing="ij")
+        F, gx, gy = level_fn(*lattice.to_k(U1, U2))
+        h = diag / n / np.sqrt(2)
+        if not _unexplained(wrap(F), wrap(gx), wrap(gy), h) or 2 * n > max_n:
+            break
+        n *= 2
+    lines, winding = marching_squares(F, us, us, lambda u1, u2: level_fn(*lattice.to_k(u1, u2))[0],
+                                      period=(1.0, 1.0))
+    loops, wind = [], []
+    for p, w in zip(lines, winding):
+        if len(p) < 4:
+            continue
+        kx, ky = lattice.to_k(p[:, 0], p[:, 1])
+        gx_, gy_ = lattice.to_k(float(w[0]), float(w[1]))
+        loop = _fit_loop(np.stack([kx, ky], axis=1), diag / n, level_fn, complex(gx_, gy_))
+        loops.append(loop)
+        wind.append(np.round(lattice.to_fractional(loop.wind.real, loop.wind.imag)).astype(int))
+    return Contours(tuple(loops), n, None, lattice, np.array(wind, dtype=int).reshape(-1, 2), float(np.mean(F < 0)))
 
 
 # ---------------------------------------------------------------------------
@@ -344,7 +440,7 @@ def _gl(n):
 _GL = (_gl(24), _gl(16))
 
 
-def region_integral(contours: Contours, F, *, cut: str = "x", base: float | None = None, tol: float = 1e-12,
+def region_integral(contours: Contours, F, *, cut="x", base: float | None = None, tol: float = 1e-12,
                     n0: int = 32, panels: int = 4):
     """``int_{phi<0} F d^2k`` (compact phi < 0 region(s)) by Green's theorem over the loops.
 
@@ -352,26 +448,54 @@ def region_integral(contours: Contours, F, *, cut: str = "x", base: float | None
     cuts and the result ``oint P dk_y``; ``cut="y"``: vertical cuts, ``-oint Q dk_x``.  ``base``
     defaults to the box centre line.  The cut integral is composite Gauss-Legendre (``panels``
     panels of 24 nodes, checked against 16: the difference is each value's point error).
-    For the region phi > 0 (compact), negate the result.  Returns (value (m,), error (m,))."""
-    (x0, x1), (y0, y1) = contours.box
-    if base is None:
-        base = 0.5 * (x0 + x1) if cut == "x" else 0.5 * (y0 + y1)
+    For the region phi > 0 (compact), negate the result.  Returns (value (m,), error (m,)).
+
+    ``cut = (e_r, e_s)``, two independent k-space vectors (1/nm): coordinates k = r e_r + s e_s, cuts
+    along e_s from the line s = ``base`` (default 0), ``P = |e_r x e_s| int_{base}^{s} F ds'`` and the
+    result ``-sign(e_r x e_s) oint P dr`` ("x" is e_r = y-hat, e_s = x-hat; "y" is x-hat, y-hat).
+    On a periodic zone with e_r, e_s reciprocal lattice vectors and no loop winding along e_s, each
+    loop's term is periodic in its parameter; the sum over the loops then equals the integral up to
+    a whole number of zone integrals of F (:mod:`symenh.integrate.zone_contours` fixes that number)."""
+    if isinstance(cut, str):
+        if cut not in ("x", "y"):
+            raise ValueError(f"cut: expected 'x', 'y' or two k-space vectors, got {cut!r}")
+        (x0, x1), (y0, y1) = contours.box
+        if base is None:
+            base = 0.5 * (x0 + x1) if cut == "x" else 0.5 * (y0 + y1)
+        er, es = ((0.0, 1.0), (1.0, 0.0)) if cut == "x" else ((1.0, 0.0), (0.0, 1.0))
+    else:
+        er, es = (tuple(float(x) for x in v) for v in cut)
+        base = 0.0 if base is None else float(base)
+    cross = er[0] * es[1] - er[1] * es[0]
+    if cross == 0:
+        raise ValueError("cut: the two vectors are collinear")
+    jac, sign = abs(cross), (1.0 if cross < 0 else -1.0)
+    # (r, s) of k: the inverse of [e_r e_s]
+    inv = np.linalg.inv(np.array([[er[0], es[0]], [er[1], es[1]]])) if not isinstance(cut, str) else None
     total, err = 0.0, 0.0
     for loop in contours.loops:
         def f(t, loop=loop):
             nd = loop.nodes(t)
-            a, b = (nd["kx"], nd["ky"]) if cut == "x" else (nd["ky"], nd["kx"])
+            if inv is None:
+                a, b = (nd["kx"], nd["ky"]) if cut == "x" else (nd["ky"], nd["kx"])
+                d = nd["dky"] if cut == "x" else nd["dkx"]
+            else:
+                b = inv[0, 0] * nd["kx"] + inv[0, 1] * nd["ky"]
+                a = inv[1, 0] * nd["kx"] + inv[1, 1] * nd["ky"]
+                d = inv[0, 0] * nd["dkx"] + inv[0, 1] * nd["dky"]
             outs = []
             for x, w in _GL:
                 edges = base + (a - base)[:, None] * (np.arange(panels + 1) / panels)[None, :]   # (n, p+1)
                 lo, wid = edges[:, :-1], np.diff(edges, axis=1)
                 pts = lo[..., None] + wid[..., None] * x                                          # (n, p, q)
                 other = np.broadcast_to(b[:, None, None], pts.shape)
-                vals = F(pts, other) if cut == "x" else F(other, pts)                            # (n, p, q, m)
+                if inv is None:
+                    vals = F(pts, other) if cut == "x" else F(other, pts)                        # (n, p, q, m)
+                else:
+                    vals = F(other * er[0] + pts * es[0], other * er[1] + pts * es[1])
                 outs.append(np.einsum("npq...,np,q->n...", vals, wid, w))
             P, P_lo = outs
-            d = nd["dky"] if cut == "x" else -nd["dkx"]
-            d = d.reshape((-1,) + (1,) * (P.ndim - 1))
+            d = d.reshape((-1,) + (1,) * (P.ndim - 1)) * (sign * jac)
             v = (P * d).reshape(len(t), -1)
             return v, np.abs((P - P_lo) * d).reshape(len(t), -1)
         val, e, _, _ = periodic_trapezoid(f, _groups(f, loop), tol, n0=n0, batch=1024)

@@ -299,9 +299,11 @@ def compute(job):
     * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: the direct finite-T rays and the
       tilted contours of :mod:`symenh.responses.quadrature_thermal`.
     """
-    # --- lattice models (helper "lattice"): no zone-contour quadrature yet ---
-    from .lattice_grid import refuse_lattice
-    refuse_lattice(job, "quadrature")
+    # --- lattice models (helper "lattq"): Fermi contours on the zone torus, responses/lattice_quadrature.py ---
+    from .lattice_grid import is_lattice
+    if is_lattice(job):
+        from . import lattice_quadrature
+        return lattice_quadrature.compute(contact_job(job))
     # --- end lattice block ---
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:

@@ -1,0 +1,253 @@
+"""The ``quadrature`` path for lattice models: Fermi-contour integrals over the Brillouin zone.
+
+``symenh.sigma(model, mechanism, mu, method="quadrature", model_values=...)`` with a lattice model
+(``from_matrix(..., lattice_vectors=...)``) comes here.  At T = 0, linear order in the tilt and the
+contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt:
+
+1. **Where mu lies** (:func:`symenh.responses.lattice_grid.spectrum`, the zone spectrum the grid
+   path uses): in a band, in a gap, below or above every band.  Without a band at mu every
+   conductivity is exactly zero, for the reason of :data:`symenh.responses.lattice_grid.ZERO_REASONS`
+   (recorded in the result's ``meta["zero_reason"]``; above every band the bands are filled).
+2. **Contours on the zone torus** of every level crossing mu
+   (:func:`symenh.integrate.cells.find_contours` with ``lattice=``: periodic marching squares on an
+   adaptive fractional mesh, root refinement, smooth re-parametrisation): pockets anywhere in the
+   cell and open contours that wrap the zone (closing up to a reciprocal lattice vector).  A band at
+   mu whose contours are not found is an error, never a zero.
+3. **Factors**: the Fermi-line integrals of :func:`symenh.integrate.user_fermi.surface_factors` (the
+   k.p user path's, unchanged: every integrand is periodic in the loop parameter), and for ENH(PT)
+   the sea ``B0 = B_ref + sum_N [int_{eps_N < mu} S_N - theta(E_ref - eps_N) int_BZ S_N]``
+   (:func:`symenh.integrate.zone_contours.region_integral`, Green's theorem on the torus), with
+   ``B_ref`` the filled bands below E_ref (a gap energy) by the periodic trapezoid rule of
+   :func:`symenh.integrate.bz.filled_sea` -- no tail, no cutoff.  Assembled by
+   :func:`symenh.responses.spec.linear_sigma`.
+
+Error estimate (raw units, per mu, bounding every element): the quadrature errors of every factor
+(the last change of each doubling trapezoid rule, the Gauss-Legendre order check of the cut
+integrals, the finite-difference check of d_c Q, roundoff floors) propagated through the assembly
+without signs.  A value below its estimate is an error unless the estimate is below 1e-6 of the size
+of the terms that cancel (a resolved symmetry zero).
+
+Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
+(16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
+Other settings (T > 0, exact tilt, a q-dependent interaction, Fock channels) are refused in one line:
+method='grid' handles what the lattice grid path handles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ContourError, InputTypeError, ResponseError
+from ..geometry.timelimit import reporter
+from ..integrate import bz
+from ..integrate.cells import find_contours
+from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
+from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
+from ..integrate.zone_contours import loop_sum, zone_integral
+from .grid import _propagate, option_integer, option_real
+from .job import merged_options, require_default
+from .lattice_grid import ZERO_REASONS, spectrum
+from .spec import FACTORS, linear_sigma
+
+DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
+RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
+RESOLVED_ZERO = 1e-6
+_NORM = 1.0 / (4 * np.pi ** 2)
+_SEAS: dict = {}
+
+
+def clear_caches() -> None:
+    """Forget the memoised filled-band seas (benchmarks time cold runs)."""
+    _SEAS.clear()
+
+
+def _options(job) -> dict:
+    opt = merged_options(job.options, DEFAULTS, "quadrature", " for a lattice model")
+    opt["rtol"] = option_real("rtol", opt["rtol"], *RANGES["rtol"])
+    opt["mesh"] = option_integer("mesh", opt["mesh"], *RANGES["mesh"])
+    p = opt["progress"]
+    if not (p is None or isinstance(p, (bool, int, float)) or callable(p)):
+        raise InputTypeError(f"progress: expected True, False or a callable taking one string, got {p!r}")
+    opt["progress"] = bool(p) if isinstance(p, (int, float)) else p
+    return opt
+
+
+def _reference_sea(model, values, E_ref):
+    """(value (4, 2), error (4, 2)) of sum_{bands below E_ref} int_BZ S d^2k/(2 pi)^2 (1/(eV nm)), cached."""
+    num = ModelNumerics.build(model)
+    p0 = zero_tilt_values(model, values)
+    key = (model.source(), p0, float(E_ref))
+    if key not in _SEAS:
+        tot, _sub, err, _n, _abs = bz.filled_sea(num, p0, model.lattice, float(E_ref))
+        _SEAS[key] = (tot, err)
+    return _SEAS[key]
+
+
+def _level_F(comp: UserComponent, level: int):
+    """S of one level times 1/(2 pi)^2 as F(kx, ky) -> (..., n_ops * 2)."""
+    n_ops = len(comp.model.spin)
+
+    def F(kx, ky):
+        shape = np.shape(kx)
+        S = comp.kernel.only(("sbp",), np.ravel(kx), np.ravel(ky), comp.values)["sbp"][:, level]
+        return S.reshape(shape + (n_ops * 2,)) * _NORM
+    return F
+
+
+def _level_ranges(comp: UserComponent, n: int = 96) -> np.ndarray:
+    """(L, 2) [min, max] of each level over a periodic n x n probe of the zone (eV)."""
+    us = np.arange(n) / n
+    U1, U2 = np.meshgrid(us, us, indexing="ij")
+    E = comp.kernel.energies(*comp.model.lattice.to_k(U1.ravel(), U2.ravel()), comp.values)
+    return np.stack([E.min(axis=0), E.max(axis=0)], axis=-1)
+
+
+def _zone_level(comp: UserComponent, level: int, spec, values, tol: float):
+    """int_BZ S_N d^2k/(2 pi)^2 (n_ops * 2,) in 1/(eV nm) and its error.
+
+    When gaps of the zone spectrum isolate level N (no other level between them), it is the difference
+    of the filled-band seas at the two gap energies (:func:`symenh.integrate.bz.filled_sea`, a cluster
+    map at the smallest direct gap; a gap outside every band gives 0: the SBP summed over all bands
+    vanishes at every k); otherwise the plain periodic trapezoid of :func:`zone_integral`."""
+    n_ops = len(comp.model.spin)
+    rng = _level_ranges(comp)
+    lo_N, hi_N = rng[level]
+    below = [g for g in spec.gaps() if g[1] <= lo_N + 1e-12 * spec.energy_scale]
+    above = [g for g in spec.gaps() if g[0] >= hi_N - 1e-12 * spec.energy_scale]
+    if below and above:
+        g_lo, g_hi = max(below), min(above)
+        others = [M for M in range(len(rng)) if M != level and rng[M, 0] > g_lo[1] and rng[M, 1] < g_hi[0]]
+        if not others:
+            out, err = np.zeros((n_ops, 2)), np.zeros((n_ops, 2))
+            for (glo, ghi), sgn in ((g_hi, 1.0), (g_lo, -1.0)):
+                if np.isfinite(glo) and np.isfinite(ghi):
+                    v, e = _reference_sea(comp.model, values, 0.5 * (glo + ghi))
+                    out, err = out + sgn * v[:n_ops], err + e[:n_ops]
+            return out.ravel(), err.ravel()
+    z, ze, _ = zone_integral(_level_F(comp, level), comp.model.lattice, tol)
+    return z, ze
+
+
+def _level_sea(comp: UserComponent, level: int, cont, below_ref: bool, spec, values, tol: float):
+    """int (theta(mu - eps_N) - theta(E_ref - eps_N)) S_N d^2k/(2 pi)^2 (n_ops, 2) in 1/(eV nm) of a
+    level whose contours at mu are ``cont`` (``below_ref``: the level lies below E_ref), and its error.
+    The zone integral of S_N (:func:`_zone_level`) enters only when the whole number of zones the loop
+    sum misses differs from theta(E_ref - eps_N)."""
+    F = _level_F(comp, level)
+    v, e, c = loop_sum(cont, F, tol)
+    k = c - int(below_ref)
+    if k:
+        z, ze = _zone_level(comp, level, spec, values, tol)
+        v, e = v + k * z, e + abs(k) * ze
+    return np.asarray(v).reshape(len(comp.model.spin), 2), float(np.max(e))
+
+
+def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
+    """int_BZ S_N d^2k/(2 pi)^2 (n_ops, 2) and its error: a level entirely between E_ref and mu."""
+    z, ze = _zone_level(comp, level, spec, values, tol)
+    return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
+
+
+def compute(job):
+    """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV, its error per mu (module docstring) and
+    {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu."""
+    require_default(job, "quadrature path for a lattice model")
+    if not all(getattr(c, "lattice", None) is not None for c in job.components):
+        raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
+                            "lattice_vectors) or k.p models only")
+    opt = _options(job)
+    say = reporter(opt["progress"])
+    mu_all = np.asarray(job.mu_eV, dtype=float)
+    out = np.zeros((len(mu_all), 2, 2, 2))
+    err_out = np.zeros(len(mu_all))
+    specs = [spectrum(c, job.values) for c in job.components]
+    regimes, reasons = [], []
+    for mu in mu_all:
+        regs = [s.regime(float(mu)) for s in specs]
+        reg = ("band" if "band" in regs else "above" if all(r == "above" for r in regs)
+               else "below" if all(r == "below" for r in regs) else "gap")
+        regimes.append(reg)
+        reasons.append(None if reg == "band" else ZERO_REASONS[reg])
+    extra = {"meta": {"lattice_regime": regimes, "zero_reason": reasons}}
+    alpha = job.alpha
+    if alpha == 0 or len(mu_all) == 0:
+        return out, err_out, extra
+    need = FACTORS[job.mechanism]
+    comps = [UserComponent.build(m, job.values) for m in job.components]
+    shapes = factor_shapes(len(comps[0].model.spin))
+    tol = max(opt["rtol"] * 1e-2, 1e-13)
+    need0 = [n for n in need if n in ("A", "C")] if job.mechanism.startswith("enh") else []
+    for i, mu in enumerate(mu_all):
+        if regimes[i] != "band":
+            continue                        # exactly zero at T = 0, for the reason recorded
+        f0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        f1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        u0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        u1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        n0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        n1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
+        for c, (comp, spec) in enumerate(zip(comps, specs)):
+            if spec.regime(float(mu)) != "band":
+                continue
+            lat = comp.model.lattice
+            E_ref = spec.reference_energy(float(mu))
+            outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
+            kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
+            e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
+            found = 0
+            for N in range(len(comp.pattern)):
+                try:
+                    cont = find_contours(comp.level_fn(N, float(mu)), lattice=lat, n0=opt["mesh"])
+                except ContourError as exc:
+                    raise ResponseError(f"quadrature: {exc}") from None
+                if len(cont) == 0:
+                    if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
+                        v, e = _whole_level(comp, N, spec, job.values, tol)
+                        sgn = 1.0 if e_k0[N] < mu else -1.0
+                        f0["B"][c] += sgn * v
+                        u0["B"][c] += e
+                        n0["B"][c] += np.abs(v)
+                    continue
+                found += 1
+                say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
+                    f"{cont.winding.tolist()} (mesh {cont.n}^2)")
+                try:
+                    a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
+                    if "B" in need:
+                        v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, job.values, tol)
+                except ContourError as exc:
+                    raise ResponseError(f"quadrature: {exc}") from None
+                for (kind, n), val in nat.items():
+                    (n0[n] if kind == "0" else n1[n])[c] += val
+                for n, val in a0.items():
+                    f0[n][c] += val
+                    u0[n][c] += e0[n]
+                for n, val in a1.items():
+                    f1[n][c] += val
+                    u1[n][c] += e1[n]
+                if "B" in need:
+                    f0["B"][c] += v
+                    u0["B"][c] += e
+                    n0["B"][c] += np.abs(v)
+            if not found:
+                raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
+                                    "contour was found on the zone mesh; raise mesh")
+            if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
+                ref, ref_err = _reference_sea(comp.model, job.values, E_ref)
+                ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
+                f0["B"][c] += ref
+                u0["B"][c] += ref_err
+                n0["B"][c] += np.abs(ref)
+        sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
+        e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+        size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+        emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
+        if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
+            raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
+                                f"{vmax:.3g} (raw units): not resolved; lower rtol or raise mesh")
+        out[i] = sig
+        err_out[i] = emax
+    return out, err_out, extra
+
+
+__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute"]
