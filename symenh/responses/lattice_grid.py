@@ -22,7 +22,7 @@ cutoff, and a chemical potential may lie above every band.  For every mu and com
    integrand, by the periodic trapezoid rule (:func:`symenh.integrate.bz.filled_sea`), exponentially
    convergent.  B0 = B_ref + sum int (f - theta_ref) S.
 4. **T -> 0** by Richardson extrapolation in T^2 and the error estimate of the Cartesian grid path
-   (:func:`symenh.responses.grid._box_factor`: T-extrapolation variant, sub-lattice variants,
+   (:func:`symenh.responses.grid_errors.box_factor`: T-extrapolation variant, sub-lattice variants,
    roundoff floors, box truncation, tableau check), propagated through the assembly without signs.
 
 BCD of a filled band: D_b = sum_N int_BZ f_N d_b Omega_N; with f_N = 1 the integrand is the
@@ -45,6 +45,7 @@ from ..integrate import bz
 from ..integrate.grid import fermi_box_sums
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from . import grid as cgrid
+from .grid_errors import box_factor, propagate, variant_change
 from .job import Job, merged_options, require_default
 from .spec import FACTORS, linear_sigma
 
@@ -122,9 +123,9 @@ def regime(model, values, mu_eV: float) -> str:
 def _options(job: Job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "grid", " for a lattice model")
     R = cgrid.RANGES
-    opt["kT_fractions"] = cgrid._reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
+    opt["kT_fractions"] = cgrid.real_options("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
-        opt["temperatures_K"] = cgrid._reals("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
+        opt["temperatures_K"] = cgrid.real_options("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
                                              lo_open=True, unit=" (K)")
     for name in ("spacing_over_kT", "margin_kT"):
         opt[name] = cgrid.option_real(name, opt[name], *R[name])
@@ -208,7 +209,7 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         if sums is None:
             zero(name, which)
             continue
-        b, t, g, u = cgrid._box_factor(sums[key], kTs, opt["margin_kT"])
+        b, t, g, u = box_factor(sums[key], kTs, opt["margin_kT"])
         for v, val in (("best", b), ("T", t), ("grid", g)):
             variants[v][which][name] = val
         unc[which][name] = u
@@ -218,7 +219,7 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t, d_g, d_unc = cgrid._box_factor(sums["Bd"], kTs, opt["margin_kT"])
+            d_best, d_t, d_g, d_unc = box_factor(sums["Bd"], kTs, opt["margin_kT"])
         variants["best"][0]["B"] = ref + d_best
         variants["T"][0]["B"] = ref + d_t
         variants["grid"][0]["B"] = ref + d_g
@@ -257,8 +258,8 @@ def compute_elementwise(job: Job):
         if not any(s.regime(mu) == "band" for s in specs):
             continue                            # ZERO_REASONS: exactly zero at T = 0
         crit = np.concatenate([s.critical for s in specs])
-        dist = cgrid._check_edge(mu, crit, max(s.energy_scale for s in specs), False)
-        kTs = cgrid._temperatures(opt, dist)
+        dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
+        kTs = cgrid.temperatures(opt, dist)
         if kTs.max() > cgrid.MAX_KT_OVER_DIST * dist:
             raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {cgrid.MAX_KT_OVER_DIST:g} times "
                                 f"the distance {dist:.3g} eV of mu = {mu} eV from the nearest critical energy "
@@ -284,8 +285,8 @@ def compute_elementwise(job: Job):
         out[i] = linear_sigma(job.mechanism, B0, B1, job.alpha, job.pre, job.exchange)
         U0 = {k: np.array(u_all[0][k]) for k in need}
         U1 = {k: np.array(u_all[1][k]) for k in need}
-        err[i] = (sum(cgrid._variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
-                  + cgrid._propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
+        err[i] = (sum(variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
+                  + propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
         # sigma^{cab} is antisymmetric in (c, a) by construction (T - T^{acb}, exact in floating point):
         # the elements c = a are exactly zero and carry no error
         for c in range(2):
@@ -295,7 +296,7 @@ def compute_elementwise(job: Job):
         M0 = {k: np.array(m_all[0][k]) for k in need}
         M1 = {k: np.array(m_all[1][k]) for k in need}
         zeros = {k: np.zeros_like(v) for k, v in M0.items()}
-        scale = float(np.max(cgrid._propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
+        scale = float(np.max(propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
                                               job.exchange)))
         for mech in ("bcd", "inh", "enh-t"):
             other = linear_sigma(mech, B0, B1, job.alpha, job.pre, job.exchange)
