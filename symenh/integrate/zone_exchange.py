@@ -61,7 +61,7 @@ from ..interactions import Interaction
 from ..models.lattice import Lattice
 from .bz import ZoneGrid, zone_grid
 from .exchange import checked_V
-from .exchange_grid import TWO_PI_SQ, _blocks, _geometry, _ref_source, cusp_slope
+from .exchange_grid import _blocks, _geometry, _ref_source, cusp_slope
 from .occupation import fermi_derivatives
 
 
@@ -180,18 +180,25 @@ def _trig_matrix(n: int, u):
 
 
 def reference_field(num, p0, lattice: Lattice, E_ref: float, interaction: Interaction, n_ref: int,
-                    target: ZoneGrid, chunk: int) -> np.ndarray:
+                    target: ZoneGrid, chunk: int) -> tuple:
     """W_ref = V_T * sum_n theta(E_ref - eps_n) S_n (nm) at the points of ``target``: the circular
     convolution on the periodic n_ref x n_ref zone grid (cusp-corrected), trigonometrically
-    interpolated.  (n1, n2, n_ops, 2)."""
+    interpolated; and the same on its every-other-point n_ref/2 sub-grid (the variant).  Each
+    (n1, n2, n_ops, 2)."""
     full = zone_grid(lattice, (None, None), (1.0 / n_ref, 1.0 / n_ref))
+    half = zone_grid(lattice, (None, None), (2.0 / n_ref, 2.0 / n_ref))
     KX, KY = _grid_k(full)
     src = _ref_source(num, p0, KX, KY, E_ref, np.ones(KX.shape), chunk)
-    F = TorusConvolver(interaction, full)(src)
-    T1 = _trig_matrix(full.nx, target.u0[0] + np.arange(target.nx) * target.h[0])
-    T2 = _trig_matrix(full.ny, target.u0[1] + np.arange(target.ny) * target.h[1])
-    return np.einsum("ia,abm->ibm", T1, np.einsum("jb,abm->ajm", T2, F.reshape(F.shape[:2] + (-1,)))
-                     ).reshape((target.nx, target.ny) + F.shape[2:])
+    u1 = target.u0[0] + np.arange(target.nx) * target.h[0]
+    u2 = target.u0[1] + np.arange(target.ny) * target.h[1]
+    out = []
+    for g, s in ((full, src), (half, src[::2, ::2])):
+        F = TorusConvolver(interaction, g)(s)
+        T1, T2 = _trig_matrix(g.nx, u1), _trig_matrix(g.ny, u2)
+        Fm = F.reshape(F.shape[:2] + (-1,))
+        Fj = np.einsum("jb,abm->ajm", T2, Fm, optimize=True)
+        out.append(np.einsum("ia,ajm->ijm", T1, Fj, optimize=True).reshape((target.nx, target.ny) + F.shape[2:]))
+    return tuple(out)
 
 
 def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneGrid, mu: float, kTs, mechanism: str,
@@ -216,8 +223,7 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
         g = _geometry(num, p0, KX, KY, chunk)
         ref = {}
         if need_sea:
-            ref["best"] = reference_field(num, p0, lattice, E_ref, interaction, n_ref, grid, chunk)
-            ref["ref"] = reference_field(num, p0, lattice, E_ref, interaction, n_ref // 2, grid, chunk)
+            ref["best"], ref["ref"] = reference_field(num, p0, lattice, E_ref, interaction, n_ref, grid, chunk)
         theta = (g.eps < E_ref).astype(float)
         for t, kT in enumerate(kTs):
             f, f1, f2 = fermi_derivatives(g.eps, mu, kT)
@@ -235,7 +241,14 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
             a0, a1, s0, s1 = (x.reshape((n1, n2) + x.shape[1:]) for x in (a0, a1, s0, s1))
 
             def tensor(A0, A1, F0, F1):
-                return cell * (np.einsum("yxcia,yxib->icab", A1, F0) + np.einsum("yxcia,yxib->icab", A0, F1))
+                """cell sum_k [A1^{c,ia} F0^{ib} + A0^{c,ia} F1^{ib}] as (n_ops, c, a, b), one matmul per channel."""
+                P = A0.shape[0] * A0.shape[1]
+                A = np.concatenate([A1.reshape(P, 2, -1, 2), A0.reshape(P, 2, -1, 2)], axis=0)   # (2P, c, i, a)
+                F = np.concatenate([F0.reshape(P, -1, 2), F1.reshape(P, -1, 2)], axis=0)         # (2P, i, b)
+                out_ = np.empty((A.shape[2], 2, 2, 2))
+                for e in range(A.shape[2]):
+                    out_[e] = (A[:, :, e, :].reshape(2 * P, 4).T @ F[:, e, :]).reshape(2, 2, 2)
+                return cell * out_
 
             for var in ("best", "sub"):
                 m = mask if var == "sub" else 1.0

@@ -529,8 +529,7 @@ def compute(job: Job):
     """
     from . import lattice_grid
     if lattice_grid.is_lattice(job):    # Brillouin-zone integrals (responses/lattice_grid.py)
-        out, err = lattice_grid.compute_elementwise(job)
-        return out, err.reshape(len(out), -1).max(axis=1)
+        return lattice_grid.compute(job)
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
         return compute_linear(job)
@@ -570,7 +569,9 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
     from . import lattice_grid
     if lattice_grid.is_lattice(job):
-        return lattice_grid.compute_elementwise(job)
+        if order != "linear":
+            raise ResponseError("order: the lattice grid path computes linear order in alpha only; use order='linear'")
+        return lattice_grid.compute_elementwise(contact_job(job), kT)
     # --- end lattice block ---
     opt = _options(job)
     need = set(FACTORS_ALL[job.mechanism])
