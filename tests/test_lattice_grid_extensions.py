@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import symenh
+from symenh.errors import ResponseError
 from symenh.integrate.exchange_grid import ZETA_SQUARE
 from symenh.integrate.zone_exchange import epstein_minus_half, folded_norm
 from symenh.interactions import make_interaction
@@ -70,3 +71,57 @@ def test_constant_V_through_the_zone_convolution_equals_the_contact_lattice_path
     tol = 1e-11 if mech == "enh-t" else 1e-9
     assert np.max(np.abs(rq.sigma - rc.sigma)) <= tol * big
     assert np.max(np.abs(rq.sigma - rc.sigma)) <= rq.error_estimate[0] + rc.error_estimate[0]
+
+
+def _at(model, mech, T_K, **kw):
+    return symenh.sigma(model, mech, [0.1], method="grid", model_values=VALS, params=symenh.Parameters(T_K=T_K), **kw)
+
+
+@pytest.mark.parametrize("inter", ["contact", "screened-coulomb"])
+def test_T_positive_enh_t_approaches_the_continuum_thermal_result_as_a_squared(inter):
+    """At T = 60 K the lattice ENH(T) (zone sums; screened Coulomb through the zone convolution) against the
+    k.p model with B k^2 s_z on the continuum grid at the same T (Cartesian box, plane convolution): an
+    independent path.  The differences at a = 0.5, 0.25 nm shrink as a^2 (measured ratios 4.0, 4.0;
+    the Hamiltonian's a^2 P(k) correction, tests/test_lattice_limit.py; the umklapp and Wigner-Seitz
+    truncation of V enter at |q| ~ pi/a, outside the Fermi pocket, so ENH(T) does not see them)."""
+    from symenh.models.examples import k2_tilted_dirac
+    c = _at(k2_tilted_dirac(1), "enh-t", 60.0, interaction=inter)
+    j, big = _big(c)
+    d, e = {}, {}
+    for a in (0.5, 0.25):
+        r = _at(lattice_tilted_dirac(a, 1), "enh-t", 60.0, interaction=inter)
+        d[a] = r.sigma.ravel()[j] - c.sigma.ravel()[j]
+        e[a] = r.error_estimate[0] + c.error_estimate[0]
+        assert e[a] < 0.05 * abs(d[a])                  # the estimates resolve the differences
+    assert abs(d[0.25]) < 2e-3 * big                    # the limit is the continuum's number
+    assert 3.6 <= d[0.5] / d[0.25] <= 4.4               # O(a^2)
+
+
+def test_fock_channels_are_half_of_printed_for_a_two_band_lattice_model():
+    m = lattice_tilted_dirac(0.5, 1)
+    rp = _at(m, "enh-t", 60.0, interaction="screened-coulomb")
+    rf = _at(m, "enh-t", 60.0, interaction="screened-coulomb", exchange="fock")
+    _j, big = _big(rp)
+    assert np.max(np.abs(rf.sigma - 0.5 * rp.sigma)) <= 1e-12 * big
+
+
+def test_symmetry_zero_of_enh_pt_with_screened_coulomb_is_resolved():
+    """Both valleys of the lattice H_T (time reversal): ENH(PT) vanishes (physics.md 3), returned as a value
+    covered by its estimate far below the allowed ENH(T) -- not an error, not a silent zero without one."""
+    from symenh.models.examples import lattice_tilted_dirac_valleys
+    m = lattice_tilted_dirac_valleys(0.5)
+    z = _at(m, "enh-pt", 60.0, interaction="screened-coulomb", ref_points=128)
+    ok = _at(m, "enh-t", 60.0, interaction="screened-coulomb")
+    _j, allowed = _big(ok)
+    assert allowed > 1e3 * ok.error_estimate[0]
+    assert np.max(np.abs(z.sigma)) <= z.error_estimate[0] < 1e-6 * allowed
+
+
+def test_settings_still_refused_in_one_line():
+    m = lattice_tilted_dirac(0.5, 1)
+    with pytest.raises(ResponseError, match="^order: ") as exc:
+        symenh.sigma(m, "enh-t", [0.1], method="grid", model_values=VALS, order="exact")
+    assert "\n" not in str(exc.value)
+    with pytest.raises(ResponseError, match="exchange_valleys"):
+        symenh.sigma(lattice_tilted_dirac(0.5, 1), "enh-t", [0.1], method="grid", model_values=VALS,
+                     interaction="screened-coulomb", exchange_valleys="all")
