@@ -66,9 +66,9 @@ different factors can cancel by accident):
    (iii) the Fermi sea at the cutoff K that disagrees most with the largest K, (iv) the sea
    tail with half the angles, the half-order radial rule and one radial panel less.  The
    change of sigma is added piece by piece (each factor, each component) in absolute value
-   (:func:`_variant_change`);
+   (:func:`variant_change`);
 2. what the variants do not see, per factor entry, propagated through the assembly
-   without signs (:func:`_propagate`): the roundoff floor of every sum
+   without signs (:func:`propagate`): the roundoff floor of every sum
    (:func:`symenh.integrate.grid.roundoff_floor`: lambda sqrt(n) u sum|terms|, the per-term
    errors from the eigenvector condition number and the eigenvalue error moving the Fermi
    function, bounded by the *untraced* geometry so that a quantity that cancels inside a
@@ -135,13 +135,13 @@ import numpy as np
 
 from ..errors import InputTypeError
 from ..integrate import grid as G
-from ..integrate.richardson import richardson, richardson_check, richardson_weights
 from ..models.paper import MODEL_NAMES
 from ..models.symbols import DELTA, HVY
 from ..units import KB_EV_PER_K
-from .assembly import FACTORS_ALL, check_mechanism, error_bound, linear_term, sigma_of
+from .assembly import FACTORS_ALL, check_mechanism
+from .grid_errors import assemble, bound, box_factor, propagate, variant_change
 from .job import Job, contact_job, merged_options, uses_exchange_path
-from .spec import FACTORS, LEVI_CIVITA, ResponseError, linear_sigma
+from .spec import FACTORS, ResponseError
 
 DEFAULTS = {
     "kT_fractions": (1 / 24, 1 / 30, 1 / 36, 1 / 42),
@@ -226,7 +226,7 @@ def option_integer(name: str, x, lo: int, hi: int) -> int:
     return v
 
 
-def _reals(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
+def real_options(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
     """Distinct finite reals in range, as many as COUNTS allows (a scalar counts as one)."""
     if isinstance(xs, (str, bytes, dict)):
         raise InputTypeError(f"{name}: expected a sequence of real numbers{unit}, got {type(xs).__name__} {xs!r}")
@@ -246,11 +246,11 @@ def _reals(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tuple:
 def _options(job: Job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "grid")
     R = RANGES
-    opt["kT_fractions"] = _reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
+    opt["kT_fractions"] = real_options("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
-        opt["temperatures_K"] = _reals("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
+        opt["temperatures_K"] = real_options("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
                                        lo_open=True, unit=" (K)")
-    opt["sea_cutoffs"] = _reals("sea_cutoffs", opt["sea_cutoffs"], *R["sea_cutoffs"], lo_open=False,
+    opt["sea_cutoffs"] = real_options("sea_cutoffs", opt["sea_cutoffs"], *R["sea_cutoffs"], lo_open=False,
                                 unit=" (scaled momentum)")
     for name in ("spacing_over_kT", "margin_kT", "sea_spacing"):
         opt[name] = option_real(name, opt[name], *R[name])
@@ -283,7 +283,7 @@ def _e_ref(scan: G.Scan, mu: float, gap):
     return 0.5 * (lo + hi)
 
 
-def _temperatures(opt, dist: float) -> np.ndarray:
+def temperatures(opt, dist: float) -> np.ndarray:
     if opt["temperatures_K"] is not None:
         kTs = KB_EV_PER_K * np.asarray(opt["temperatures_K"], dtype=float)
     else:
@@ -291,7 +291,7 @@ def _temperatures(opt, dist: float) -> np.ndarray:
     return np.sort(kTs)[::-1]      # descending: highest temperature first
 
 
-def _check_edge(mu: float, edges: np.ndarray, e_scale: float, paper: bool) -> float:
+def check_edge(mu: float, edges: np.ndarray, e_scale: float, paper: bool) -> float:
     """Distance (eV) of mu from the nearest band edge; refuse mu within EDGE_RTOL of one."""
     if edges.size == 0:
         return max(abs(mu), e_scale)
@@ -434,47 +434,8 @@ def _sea_reference(comp, values, E_ref, opt):
     return _SEA_CACHE[key]
 
 
-def _t_extrapolate(arr, kTs):
-    """(best, fewer-temperatures variant) of the T -> 0 Richardson extrapolation; arr (nT, ...)."""
-    best = richardson(arr, kTs, power=2)[0]          # polynomial in kT^2 (Sommerfeld), Neville
-    alt = richardson(arr[1:], kTs[1:], power=2)[0] if len(kTs) > 1 else arr[-1]
-    return best, alt
 
 
-def _box_factor(arr, kTs, margin_kT):
-    """One factor from its Fermi-box sums ``arr`` (5, nT, ...): the variants and the uncertainty
-    the variants do not see, validated against the observed convergence.
-
-    Returns ``(best, T, grid, unc)``.  ``unc`` (per entry) adds (i) the roundoff floor of the
-    sums carried through the T-extrapolation weights, (ii) the truncation of the Fermi tails at
-    the box edge (``exp(-margin_kT kT_max / kT_j)`` of the sums of |terms|), (iii) where the
-    T -> 0 tableau does not shrink geometrically, its spread, and (iv) where the grid levels
-    h, sqrt(2) h, 2 h do not converge (the sqrt(2) h difference is not at most half the 2 h
-    one), the 2 h lattice's difference."""
-    full, sub, coarse, absum, floor = arr
-    best, alt_t = _t_extrapolate(full, kTs)
-    g, _ = _t_extrapolate(sub, kTs)
-    gc, _ = _t_extrapolate(coarse, kTs)
-    w = np.abs(richardson_weights(kTs, power=2)).reshape((-1,) + (1,) * (full.ndim - 1))
-    trunc = 2.0 * np.exp(-margin_kT * kTs.max() / kTs).reshape(w.shape) * absum
-    unc = np.sum(w * (floor + trunc), axis=0)
-    d1, d2 = np.abs(full - sub), np.abs(full - coarse)
-    grid_ok = np.all(d1 <= 0.5 * d2 + floor + trunc, axis=0)
-    unc = unc + np.where(grid_ok, 0.0, np.abs(gc - best))
-    # the three lattices alias at wave numbers pi/h (2 h), sqrt(2) pi/h (checkerboard) and 2 pi/h
-    # (full grid), equally spaced in log.  With d1 = |g - best| (~ the checkerboard's error) and
-    # d2 = |gc - best| (~ the 2 h lattice's), an error exponential in the wave number puts the full
-    # grid's at d1 (d1/d2)^1.41, one falling as a power of it at d1 (d1/d2); the estimate takes
-    # d1 (d1/d2)^(1/2), room for the pre-asymptotic regime (measured on both paper models at
-    # 1.5, 4, 12 Delta for spacing_over_kT <= 1.75: the true error stays below 0.2 of the estimate)
-    D1, D2 = np.abs(g - best), np.abs(gc - best)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(grid_ok & (D2 > 0), np.sqrt(np.minimum(1.0, D1 / D2)), 1.0)
-    g = best + (g - best) * r
-    noise = np.sum(w, axis=0) * np.max(floor + trunc + d1, axis=0)
-    t_ok, spread = richardson_check(full, kTs, power=2, noise=noise)
-    unc = unc + np.where(t_ok, 0.0, spread)
-    return best, alt_t, g, unc
 
 
 def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0.0, order: str = "linear"):
@@ -483,7 +444,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     Returns ``(variants, unc)``: ``variants`` {variant: (f0, f1)} for "best", "T" (one
     temperature fewer), "grid" (checkerboard sub-lattice), "K" (sea cutoff), "Q" (sea tail
     quadrature); ``unc`` (u0, u1) per factor entry: what the variants do not see (roundoff,
-    box truncation, widening where the levels do not converge; :func:`_box_factor`).
+    box truncation, widening where the levels do not converge; :func:`box_factor`).
     """
     exact = order == "exact"
     sums = _box_sums(comp, values, mu, kTs, E_ref, opt, alpha if exact else 0.0)
@@ -491,7 +452,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     unc = ({}, {})
 
     def put(name, which, arr):
-        b, t, g, u = _box_factor(arr, kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
+        b, t, g, u = box_factor(arr, kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
         for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b)):
             variants[v][which][name] = val
         unc[which][name] = u
@@ -524,7 +485,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t, d_g, d_unc = _box_factor(sums["Bd"], kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
+            d_best, d_t, d_g, d_unc = box_factor(sums["Bd"], kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
         variants["best"][0]["B"] = ref_best + d_best
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
@@ -536,76 +497,16 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     return variants, unc
 
 
-def _propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
-    """Element-wise bound (2, 2, 2) on the error of sigma (raw units) from per-entry factor
-    uncertainties u0, u1 (components first, like the factors).
-
-    Linear mechanisms: |alpha| |prefactor| times the uncertainties; the bilinear ENH products
-    by the product rule with magnitudes |best| + u (so second-order terms are covered), summed
-    over eta and components (components first for exchange "all"); both terms of the (c, a)
-    antisymmetrisation are added.  No sign enters, so no cancellation can hide an error (the
-    factors' own errors can cancel in sigma by accident; their bound cannot)."""
-    eps_abs = np.abs(LEVI_CIVITA)
-    if mechanism == "bcd":
-        return abs(alpha * pre.tau_over_hbar) * np.einsum("ca,b->cab", eps_abs, np.sum(u1["D"], axis=0))
-    if mechanism in ("inh", "inh-full"):
-        T = np.swapaxes(np.sum(u1["X"], axis=0), -1, -2)          # T^{cab} = X^{cba}
-        return abs(alpha) * (T + np.swapaxes(T, 0, 1))           # covers inh-full's T/2 - T^{acb} too
-    a, b = FACTORS[mechanism]
-    mA0, mA1 = np.abs(best0[a]) + u0[a], np.abs(best1[a]) + u1[a]      # (n_c, c, eta, a)
-    mO0, mO1 = np.abs(best0[b]) + u0[b], np.abs(best1[b]) + u1[b]      # (n_c, eta, b)
-    uA0, uA1, uO0, uO1 = u0[a], u1[a], u0[b], u1[b]
-    if exchange == "all":
-        mA0, mA1, mO0, mO1, uA0, uA1, uO0, uO1 = (x.sum(axis=0, keepdims=True)
-                                                  for x in (mA0, mA1, mO0, mO1, uA0, uA1, uO0, uO1))
-    T = (np.einsum("vcea,veb->cab", mA0, uO1) + np.einsum("vcea,veb->cab", uA0, mO1)
-         + np.einsum("vcea,veb->cab", mA1, uO0) + np.einsum("vcea,veb->cab", uA1, mO0))
-    scale = abs(alpha * pre.V0) * (abs(pre.tau_over_hbar) if mechanism == "enh-t" else 1.0)
-    return scale * (T + np.swapaxes(T, 0, 1))
 
 
-def _assemble(job: Job, f0, f1, order: str):
-    """Raw sigma from the factors: linear order (paper four: spec.linear_sigma, unchanged;
-    inh-full: assembly.linear_term) or, for ``order="exact"``, sigma at alpha from the factors f0
-    at alpha (assembly.sigma_of)."""
-    if order == "exact":
-        return sigma_of(job.mechanism, f0, job.pre, job.exchange, job.occupation)
-    if job.mechanism == "inh-full":
-        return linear_term("inh-full", [f0, f1], job.alpha, job.pre, job.exchange, job.occupation)
-    return linear_sigma(job.mechanism, f0, f1, job.alpha, job.pre, job.exchange)
 
 
-def _bound(job: Job, B0, B1, U0, U1, order: str):
-    """Element-wise error bound from per-entry factor uncertainties (:func:`_propagate` at linear
-    order; at the exact tilt :func:`symenh.responses.assembly.error_bound` of the factors at alpha)."""
-    if order == "exact":
-        return error_bound(job.mechanism, [(1.0, B0, U0)], job.pre, job.exchange)
-    return _propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange)
 
 
-def _variant_change(job: Job, best, variant, order: str = "linear"):
-    """|sigma(variant) - sigma(best)| with the changes of the factors counted separately.
 
-    The pieces (each factor at alpha = 0 and its d/dalpha, each component) are moved from
-    ``best`` to ``variant`` one at a time and the absolute changes of sigma added: exact
-    (triangle inequality, second order included), and a variant's errors of different
-    factors or components cannot cancel one another by accident -- they are independent
-    estimates of independent errors (measured: at a coarse grid the sub-lattice changes of A
-    and B in ENH(PT) cancelled in sigma to 1/14 of the true error)."""
-    cur = ({k: v.copy() for k, v in best[0].items()}, {k: v.copy() for k, v in best[1].items()})
-    prev = _assemble(job, cur[0], cur[1], order)
-    total = np.zeros_like(prev)
-    for which in (0, 1):
-        for k in cur[which]:
-            for c in range(cur[which][k].shape[0]):
-                if np.array_equal(cur[which][k][c], variant[which][k][c]):
-                    continue
-                cur[which][k][c] = variant[which][k][c]
-                now = _assemble(job, cur[0], cur[1], order)
-                total = total + np.abs(now - prev)
-                prev = now
-    return total
 
+#: the old private name (symenh.responses.user_quadrature imports it)
+_propagate = propagate
 
 #: the Job settings beyond the paper's that :func:`compute` honours (keywords of
 #: :func:`symenh.responses.job.require_default`)
@@ -628,8 +529,7 @@ def compute(job: Job):
     """
     from . import lattice_grid
     if lattice_grid.is_lattice(job):    # Brillouin-zone integrals (responses/lattice_grid.py)
-        out, err = lattice_grid.compute_elementwise(job)
-        return out, err.reshape(len(out), -1).max(axis=1)
+        return lattice_grid.compute(job)
     job = contact_job(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
         return compute_linear(job)
@@ -669,7 +569,9 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
     from . import lattice_grid
     if lattice_grid.is_lattice(job):
-        return lattice_grid.compute_elementwise(job)
+        if order != "linear":
+            raise ResponseError("order: the lattice grid path computes linear order in alpha only; use order='linear'")
+        return lattice_grid.compute_elementwise(contact_job(job), kT)
     # --- end lattice block ---
     opt = _options(job)
     need = set(FACTORS_ALL[job.mechanism])
@@ -713,8 +615,8 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
             continue
         if in_gap:
             continue                        # T = 0 in the gap: exactly zero
-        dist = _check_edge(mu, edges, max(s.energy_scale for s in scans), gap is not None)
-        kTs = _temperatures(opt, dist)
+        dist = check_edge(mu, edges, max(s.energy_scale for s in scans), gap is not None)
+        kTs = temperatures(opt, dist)
         if kTs.max() > MAX_KT_OVER_DIST * dist:
             raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {MAX_KT_OVER_DIST:g} times the "
                                 f"distance {dist:.3g} eV of mu = {mu} eV from the band edge (the T -> 0 "
@@ -736,9 +638,9 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
         F = {v: ({k: np.array(f0[k]) for k in need}, {k: np.array(f1[k]) for k in need})
              for v, (f0, f1) in per_variant.items()}
         B0, B1 = F["best"]
-        out[i] = _assemble(job, B0, B1, order)
+        out[i] = assemble(job, B0, B1, order)
         U0 = {k: np.array(u_all[0][k]) for k in need}
         U1 = {k: np.array(u_all[1][k]) for k in need}
-        err[i] = (sum(_variant_change(job, F["best"], F[v], order) for v in VARIANTS[1:])
-                  + _bound(job, B0, B1, U0, U1, order))
+        err[i] = (sum(variant_change(job, F["best"], F[v], order) for v in VARIANTS[1:])
+                  + bound(job, B0, B1, U0, U1, order))
     return out, err

@@ -22,7 +22,7 @@ cutoff, and a chemical potential may lie above every band.  For every mu and com
    integrand, by the periodic trapezoid rule (:func:`symenh.integrate.bz.filled_sea`), exponentially
    convergent.  B0 = B_ref + sum int (f - theta_ref) S.
 4. **T -> 0** by Richardson extrapolation in T^2 and the error estimate of the Cartesian grid path
-   (:func:`symenh.responses.grid._box_factor`: T-extrapolation variant, sub-lattice variants,
+   (:func:`symenh.responses.grid_errors.box_factor`: T-extrapolation variant, sub-lattice variants,
    roundoff floors, box truncation, tableau check), propagated through the assembly without signs.
 
 BCD of a filled band: D_b = sum_N int_BZ f_N d_b Omega_N; with f_N = 1 the integrand is the
@@ -44,8 +44,10 @@ from ..errors import ResponseError
 from ..integrate import bz
 from ..integrate.grid import fermi_box_sums
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
+from ..units import KB_EV_PER_K
 from . import grid as cgrid
-from .job import Job, merged_options, require_default
+from .grid_errors import box_factor, propagate, variant_change
+from .job import Job, contact_job, merged_options, require_default, uses_exchange_path
 from .spec import FACTORS, linear_sigma
 
 DEFAULTS = {k: cgrid.DEFAULTS[k] for k in ("kT_fractions", "temperatures_K", "spacing_over_kT", "margin_kT",
@@ -122,9 +124,9 @@ def regime(model, values, mu_eV: float) -> str:
 def _options(job: Job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "grid", " for a lattice model")
     R = cgrid.RANGES
-    opt["kT_fractions"] = cgrid._reals("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
+    opt["kT_fractions"] = cgrid.real_options("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
-        opt["temperatures_K"] = cgrid._reals("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
+        opt["temperatures_K"] = cgrid.real_options("temperatures_K", opt["temperatures_K"], *R["temperatures_K"],
                                              lo_open=True, unit=" (K)")
     for name in ("spacing_over_kT", "margin_kT"):
         opt[name] = cgrid.option_real(name, opt[name], *R[name])
@@ -133,27 +135,41 @@ def _options(job: Job) -> dict:
     return opt
 
 
-def _steps(lattice, kTs, opt, v):
-    """Fractional steps along b1, b2: spacing_over_kT kT_min / (v |b_i|)."""
+#: at least this many grid steps across the Fermi box along each axis (at high T the spacing rule
+#: alone would leave a handful of points: the Fermi function is then broad, the integrand is not)
+MIN_STEPS = 32
+
+
+def _steps(lattice, kTs, opt, v, box=(None, None)):
+    """Fractional steps along b1, b2: spacing_over_kT kT_min / (v |b_i|); at a requested T > 0
+    (``opt["direct"]``) at most 1/MIN_STEPS of the box's extent along that axis (the whole period
+    where the box wraps).  (At T -> 0 the temperatures are small fractions of the distance to a
+    critical energy, and the spacing rule alone already puts far more points across the box.)"""
     h = opt["spacing_over_kT"] * kTs.min() / max(v, 1e-300)
-    return tuple(h / np.linalg.norm(lattice.reciprocal[i]) for i in range(2))
+    out = []
+    for i in range(2):
+        step = h / np.linalg.norm(lattice.reciprocal[i])
+        if opt.get("direct"):
+            step = min(step, (1.0 if box[i] is None else box[i][1] - box[i][0]) / MIN_STEPS)
+        out.append(step)
+    return tuple(out)
 
 
 def _box_sums(comp, values, mu, kTs, E_ref, opt):
     """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None (no level near mu)."""
     num, p0 = _numerics(comp, values)
     key = (comp.source(), p0, float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["margin_kT"],
-           opt["chunk_points"])
+           opt.get("box_margin_kT"), bool(opt.get("direct")), opt["chunk_points"])
     if key in _BOXES:
         return _BOXES[key]
     spec = spectrum(comp, values)
-    W = opt["margin_kT"] * kTs.max()
+    W = opt.get("box_margin_kT", opt["margin_kT"]) * kTs.max()
     found = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"])
     res = None
     if found is not None:
         box, v = found
         for _attempt in range(2):
-            grid = bz.zone_grid(comp.lattice, box, _steps(comp.lattice, kTs, opt, v))
+            grid = bz.zone_grid(comp.lattice, box, _steps(comp.lattice, kTs, opt, v, box))
             if grid.size > opt["max_points"]:
                 raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points "
                                     f"(> max_points = {opt['max_points']}); raise max_points (<= "
@@ -190,7 +206,8 @@ def _component_factors(comp, values, mu, kTs, need, opt):
     :func:`symenh.responses.grid._component_factors`, plus the sums of |terms| of each factor (m)."""
     spec = spectrum(comp, values)
     E_ref = spec.reference_energy(mu)
-    sums = _box_sums(comp, values, mu, kTs, E_ref, opt) if spec.regime(mu) == "band" else None
+    live = spec.regime(mu) == "band" or opt.get("direct")      # at T > 0 every mu is (thermally) live
+    sums = _box_sums(comp, values, mu, kTs, E_ref, opt) if live else None
     variants = {v: ({}, {}) for v in VARIANTS}
     unc = ({}, {})
     mag = ({}, {})      # sums of |terms|: the scale below which a value is a certified zero
@@ -208,7 +225,7 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         if sums is None:
             zero(name, which)
             continue
-        b, t, g, u = cgrid._box_factor(sums[key], kTs, opt["margin_kT"])
+        b, t, g, u = box_factor(sums[key], kTs, opt["margin_kT"])   # truncation at margin_kT (module text)
         for v, val in (("best", b), ("T", t), ("grid", g)):
             variants[v][which][name] = val
         unc[which][name] = u
@@ -218,7 +235,7 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t, d_g, d_unc = cgrid._box_factor(sums["Bd"], kTs, opt["margin_kT"])
+            d_best, d_t, d_g, d_unc = box_factor(sums["Bd"], kTs, opt["margin_kT"])
         variants["best"][0]["B"] = ref + d_best
         variants["T"][0]["B"] = ref + d_t
         variants["grid"][0]["B"] = ref + d_g
@@ -229,21 +246,58 @@ def _component_factors(comp, values, mu, kTs, need, opt):
     return variants, unc, mag
 
 
+#: the Job settings beyond the paper's that the lattice grid path honours (keywords of
+#: :func:`symenh.responses.job.require_default`); anything else (the exact tilt, inh-full's
+#: field-corrected occupation) is refused in one line
+SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True}
+
+
 def compute(job: Job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error estimate per mu (the largest
-    element-wise estimate of :func:`compute_elementwise`)."""
-    out, err = compute_elementwise(job)
+    element-wise estimate), for a lattice model; ENH with a q-dependent interaction or the Fock channels
+    also returns {"channels": {group: raw tensor}} (:func:`compute_exchange`).
+
+    Settings (:data:`SUPPORTS`): the contact interaction (its V_0, eps_r included), T = 0 (T -> 0
+    extrapolation) or ``T_K`` > 0 (the Fermi-box sums at that temperature itself), linear order;
+    ENH with screened Coulomb / a user V(q) / ``channels="fock"`` by :func:`compute_exchange`."""
+    from ..temperature import kT_eV
+    job = contact_job(job)
+    require_default(job, "lattice grid", **SUPPORTS)
+    kT = kT_eV(job.T_K)
+    if uses_exchange_path(job, "lattice grid"):
+        return compute_exchange(job, kT)
+    out, err = compute_elementwise(job, kT)
     return out, err.reshape(len(out), -1).max(axis=1)
 
 
-def compute_elementwise(job: Job):
-    """Raw sigma^{cab} (len(mu), 2, 2, 2) of a lattice model in e^3/hbar nm/eV (the spec.py assembly of
-    the paper's BCD, INH and Eqs. 9, 10 with Brillouin-zone integrals), T -> 0, linear order in alpha,
-    and its error estimate per tensor element (same shape and units)."""
-    require_default(job, "lattice grid")
+def _check_lattice_only(job: Job) -> None:
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
                             "lattice_vectors) or k.p models only")
+
+
+def _activated_margin(opt, mu, specs, kT):
+    """At T > 0 with mu in no band (gap, below or above every band: thermally activated), the Fermi box
+    reaches margin_kT kT beyond the nearest band edge: the box margin in units of kT (the truncation
+    estimate keeps margin_kT, relative to the activated value).  None when mu lies in a band."""
+    if any(s.regime(mu) == "band" for s in specs):
+        return None
+    edges = np.concatenate([s.ranges.ravel() for s in specs])
+    return opt["margin_kT"] + float(np.min(np.abs(mu - edges))) / kT
+
+
+def compute_elementwise(job: Job, kT: float = 0.0):
+    """Raw sigma^{cab} (len(mu), 2, 2, 2) of a lattice model in e^3/hbar nm/eV (the spec.py assembly of
+    the paper's BCD, INH and Eqs. 9, 10 with Brillouin-zone integrals), linear order in alpha, and its
+    error estimate per tensor element (same shape and units); contact V_0 of ``job.pre``.
+
+    ``kT`` (eV) = 0: T -> 0 by Richardson extrapolation in T^2 (module text).  ``kT`` > 0: the
+    Fermi-box sums at that temperature itself (Fermi-Dirac occupations over the zone,
+    :func:`symenh.integrate.occupation.fermi_derivatives`), no extrapolation and no edge refusal;
+    the zone is finite, so nothing is extrapolated or cut off in k either (no sea tail).  mu in a gap,
+    below or above every band is then thermally activated (non-zero, vanishing as T -> 0)."""
+    require_default(job, "lattice grid", T_K=True)
+    _check_lattice_only(job)
     opt = _options(job)
     need = set(FACTORS[job.mechanism])
     have = need | {"D", "X", "A", "C"}      # the Fermi-surface factors come from the same sums (scale of zeros)
@@ -252,24 +306,32 @@ def compute_elementwise(job: Job):
     out = np.zeros((nmu, 2, 2, 2))
     err = np.zeros((nmu, 2, 2, 2))
     plan = []
+    direct = kT > 0
     for i, mu in enumerate(job.mu_eV):          # refuse before any expensive work
         mu = float(mu)
+        if direct:
+            o = dict(opt, direct=True)
+            margin = _activated_margin(opt, mu, specs, kT)
+            if margin is not None:
+                o["box_margin_kT"] = margin
+            plan.append((i, mu, np.array([float(kT)]), o))
+            continue
         if not any(s.regime(mu) == "band" for s in specs):
             continue                            # ZERO_REASONS: exactly zero at T = 0
         crit = np.concatenate([s.critical for s in specs])
-        dist = cgrid._check_edge(mu, crit, max(s.energy_scale for s in specs), False)
-        kTs = cgrid._temperatures(opt, dist)
+        dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
+        kTs = cgrid.temperatures(opt, dist)
         if kTs.max() > cgrid.MAX_KT_OVER_DIST * dist:
             raise ResponseError(f"temperatures_K: kT = {kTs.max():.3g} eV exceeds {cgrid.MAX_KT_OVER_DIST:g} times "
                                 f"the distance {dist:.3g} eV of mu = {mu} eV from the nearest critical energy "
                                 "(band edge or saddle point); give lower temperatures")
-        plan.append((i, mu, kTs))
-    for i, mu, kTs in plan:
+        plan.append((i, mu, kTs, opt))
+    for i, mu, kTs, o in plan:
         per = {v: ({k: [] for k in have}, {k: [] for k in have}) for v in VARIANTS}
         u_all = ({k: [] for k in have}, {k: [] for k in have})
         m_all = ({k: [] for k in have}, {k: [] for k in have})
         for comp in job.components:
-            fac, unc, mag = _component_factors(comp, job.values, mu, kTs, need, opt)
+            fac, unc, mag = _component_factors(comp, job.values, mu, kTs, need, o)
             for v, (f0, f1) in fac.items():
                 for k in have:
                     per[v][0][k].append(f0[k])
@@ -284,8 +346,8 @@ def compute_elementwise(job: Job):
         out[i] = linear_sigma(job.mechanism, B0, B1, job.alpha, job.pre, job.exchange)
         U0 = {k: np.array(u_all[0][k]) for k in need}
         U1 = {k: np.array(u_all[1][k]) for k in need}
-        err[i] = (sum(cgrid._variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
-                  + cgrid._propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
+        err[i] = (sum(variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
+                  + propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
         # sigma^{cab} is antisymmetric in (c, a) by construction (T - T^{acb}, exact in floating point):
         # the elements c = a are exactly zero and carry no error
         for c in range(2):
@@ -295,7 +357,7 @@ def compute_elementwise(job: Job):
         M0 = {k: np.array(m_all[0][k]) for k in need}
         M1 = {k: np.array(m_all[1][k]) for k in need}
         zeros = {k: np.zeros_like(v) for k, v in M0.items()}
-        scale = float(np.max(cgrid._propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
+        scale = float(np.max(propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
                                               job.exchange)))
         for mech in ("bcd", "inh", "enh-t"):
             other = linear_sigma(mech, B0, B1, job.alpha, job.pre, job.exchange)
@@ -320,3 +382,154 @@ def _check_certified(mu, value, error, scale):
         raise ResponseError(f"grid: at mu = {mu} eV the error estimate {e:.3g} is not below the largest element "
                             f"{big:.3g} (raw units); the result is not trusted: lower spacing_over_kT or move mu "
                             "away from the critical energies (band edges, saddle points)")
+
+
+# ---------------------------------------------------------------------------
+# ENH with a q-dependent interaction or the Fock channels: zone convolutions
+# ---------------------------------------------------------------------------
+
+#: options of the lattice exchange path (``method="grid"`` with a q-dependent interaction or
+#: ``channels="fock"``): those of :mod:`symenh.responses.exchange_grid` that apply on the zone, and
+#: ``ref_points`` (points per side of the periodic zone grid of the filled reference sea; None: 8 points
+#: per narrowest feature of the filled-band SBP, width ~ gap / v_max, at least 64)
+EXCHANGE_DEFAULTS = {"kT_fractions": tuple(1.0 / (6.0 * 2 ** (j / 2)) for j in range(6)), "temperatures_K": None,
+                     "spacing_over_kT": 0.75, "margin_kT": 18.0, "ref_points": None, "chunk_points": 65536,
+                     "max_points": 4_000_000, "channel_block": 4}
+#: relative roundoff floor of the exchange sums (of their sums of |terms|), as the continuum exchange grid
+EXCHANGE_ROUNDOFF = 1e-12
+
+
+def _exchange_options(job: Job) -> dict:
+    opt = merged_options(job.options, EXCHANGE_DEFAULTS, "grid", " for a lattice model's exchange")
+    fr = opt["kT_fractions"]
+    opt["kT_fractions"] = tuple(cgrid.option_real("kT_fractions", x, 0.0, 0.5, lo_open=True) for x in np.ravel(fr))
+    if len(opt["kT_fractions"]) < 3 or len(set(opt["kT_fractions"])) != len(opt["kT_fractions"]):
+        raise ResponseError("kT_fractions: give at least three distinct fractions in (0, 0.5] (the log-term "
+                            "T -> 0 fit of a cusped V needs them)")
+    if opt["temperatures_K"] is not None:
+        opt["temperatures_K"] = tuple(cgrid.option_real("temperatures_K", x, 0.0, 1e4, lo_open=True, unit=" (K)")
+                                      for x in np.ravel(opt["temperatures_K"]))
+    opt["spacing_over_kT"] = cgrid.option_real("spacing_over_kT", opt["spacing_over_kT"], 0.05, 1.75)
+    opt["margin_kT"] = cgrid.option_real("margin_kT", opt["margin_kT"], 10.0, 60.0)
+    if opt["ref_points"] is not None:
+        opt["ref_points"] = 2 * (cgrid.option_integer("ref_points", opt["ref_points"], 16, 2048) // 2)
+    for name, lo, hi in (("chunk_points", 64, 1_000_000), ("max_points", 1_000, 100_000_000), ("channel_block", 1, 64)):
+        opt[name] = cgrid.option_integer(name, opt[name], lo, hi)
+    return opt
+
+
+def _ref_points(spec: bz.ZoneSpectrum, lattice, E_ref: float, opt) -> int:
+    """Points per side of the periodic reference-sea grid: ``ref_points``, or 8 per width gap / v_max of
+    the narrowest feature of the filled-band SBP (gap: the spectral gap holding E_ref), 64 .. 1024, even."""
+    if opt["ref_points"] is not None:
+        return int(opt["ref_points"])
+    lo, hi = next(((a, b) for a, b in spec.gaps() if a <= E_ref <= b), (-np.inf, np.inf))
+    g = hi - lo if np.isfinite(hi - lo) else spec.energy_scale
+    b = float(np.max(np.linalg.norm(lattice.reciprocal, axis=1)))
+    n = int(np.ceil(8.0 * b * spec.v_max / max(g, 1e-300)))
+    return int(2 * (min(max(n, 64), 1024) // 2))
+
+
+def compute_exchange(job: Job, kT: float = 0.0):
+    """ENH(T) / ENH(PT) of a lattice model with the job's interaction V(q) and channels, linear order:
+    (raw sigma (n_mu, 2, 2, 2) in e^3/hbar nm/eV, error estimate per mu, {"channels": {group: raw}}).
+
+    The exchange fields are periodic convolutions over the zone with V_T(q) = V(|q|_min) (umklapp
+    neglected; :mod:`symenh.integrate.zone_exchange` derives the choice), by FFT on the Fermi box on
+    the torus plus the filled reference sea on a periodic zone grid.  ``kT`` = 0: T -> 0 through the
+    temperatures dist * kT_fractions (dist: the smaller of mu's distance from the nearest critical
+    energy and the cusp scale v_max |V(0)/V'(0+)|), fitted by
+    :func:`symenh.responses.exchange_grid.extrapolate_T` (the t^2 log t terms of a cusped V; pure T^2
+    series otherwise).  ``kT`` > 0: at that temperature itself (mu in no band: thermally activated).
+    Exchange within each component (valley) only.
+
+    Error estimate (per mu, bounding every element of the weighted channel sum): |best - sub| (every
+    sum and convolution on the checkerboard sub-lattice) + |best - ref| (the reference sea on half the
+    points per side) + the T-extrapolation spread (T = 0) + a roundoff floor 1e-12 and, at T > 0,
+    the weight 2 exp(-margin_kT) of the Fermi tails cut at the box edge, of the sums of |terms|."""
+    from ..integrate.exchange_grid import cusp_slope
+    from ..integrate.zone_exchange import zone_channel_tensors
+    from .exchange import job_channel_sets, job_interaction, weigh_channels
+    from .exchange_grid import extrapolate_T
+    from .spec import enh_sign
+
+    _check_lattice_only(job)
+    if job.exchange != "same":
+        raise ResponseError("exchange_valleys: the lattice exchange path keeps k' in the component (valley) of k "
+                            "('same'); 'all' is offered for the contact interaction only")
+    opt = _exchange_options(job)
+    inter = job_interaction(job)
+    sets = job_channel_sets(job)
+    specs = [spectrum(c, job.values) for c in job.components]
+    mech = job.mechanism
+    mu_all = np.asarray(job.mu_eV, dtype=float)
+    n_ch = sets[0].n_channels
+    T_all = np.zeros((len(mu_all), n_ch, 2, 2, 2))
+    err = np.zeros(len(mu_all))
+    alpha = job.alpha
+    if alpha == 0:
+        return weigh_channels(T_all, err, sets[0]).sigma, err, {"channels": weigh_channels(T_all, err, sets[0]).groups}
+    pref = alpha * enh_sign(job.convention) * (job.pre.tau_over_hbar if mech == "enh-t" else 1.0)
+    slope = cusp_slope(inter)
+    log_terms = slope != 0
+    V0 = float(inter.V(np.array([0.0]))[0])
+    w = np.abs(np.asarray(sets[0].weights, dtype=float))
+    direct = kT > 0
+    for i, mu in enumerate(mu_all):
+        if direct:
+            kTs = np.array([float(kT)])
+            margin = _activated_margin(opt, mu, specs, kT)
+            W = (opt["margin_kT"] if margin is None else margin) * kT
+        else:
+            if not any(s.regime(mu) == "band" for s in specs):
+                continue                                    # ZERO_REASONS: exactly zero at T = 0
+            crit = np.concatenate([s.critical for s in specs])
+            dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
+            if log_terms and V0 != 0:
+                dist = min(dist, max(s.v_max for s in specs) * abs(V0 / slope))
+            if opt["temperatures_K"] is not None:
+                kTs = KB_EV_PER_K * np.asarray(opt["temperatures_K"], dtype=float)
+            else:
+                kTs = dist * np.asarray(opt["kT_fractions"], dtype=float)
+            W = opt["margin_kT"] * kTs.max()
+        tot = {v: np.zeros((n_ch, 2, 2, 2)) for v in ("best", "sub", "ref", "abs")}
+        eT = np.zeros((2, 2, 2))
+        found = False
+        for comp, ch, spec in zip(job.components, sets, specs):
+            E_ref = spec.reference_energy(mu)
+            got = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"])
+            if got is None:
+                continue
+            box, v = got
+            grid = bz.zone_grid(comp.lattice, box, _steps(comp.lattice, kTs, dict(opt, direct=direct), v, box))
+            if grid.size > opt["max_points"]:
+                raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points (> max_points "
+                                    f"= {opt['max_points']}); raise max_points or the temperatures")
+            _, p0 = _numerics(comp, job.values)
+            res = zone_channel_tensors(comp.lattice, ch, p0, grid, float(mu), kTs, mech, inter, E_ref,
+                                       _ref_points(spec, comp.lattice, E_ref, opt), opt["chunk_points"],
+                                       opt["channel_block"])
+            found = True
+            if direct:
+                for var in tot:
+                    tot[var] += res[var][0]
+                continue
+            for var in ("best", "sub", "ref"):
+                tot[var] += extrapolate_T(res[var], kTs, log_terms)[0]
+            eT += extrapolate_T(np.einsum("i,tiab...->tab...", w, res["best"]), kTs, log_terms)[1]
+            tot["abs"] += np.max(res["abs"], axis=0)
+        if not found:
+            continue
+
+        def wsum(T):
+            return np.einsum("i,i...->...", w, T - np.swapaxes(T, 1, 2))
+
+        best = wsum(tot["best"])
+        spread = np.abs(wsum(tot["sub"]) - best) + np.abs(wsum(tot["ref"]) - best) + eT + np.swapaxes(eT, 0, 1)
+        floor = (EXCHANGE_ROUNDOFF + (2 * np.exp(-opt["margin_kT"]) if direct else 0.0)) * 2 * float(np.max(tot["abs"]))
+        T_all[i] = pref * (tot["best"] - np.swapaxes(tot["best"], 1, 2))
+        err[i] = abs(pref) * (float(np.max(spread)) + floor)
+        value = np.einsum("i,icab->cab", np.asarray(sets[0].weights, dtype=float), T_all[i])
+        _check_certified(float(mu), value, np.array([err[i]]), abs(pref) * 2 * float(np.max(tot["abs"])))
+    res = weigh_channels(T_all, err, sets[0])
+    return res.sigma, res.error, {"channels": res.groups}
