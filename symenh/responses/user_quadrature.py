@@ -17,6 +17,27 @@ At T = 0 and linear order in the tilt (the paper's setting):
    (:mod:`symenh.integrate.user_fermi`), the sea B0 by Green's theorem over the loops plus the
    filled-subspace reference sea; assembled by :func:`symenh.responses.spec.linear_sigma`.
 
+Beyond the paper's setting (every user-model Job comes here, none goes to the ray-based routes of
+:mod:`symenh.responses.quadrature_thermal` / :mod:`symenh.responses.exchange_quadrature`):
+
+* ``T_K > 0``: every factor (the Fermi sea included) is linear in the occupations, so each is its T = 0
+  value as a function of the chemical potential convolved with the Fermi window -f'(E - mu)
+  (physics.md 7), done by a Gauss rule for that weight on 3, 6, 12, 24 energies until two rules agree
+  (:mod:`symenh.integrate.fermi_smear`); the ENH products are formed from the convolved factors
+  (convolving sigma itself would be wrong for ENH).  The contours at each energy are found anew, so
+  pockets that appear, merge or become annuli inside the window are followed; the convolution reuses
+  the filled sea of each reference gap.
+* ``order="exact"``: the factors at the finite tilt alpha itself on the tilted contours
+  eps_N + alpha tau = mu (:mod:`symenh.integrate.user_tilt`; the tilt is on the identity, so the
+  eigenvectors and every interband quantity are those at alpha = 0), assembled by
+  :func:`symenh.responses.assembly.sigma_of`; at T > 0 convolved as above.
+* ``exchange="fock"`` (contact interaction): the channels Gamma_i of
+  :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
+  contribution of each channel group is returned; linear order.
+* an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
+* a q-dependent V(q): refused in one line before anything is built (the exchange fields W(k), Y(k) are
+  not integrated on the any-topology contours).
+
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
 integrals, the finite-difference check of d_c Q, roundoff) propagated through the assembly without
