@@ -81,6 +81,13 @@ def test_q_dependent_interaction_refused_before_any_sympy(monkeypatch):
             symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS,
                          interaction="screened-coulomb")
         assert "\n" not in str(exc.value)
+    # the ray-based exchange-field routes called directly: refused before the closed-form kernel is derived
+    import symenh.integrate.exchange as exchange_fields
+    from symenh.responses.exchange import enh_exchange
+    monkeypatch.setattr(exchange_fields, "kernel_for", boom)
+    with pytest.raises(ResponseError, match="paper's models only") as exc:
+        enh_exchange((h_t(1),), "enh-t", [0.15], VALS, interaction="screened-coulomb", method="quadrature")
+    assert "\n" not in str(exc.value)
 
 
 def test_mexican_hat_annulus_at_finite_T_matches_the_grid():

@@ -26,6 +26,8 @@ from ..errors import ContourError
 from ..integrate.contour import RayContours
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..integrate.thermal_rays import ThermalRays
+from ..models.paper import MODEL_NAMES
+from ..units import KB_EV_PER_K
 from . import quadrature as _quad
 from .assembly import (
     FACTOR_SHAPES,
@@ -134,6 +136,8 @@ def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupa
     if not (kT >= 0 and np.isfinite(kT)):
         raise ResponseError(f"temperature: k_B T must be >= 0 and finite, got {kT!r} eV")
     n_mu = len(job.mu_eV)
+    if job.model_name not in MODEL_NAMES:
+        return _user_model(job, kT, mechanisms, order, occupation)
     if kT == 0 and order == "linear":
         from dataclasses import replace
         out = {}
@@ -165,6 +169,29 @@ def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupa
     return out
 
 
+def _user_model(job, kT: float, mechanisms, order: str, occupation: str) -> dict:
+    """A user's model: the any-topology path of :mod:`symenh.responses.user_quadrature` (marching-squares
+    contours, the Fermi-window convolution at T > 0, tilted contours at the exact order), never the
+    rays of this module, which see only pockets star-shaped around k = 0.  Options: ``rtol`` (and the
+    user path's own); ``panel_kT`` and ``sea_split`` belong to the rays and are refused."""
+    from dataclasses import replace
+
+    from . import user_quadrature
+    opts = dict(job.options)
+    for name in ("panel_kT", "sea_split"):
+        if name in opts:
+            raise ResponseError(f"{name}: a ray option; the quadrature path for a user model takes rtol, mesh, "
+                                "k_cutoff, progress")
+    if occupation != "bare":
+        raise ResponseError(f"occupation: the quadrature path for a user model takes 'bare' only, not {occupation!r}")
+    out = {}
+    for m in mechanisms:
+        j = replace(job, mechanism=m, T_K=kT / KB_EV_PER_K, order=order, options=opts)
+        res = user_quadrature.compute(j)
+        out[m] = (res[0], res[1])
+    return out
+
+
 def _linear_zero_T_from_X(job, occupation):
     """inh-full at T = 0, linear order: today's quadrature route for X (central differences at
     +-h_j on the tilted contours, Richardson in h^2), assembled by :func:`assembly.sigma_of`.
@@ -191,7 +218,7 @@ def _linear_zero_T_from_X(job, occupation):
     levels = [lv[active] for lv in levels_all]
     tol = max(min(rtol * 1e-2, 1e-10), 1e-14)
     hs = _quad._steps(comps, mu, alpha, h_fraction, n_steps)
-    E, Dq, eE, eD = _quad._surface_factors(comps, levels, mu, hs, ["X"], tol)
+    E, Dq, _eE, eD = _quad._surface_factors(comps, levels, mu, hs, ["X"], tol)
     diffs, qerr = [], []
     for j in range(n_steps):
         h = hs[j].reshape((1, -1, 1, 1, 1))
