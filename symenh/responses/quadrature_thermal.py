@@ -26,8 +26,6 @@ from ..errors import ContourError
 from ..integrate.contour import RayContours
 from ..integrate.sea import sea_compact, sea_exterior, split_radius
 from ..integrate.thermal_rays import ThermalRays
-from ..models.paper import MODEL_NAMES
-from ..units import KB_EV_PER_K
 from . import quadrature as _quad
 from .assembly import (
     FACTOR_SHAPES,
@@ -136,8 +134,6 @@ def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupa
     if not (kT >= 0 and np.isfinite(kT)):
         raise ResponseError(f"temperature: k_B T must be >= 0 and finite, got {kT!r} eV")
     n_mu = len(job.mu_eV)
-    if job.model_name not in MODEL_NAMES:
-        return _user_model(job, kT, mechanisms, order, occupation)
     if kT == 0 and order == "linear":
         from dataclasses import replace
         out = {}
@@ -166,29 +162,6 @@ def compute_mechanisms(job, kT: float, mechanisms, order: str = "linear", occupa
             bound = abs(job.alpha) * error_bound(m, derivative_error_terms(m, derivs, derr, 1), job.pre,
                                                  job.exchange)
         out[m] = (sig, bound.reshape(n_mu, -1).max(axis=1))
-    return out
-
-
-def _user_model(job, kT: float, mechanisms, order: str, occupation: str) -> dict:
-    """A user's model: the any-topology path of :mod:`symenh.responses.user_quadrature` (marching-squares
-    contours, the Fermi-window convolution at T > 0, tilted contours at the exact order), never the
-    rays of this module, which see only pockets star-shaped around k = 0.  Options: ``rtol`` (and the
-    user path's own); ``panel_kT`` and ``sea_split`` belong to the rays and are refused."""
-    from dataclasses import replace
-
-    from . import user_quadrature
-    opts = dict(job.options)
-    for name in ("panel_kT", "sea_split"):
-        if name in opts:
-            raise ResponseError(f"{name}: a ray option; the quadrature path for a user model takes rtol, mesh, "
-                                "k_cutoff, progress")
-    if occupation != "bare":
-        raise ResponseError(f"occupation: the quadrature path for a user model takes 'bare' only, not {occupation!r}")
-    out = {}
-    for m in mechanisms:
-        j = replace(job, mechanism=m, T_K=kT / KB_EV_PER_K, order=order, options=opts)
-        res = user_quadrature.compute(j)
-        out[m] = (res[0], res[1])
     return out
 
 
