@@ -205,6 +205,19 @@ def _t_nodes_J2(compA, contA, compB, contB, interaction, tol):
     return fn
 
 
+def refuse_user_models(components, path: str) -> None:
+    """One line, before any symbolic geometry is derived, for a component that is not one of the paper's
+    models: the exchange fields here are integrated on rays from k = 0 (star-shaped pockets only) with
+    the closed-form kernel (a SymPy derivation without a time limit for a user model)."""
+    from ..models.paper import pt_dirac, tilted_dirac
+    paper = (tilted_dirac(1), tilted_dirac(-1), pt_dirac())
+    for m in components:
+        if m not in paper:
+            raise ResponseError(f"model: the {path} takes the paper's models only, not {m.name!r} (rays from k = 0, "
+                                "closed-form geometry); for a user model use the contact interaction on the quadrature "
+                                "path or method='grid'")
+
+
 def compute_exchange_quadrature(components, channel_sets, mechanism: str, mu_eV, values, interaction, *,
                                 alpha: float, tau_over_hbar: float, enh_sign: int,
                                 exchange_valleys: str = "same", rtol: float = 1e-10):
@@ -221,6 +234,7 @@ def compute_exchange_quadrature(components, channel_sets, mechanism: str, mu_eV,
     if exchange_valleys == "all" and not interaction.is_uniform:
         raise ResponseError("exchange_valleys: 'all' (k' over every valley) is offered for the contact "
                             "interaction only; a q-dependent V keeps the exchange within the valley of k")
+    refuse_user_models(components, "exchange-field quadrature")
     comps = [ExchangeComponent(m, ch, values) for m, ch in zip(components, channel_sets)]
     n_ch = comps[0].n_ch
     mu_all = np.atleast_1d(np.asarray(mu_eV, dtype=float))
@@ -259,4 +273,4 @@ def compute_exchange_quadrature(components, channel_sets, mechanism: str, mu_eV,
     return out, err
 
 
-__all__ = ["compute_exchange_quadrature"]
+__all__ = ["compute_exchange_quadrature", "refuse_user_models"]

@@ -72,6 +72,7 @@ from ..geometry.channels import exchange_channels
 from ..integrate.exchange import ExchangeComponent, checked_V
 from ..integrate.occupation import fermi_derivatives
 from .exchange import job_interaction, weigh_channels
+from .exchange_quadrature import refuse_user_models
 from .job import merged_options
 
 #: |eps - mu| / kT beyond which f', f'' and the occupation changes are dropped (e^-30 ~ 1e-13)
@@ -302,6 +303,7 @@ def compute(job, kT: float):
     if job.exchange == "all" and not interaction.is_uniform:
         raise ResponseError("exchange_valleys: 'all' (k' over every valley) is offered for the contact interaction "
                             "only; a q-dependent V keeps the exchange within the valley of k")
+    refuse_user_models(job.components, "finite-T exchange quadrature")
     sets = [exchange_channels(c, job.channels) for c in job.components]
     comps = [ExchangeComponent(m, ch, job.values) for m, ch in zip(job.components, sets)]
     for c in comps:

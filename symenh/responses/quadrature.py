@@ -306,11 +306,12 @@ def compute(job):
         return lattice_quadrature.compute(contact_job(job))
     # --- end lattice block ---
     job = contact_job(job)
+    # --- usermodels (issue 11): a user's model goes through the any-topology user path, whatever the
+    # settings (T > 0, exact tilt, Fock channels there; a q-dependent V refused there in one line) ---
+    if job.model_name not in MODEL_NAMES and job.mechanism in FACTORS:
+        from . import user_quadrature
+        return user_quadrature.compute(job)
     if job.is_paper_setting and job.mechanism in FACTORS:
-        # --- usermodels (issue 11): a user's model goes through the any-topology user path ---
-        if job.model_name not in MODEL_NAMES:
-            from . import user_quadrature
-            return user_quadrature.compute(job)
         return compute_linear(job)
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)

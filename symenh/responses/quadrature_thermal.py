@@ -191,7 +191,7 @@ def _linear_zero_T_from_X(job, occupation):
     levels = [lv[active] for lv in levels_all]
     tol = max(min(rtol * 1e-2, 1e-10), 1e-14)
     hs = _quad._steps(comps, mu, alpha, h_fraction, n_steps)
-    E, Dq, eE, eD = _quad._surface_factors(comps, levels, mu, hs, ["X"], tol)
+    E, Dq, _eE, eD = _quad._surface_factors(comps, levels, mu, hs, ["X"], tol)
     diffs, qerr = [], []
     for j in range(n_steps):
         h = hs[j].reshape((1, -1, 1, 1, 1))

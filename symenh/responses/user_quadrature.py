@@ -17,6 +17,27 @@ At T = 0 and linear order in the tilt (the paper's setting):
    (:mod:`symenh.integrate.user_fermi`), the sea B0 by Green's theorem over the loops plus the
    filled-subspace reference sea; assembled by :func:`symenh.responses.spec.linear_sigma`.
 
+Beyond the paper's setting (every user-model Job comes here, none goes to the ray-based routes of
+:mod:`symenh.responses.quadrature_thermal` / :mod:`symenh.responses.exchange_quadrature`):
+
+* ``T_K > 0``: every factor (the Fermi sea included) is linear in the occupations, so each is its T = 0
+  value as a function of the chemical potential convolved with the Fermi window -f'(E - mu)
+  (physics.md 7), done by a Gauss rule for that weight on 3, 6, 12, 24 energies until two rules agree
+  (:mod:`symenh.integrate.fermi_smear`); the ENH products are formed from the convolved factors
+  (convolving sigma itself would be wrong for ENH).  The contours at each energy are found anew, so
+  pockets that appear, merge or become annuli inside the window are followed; the convolution reuses
+  the filled sea of each reference gap.
+* ``order="exact"``: the factors at the finite tilt alpha itself on the tilted contours
+  eps_N + alpha tau = mu (:mod:`symenh.integrate.user_tilt`; the tilt is on the identity, so the
+  eigenvectors and every interband quantity are those at alpha = 0), assembled by
+  :func:`symenh.responses.assembly.sigma_of`; at T > 0 convolved as above.
+* ``exchange="fock"`` (contact interaction): the channels Gamma_i of
+  :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
+  contribution of each channel group is returned; linear order.
+* an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
+* a q-dependent V(q): refused in one line before anything is built (the exchange fields W(k), Y(k) are
+  not integrated on the any-topology contours).
+
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
 integrals, the finite-difference check of d_c Q, roundoff) propagated through the assembly without
@@ -36,6 +57,7 @@ import numpy as np
 
 from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
+from ..integrate.fermi_smear import smear
 from ..integrate.user_fermi import (
     UserComponent,
     crossing_box,
@@ -45,7 +67,9 @@ from ..integrate.user_fermi import (
     surface_factors,
 )
 from ..integrate.user_sea import filled_sea
+from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..units import sigma_to_si
+from .assembly import error_bound, sigma_of
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .spec import FACTORS, linear_sigma
@@ -86,7 +110,11 @@ def reference_gap(comp: UserComponent, mu: float):
 
 
 def _plan(comps, mu_all, need_sea, opt, say):
-    """Cheap checks for every mu and component: [(levels, K, e_ref)] per mu per component."""
+    """Cheap checks for every mu and component: [(levels, K, e_ref)] per mu per component.
+
+    A :class:`~symenh.integrate.user_tilt.TiltedComponent` is checked with its tilted spectrum at mu
+    and the alpha = 0 spectrum of its base at the reference energy (the filled sea is that of the
+    untilted bands; the tilt only moves the Fermi contours)."""
     plan = []
     for mu in mu_all:
         row = []
@@ -97,16 +125,17 @@ def _plan(comps, mu_all, need_sea, opt, say):
                 raise ResponseError(f"quadrature: {exc}") from None
             e_ref = None
             if need_sea:
-                gap = reference_gap(comp, float(mu))
+                ref = getattr(comp, "base", comp)
+                gap = reference_gap(ref, float(mu))
                 if gap is None:
                     raise ResponseError(f"quadrature: the Fermi sea of enh-pt needs a spectral gap in "
                                         f"{comp.model.name} (none found on the probe)")
                 e_ref = gap[0]
                 E = comp.probe().reshape(-1, len(comp.pattern))
+                E0 = ref.probe().reshape(-1, len(comp.pattern))
                 for N in range(E.shape[1]):
-                    if N in levels:
-                        continue
-                    below_mu, below_ref = E[0, N] < mu, E[0, N] < e_ref
+                    j = -1 if N in levels else 0        # a crossing level: its occupation at large k
+                    below_mu, below_ref = E[j, N] < mu, E0[j, N] < e_ref
                     if below_mu != below_ref:
                         raise ResponseError(f"quadrature: level {N} of {comp.model.name} lies entirely between "
                                             f"E_ref = {e_ref:.4g} eV and mu = {mu:g} eV (a bounded band); "
@@ -118,9 +147,160 @@ def _plan(comps, mu_all, need_sea, opt, say):
     return plan
 
 
+def _check_settings(job):
+    """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
+    order linear or exact, channels printed or fock, a contact interaction (physics.md 6-7)."""
+    inter = job.interaction
+    if inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None:
+        raise ResponseError(f"interaction: the quadrature path for a user model takes the contact interaction only, "
+                            f"not {getattr(inter, 'kind', 'q-dependent')!r} (the exchange fields W(k), Y(k) of a "
+                            "q-dependent V are not integrated on its contours yet); use interaction='contact'")
+    require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
+                    channels=("printed", "fock"))
+    if job.order == "exact" and job.channels != "printed":
+        raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
+                            "channels only; use order='linear' for channels='fock'")
+
+
+def _constant_V(inter):
+    """V_0 (eV nm^2, eps_r included) of a user interaction given as a SymPy expression free of q (a constant
+    V(q): uniform exchange fields, the contact case of physics.md 6), else None."""
+    if getattr(inter, "kind", None) != "user":
+        return None
+    expr = inter.expression()
+    if expr is None or expr.free_symbols:
+        return None
+    return float(expr)
+
+
+def _uniform_job(job):
+    """``job`` with ``pre.V0`` the constant of a q-independent user V (else ``job`` itself)."""
+    V0 = None if job.interaction is None else _constant_V(job.interaction)
+    if V0 is None:
+        return job
+    from dataclasses import replace
+    return replace(job, pre=replace(job.pre, V0=V0))
+
+
+class _Factors:
+    """Factor accumulators of one energy: values, errors and natural sizes, per kind ("0": at alpha = 0
+    or at the tilt itself, "1": d/d alpha), each {name: (n_comp, *shape)}."""
+
+    def __init__(self, need, n_comp, shapes):
+        z = lambda: {n: np.zeros((n_comp,) + shapes[n]) for n in need}
+        self.f, self.u, self.n = ({"0": z(), "1": z()} for _ in range(3))
+        self.any_level = False
+        self.keys = [(k, n) for k in ("0", "1") for n in need]
+
+    def flat(self):
+        """(values, point errors, groups) as flat vectors: factors, then natural sizes."""
+        v = [self.f[k][n].ravel() for k, n in self.keys] + [self.n[k][n].ravel() for k, n in self.keys]
+        # the natural sizes are only the scale a zero is resolved against: 1e-3 of each is accuracy enough
+        e = [self.u[k][n].ravel() for k, n in self.keys] + [1e-3 * np.abs(self.n[k][n].ravel()) for k, n in self.keys]
+        g = [np.full(x.size, i) for i, x in enumerate(v)]
+        return np.concatenate(v), np.concatenate(e), np.concatenate(g)
+
+    def unflat(self, vals, errs):
+        pos = 0
+        for store in (self.f, self.n):
+            for k, n in self.keys:
+                a = store[k][n]
+                store[k][n] = vals[pos:pos + a.size].reshape(a.shape)
+                if store is self.f:
+                    self.u[k][n] = errs[pos:pos + a.size].reshape(a.shape)
+                pos += a.size
+
+
+def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
+    """All factors of one energy ``mu`` (eV): linear order (kind "0" at alpha = 0, "1" = d/d alpha) or,
+    with ``exact``, kind "0" at the tilt of the :class:`TiltedComponent` s ``comps``."""
+    acc = _Factors(need, len(comps), shapes)
+    mech_enh = "A" in need
+    need0 = [n for n in need if n in ("A", "C")] if mech_enh else []
+    for c, (comp, (levels, K, e_ref)) in enumerate(zip(comps, plan_row)):
+        for N in levels:
+            cont = level_contours(comp, N, float(mu), K, n0=opt["mesh"])
+            if len(cont) == 0:
+                continue
+            acc.any_level = True
+            say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} Fermi contour(s) (mesh {cont.n}^2)")
+            if exact:
+                v, e, nat = tilted_surface_factors(comp, N, cont, [n for n in need if n != "B"], tol)
+                for n in v:
+                    acc.f["0"][n][c] += v[n]
+                    acc.u["0"][n][c] += e[n]
+                    acc.n["0"][n][c] += nat[n]
+            else:
+                a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
+                for (kind, n), v in nat.items():
+                    acc.n[kind][n][c] += v
+                for n, v in a0.items():
+                    acc.f["0"][n][c] += v
+                    acc.u["0"][n][c] += e0[n]
+                for n, v in a1.items():
+                    acc.f["1"][n][c] += v
+                    acc.u["1"][n][c] += e1[n]
+            if "B" in need:
+                v, e = sea_compact(comp, N, cont, tol)
+                acc.f["0"]["B"][c] += v
+                acc.u["0"]["B"][c] += e
+                acc.n["0"]["B"][c] += np.abs(v)
+        if "B" in need:
+            key = (c, round(float(e_ref), 12))
+            if key not in seas:
+                base = getattr(comp, "base", comp)
+                say(f"{comp.model.name}: filled Fermi sea below E_ref = {e_ref:.4g} eV")
+                seas[key] = filled_sea(base.kernel, base.values, e_ref, max(K, 1e-3), k_cutoff=opt["k_cutoff"],
+                                       tol=tol, name=comp.model.name)
+                if seas[key].cutoff_slope is not None:
+                    say(f"{comp.model.name}: sea cut at k_cutoff = {opt['k_cutoff']:g} /nm; "
+                        f"dB/d ln k_cutoff = {np.max(np.abs(seas[key].cutoff_slope)):.3g} /(eV nm) "
+                        f"(largest entry), decay exponent of k^2 <S>: {seas[key].decay:.3g}")
+            sea = seas[key]
+            acc.f["0"]["B"][c] += sea.value
+            acc.u["0"]["B"][c] += sea.error
+            acc.n["0"]["B"][c] += np.abs(sea.value)
+            acc.sea_keys = getattr(acc, "sea_keys", []) + [key]
+    return acc
+
+
+def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes):
+    """The factors at temperature kT (eV): each T = 0 factor as a function of the chemical potential
+    convolved with the Fermi window (:func:`symenh.integrate.fermi_smear.smear`; physics.md 7).  Every
+    factor -- the Fermi sea included -- is linear in the occupations, so this is exact; the ENH
+    products are formed afterwards from the convolved factors."""
+    template = _Factors(need, len(comps), shapes)
+    _, _, groups = template.flat()
+    hit = []
+
+    def fn(E):
+        row = _plan(comps, [E], "B" in need, opt, lambda s: None)[0]
+        acc = _factors_at(comps, E, row, need, exact, opt, seas, lambda s: None, tol, shapes)
+        hit.append(acc.any_level)
+        v, e, _ = acc.flat()
+        return v, e
+
+    val, err, n_E = smear(fn, float(mu), kT, groups, tol)
+    say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
+    template.unflat(val, err)
+    template.any_level = any(hit)
+    return template
+
+
+def _channel_models(job):
+    """(components, ChannelSet or None): for channels="fock" the components with their spin operators
+    replaced by the N^2 orthonormal channels Gamma_i (weight 1; :mod:`symenh.geometry.channels`)."""
+    if job.channels == "printed":
+        return job.components, None
+    from ..geometry.channels import exchange_channels
+    sets = [exchange_channels(m, "fock") for m in job.components]
+    return tuple(s.model for s in sets), sets[0]
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error per mu (module docstring)."""
-    require_default(job, "quadrature path for a user model")
+    _check_settings(job)
+    job = _uniform_job(job)
     opt = _options(job)
     say = reporter(opt["progress"])
     mu_all = np.asarray(job.mu_eV, dtype=float)
@@ -129,67 +309,41 @@ def compute(job):
     alpha = job.alpha
     if alpha == 0 or len(mu_all) == 0:
         return out, err_out
+    from ..temperature import kT_eV
+    kT = kT_eV(job.T_K)
+    exact = job.order == "exact"
     need = FACTORS[job.mechanism]
-    comps = [UserComponent.build(m, job.values) for m in job.components]
+    models, chan = _channel_models(job) if job.mechanism.startswith("enh") else (job.components, None)
+    comps = [UserComponent.build(m, job.values) for m in models]
+    if exact:
+        comps = [TiltedComponent(c, alpha) for c in comps]
     n_ops = len(comps[0].model.spin)
     shapes = factor_shapes(n_ops)
     tol = max(opt["rtol"] * 1e-2, 1e-13)
     plan = _plan(comps, mu_all, "B" in need, opt, say)
-    need0 = [n for n in need if n in ("A", "C")] if job.mechanism.startswith("enh") else []
+    if kT > 0 and opt["k_cutoff"] is not None:
+        raise ResponseError("k_cutoff: the quadrature path for a user model takes k_cutoff at T = 0 only")
     seas: dict = {}
     dsig: list = []
+    groups = {}
     for i, mu in enumerate(mu_all):
-        f0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        f1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        n0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}     # natural sizes (resolved zeros)
-        n1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        any_level = False
-        for c, (comp, (levels, K, e_ref)) in enumerate(zip(comps, plan[i])):
-            for N in levels:
-                cont = level_contours(comp, N, float(mu), K, n0=opt["mesh"])
-                if len(cont) == 0:
-                    continue
-                any_level = True
-                say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} Fermi contour(s) "
-                    f"(mesh {cont.n}^2)")
-                a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
-                for (kind, n), v in nat.items():
-                    (n0[n] if kind == "0" else n1[n])[c] += v
-                for n, v in a0.items():
-                    f0[n][c] += v
-                    u0[n][c] += e0[n]
-                for n, v in a1.items():
-                    f1[n][c] += v
-                    u1[n][c] += e1[n]
-                if "B" in need:
-                    v, e = sea_compact(comp, N, cont, tol)
-                    f0["B"][c] += v
-                    u0["B"][c] += e
-                    n0["B"][c] += np.abs(v)
-            if "B" in need:
-                key = (c, round(float(e_ref), 12))
-                if key not in seas:
-                    K_sea = max(K, 1e-3)
-                    say(f"{comp.model.name}: filled Fermi sea below E_ref = {e_ref:.4g} eV")
-                    seas[key] = filled_sea(comp.kernel, comp.values, e_ref, K_sea, k_cutoff=opt["k_cutoff"],
-                                           tol=tol, name=comp.model.name)
-                    if seas[key].cutoff_slope is not None:
-                        say(f"{comp.model.name}: sea cut at k_cutoff = {opt['k_cutoff']:g} /nm; "
-                            f"dB/d ln k_cutoff = {np.max(np.abs(seas[key].cutoff_slope)):.3g} /(eV nm) "
-                            f"(largest entry), decay exponent of k^2 <S>: {seas[key].decay:.3g}")
-                sea = seas[key]
-                f0["B"][c] += sea.value
-                u0["B"][c] += sea.error
-                n0["B"][c] += np.abs(sea.value)
-        if not any_level:
+        if kT > 0:
+            acc = _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes)
+        else:
+            acc = _factors_at(comps, mu, plan[i], need, exact, opt, seas, say, tol, shapes)
+        if not acc.any_level:
             if opt["k_cutoff"] is not None:
                 dsig.append(np.zeros((2, 2, 2)).tolist())
-            continue                 # mu in a gap of every component: exactly zero
-        sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
-        e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-        size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            continue                 # mu in a gap of every component (at T = 0): exactly zero
+        f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
+        if exact:
+            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange)
+            e = error_bound(job.mechanism, [(1.0, f0, u0)], job.pre, job.exchange)
+            size = error_bound(job.mechanism, [(1.0, n0, n0)], job.pre, job.exchange)
+        else:
+            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
+            e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+            size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
             raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
@@ -197,19 +351,32 @@ def compute(job):
                                 "behaviour (k_cutoff)")
         out[i] = sig
         err_out[i] = emax
+        if chan is not None:
+            for label in chan.group_labels:
+                mask = np.asarray(chan.group_mask(label))
+                a, b = FACTORS[job.mechanism]
+                m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
+                m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
+                groups.setdefault(label, np.zeros_like(out))[i] = linear_sigma(job.mechanism, m0, m1, alpha,
+                                                                              job.pre, job.exchange)
         if opt["k_cutoff"] is not None and "B" in need:
             slope = np.stack([seas[(c, round(float(plan[i][c][2]), 12))].cutoff_slope for c in range(len(comps))])
             zero = {n: np.zeros_like(v) for n, v in f0.items()}
-            d = linear_sigma(job.mechanism, {**zero, "B": slope}, {**f1, "B": np.zeros_like(f1["B"])}, alpha,
-                             job.pre, job.exchange)
+            if exact:
+                d = sigma_of(job.mechanism, {**f0, "B": slope}, job.pre, job.exchange)
+            else:
+                d = linear_sigma(job.mechanism, {**zero, "B": slope}, {**f1, "B": np.zeros_like(f1["B"])}, alpha,
+                                 job.pre, job.exchange)
             dsig.append(sigma_to_si(d).tolist())
         elif opt["k_cutoff"] is not None:
             dsig.append(np.zeros((2, 2, 2)).tolist())
-    if opt["k_cutoff"] is None:
-        return out, err_out
-    # the sea was cut at k_cutoff: record it and d sigma / d ln k_cutoff (SI, per mu, [c][a][b])
-    return out, err_out, {"meta": {"k_cutoff_per_nm": float(opt["k_cutoff"]),
-                                   "dsigma_dln_k_cutoff_SI": dsig}}
+    extra = {}
+    if chan is not None:
+        extra["channels"] = {g: groups.get(g, np.zeros_like(out)) for g in chan.group_labels}
+    if opt["k_cutoff"] is not None:
+        # the sea was cut at k_cutoff: record it and d sigma / d ln k_cutoff (SI, per mu, [c][a][b])
+        extra["meta"] = {"k_cutoff_per_nm": float(opt["k_cutoff"]), "dsigma_dln_k_cutoff_SI": dsig}
+    return (out, err_out, extra) if extra else (out, err_out)
 
 
 __all__ = ["DEFAULTS", "RANGES", "compute", "reference_gap"]

@@ -7,11 +7,13 @@ Units: S in nm/eV, the sea sums in 1/(eV nm); radii in scaled momentum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
+from ...kernels.numeric import numeric_kernel
 from .box import TWO_PI_SQ, UniformGrid
-from .numerics import ModelNumerics, chunk_geometry, roundoff_bounds, roundoff_floor
+from .numerics import TERM_ULPS_PER_BAND, ModelNumerics, chunk_geometry, roundoff_bounds, roundoff_floor
 
 
 def smooth_window(s):
@@ -81,11 +83,11 @@ def sea_angular_profile(num: ModelNumerics, params0, k_scale, E_ref: float, radi
         ky = (r[:, None] * s[None, :] * k_scale[1]).ravel()
         bg, _ = chunk_geometry(num, kx, ky, params0)
         filled = (bg.energy < E_ref) / bg.degeneracy
-        Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(r), n_theta, 8)
+        Sf = filled_sbp_sum(num, kx, ky, params0, bg, filled, E_ref).reshape(len(r), n_theta, 8)
         a[i0:i0 + rows] = Sf.sum(1)
         a_half[i0:i0 + rows] = np.einsum("rtq,t->rq", Sf, even)
         a_abs[i0:i0 + rows] = np.abs(Sf).sum(1)
-        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled)
+        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled, E_ref)
         a_term[i0:i0 + rows] = (e**2).reshape(len(r), n_theta, 8).sum(1)
         a_bias[i0:i0 + rows] = b.reshape(len(r), n_theta, 8).sum(1)
         e_max[i0:i0 + rows] = np.abs(bg.energy).reshape(len(r), -1).max(1)
@@ -156,7 +158,7 @@ def sea_tail(num: ModelNumerics, params0, k_scale, E_ref: float, cutoffs, *, n_t
         power = power_prev = np.nan
         rem = rem_prev = np.zeros((4, 2))
         scale = 0.0
-        batch = list(zip(edges[:-1], edges[1:]))
+        batch = list(pairwise(edges))
         while True:
             r = np.concatenate([0.5 * (a + b) + 0.5 * (b - a) * x for a, b in batch])
             jac = np.concatenate([np.full(len(x), 0.5 * (b - a)) for a, b in batch])
@@ -248,18 +250,57 @@ def sea_reference_sums(num: ModelNumerics, params0, k_scale, E_ref: float, cutof
         n_terms += bg.energy.size
         win = np.stack([smooth_window(r / K) for K in cutoffs])  # (nK, P)
         m = np.stack([np.ones_like(sub), sub])
-        Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1).reshape(len(kx), 8)   # (P, 8)
+        Sf = filled_sbp_sum(num, kx, ky, params0, bg, filled, E_ref).reshape(len(kx), 8)   # (P, 8)
         out[:2] += ((m[:, None, :] * win[None]) @ Sf).reshape(2, len(cutoffs), 4, 2)
         out[2] += (win @ np.abs(Sf)).reshape(len(cutoffs), 4, 2)
-        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled)
+        e, b = _sbp_term_scale(num, kx, ky, params0, bg, filled, E_ref)
         out[3] += (win**2 @ e**2).reshape(len(cutoffs), 4, 2)
         bias += win @ b
     out[3] = roundoff_floor(out[2], out[3], bias.reshape(len(cutoffs), 4, 2), n_terms)
     return out * grid.cell
 
 
-def _sbp_term_scale(num, kx, ky, params0, bg, filled):
-    """Per point (P, 8): the roundoff of the filled-band sum of S in ulps (error, bias)."""
-    kappa, bound, _, _ = roundoff_bounds(num, kx, ky, params0, bg)
+def filled_sbp_sum(num: ModelNumerics, kx, ky, params0, bg, filled, E_ref: float) -> np.ndarray:
+    """SBP summed over the filled levels at each point, (P, 4, 2) in nm/eV (paper Eq. 5).
+
+    Where one level is filled (the paper models: H_T's valence band, H_PT's valence Kramers pair)
+    this is that level's SBP, ``sum_N theta(E_ref - eps0_N) S_N``, unchanged.  Where two or more levels
+    are filled, the filled-subspace sum of :meth:`symenh.kernels.numeric.NumericKernel.filled_sbp`
+    (no denominator between two filled bands: where filled levels approach each other, e.g. H_PT plus
+    a Zeeman term at large k, each level's SBP is large while their sum is small)."""
+    Sf = np.sum(filled[..., None, None] * bg.sbp, axis=1)
+    multi = np.sum(filled, axis=1) > 1.0 + 1e-9                 # filled / degeneracy sums to the level count
+    if np.any(multi):
+        vals = dict(zip((p.name for p in num.model.params), params0))
+        Sf = Sf.copy()
+        Sf[multi] = numeric_kernel(num.model).filled_sbp(kx[multi], ky[multi], vals, E_ref)
+    return Sf
+
+
+def _sbp_term_scale(num, kx, ky, params0, bg, filled, E_ref=None):
+    """Per point (P, 8): the roundoff of the filled-band sum of S in ulps (error, bias).
+
+    Where two or more levels are filled (:func:`filled_sbp_sum` takes the filled-subspace sum there)
+    the per-band bounds of :func:`~.numerics.roundoff_bounds` use the gap of each filled band to the
+    nearest *empty* band: only filled-empty terms enter that sum, and the filled subspace (unlike each
+    filled eigenvector) is conditioned by that gap alone."""
+    kappa, bound, _, V = roundoff_bounds(num, kx, ky, params0, bg)
     b = np.abs(filled)[..., None] * bound[..., 5:13]
-    return np.sum(kappa[..., None] * b, axis=1), np.sum(b, axis=1)
+    err, bias = np.sum(kappa[..., None] * b, axis=1), np.sum(b, axis=1)
+    multi = np.sum(filled, axis=1) > 1.0 + 1e-9 if E_ref is not None else np.zeros(len(kx), bool)
+    if np.any(multi):
+        eps = bg.energy[multi]                                      # (P', N)
+        occ = eps < E_ref
+        de = np.abs(eps[:, :, None] - eps[:, None, :])
+        de = np.where(occ[:, :, None] & ~occ[:, None, :], de, np.inf)
+        gap = np.min(de, axis=-1)                                   # filled band -> nearest empty band
+        with np.errstate(divide="ignore"):
+            inv = np.where(np.isfinite(gap), 1.0 / gap, 0.0)
+        spin = num.ham.spin()
+        s_norm = float(np.max(np.linalg.norm(spin, ord=2, axis=(-2, -1)))) if spin.size else 0.0
+        emax = np.max(np.abs(eps), axis=-1)
+        kap = TERM_ULPS_PER_BAND * eps.shape[-1] * (1.0 + emax[:, None] * inv)
+        bS = occ * 2.0 * s_norm * V[multi][:, None] * inv ** 2         # (P', N): |sum_m S_nm| per filled band
+        err[multi] = np.sum(kap * bS, axis=1)[:, None]
+        bias[multi] = np.sum(bS, axis=1)[:, None]
+    return err, bias
