@@ -25,6 +25,8 @@ TOP = (("import symenh + cli", None, None),
        ("figure fig2", "symenh.figures.fig2", "make"),
        ("figure fig3", "symenh.figures.fig3", "make"),
        ("figure asymptotics", "symenh.figures.asymptotics", "make"),
+       ("figure interactions", "symenh.figures.interactions", "make"),
+       ("figure temperature", "symenh.figures.temperature", "make"),
        ("summary.md", "symenh.report", "write_summary"))
 INNER = (("  of which savefig (PNG+PDF)", "matplotlib.figure", "Figure.savefig"),
          ("  of which mpmath points", "symenh.responses.mpmath_path", "sigma_linear_mp"),
@@ -34,6 +36,13 @@ INNER = (("  of which savefig (PNG+PDF)", "matplotlib.figure", "Figure.savefig")
          ("  of which large-mu series", "symenh.asymptotics", "_series_of"),
          ("  of which sympy.lambdify", "sympy", "lambdify"),
          ("  of which summary geometry rows", "symenh.report", "geometry_rows"),
+         ("  of which exchange quadrature (interactions)", "symenh.responses.exchange_quadrature",
+          "compute_exchange_quadrature"),
+         ("    exchange kernels (SymPy geometry + lambdify)", "symenh.integrate.exchange", "kernel_for"),
+         ("  of which mpmath exchange reference (interactions)", "symenh.figures.interactions", "sigma_enh_reference_mp"),
+         ("  of which finite-T closed form (temperature)", "symenh.responses.closed_form_thermal", "compute"),
+         ("    finite-T SymPy orders", "symenh.responses.closed_form_thermal", "_derive"),
+         ("    finite-T SymPy Laurent tables", "symenh.responses.closed_form_thermal", "_laurent_symbolic"),
          ("  of which summary cross-check (quadrature)", "symenh.report", "crosscheck_table"))
 
 
@@ -52,6 +61,8 @@ def _child(out: str) -> None:
     import symenh.figures.fig1  # noqa: F401
     import symenh.figures.fig2  # noqa: F401
     import symenh.figures.fig3  # noqa: F401
+    import symenh.figures.interactions  # noqa: F401
+    import symenh.figures.temperature  # noqa: F401
     import symenh.report  # noqa: F401
     totals["import symenh + cli"] = _cpu() - t0
     depth = {"n": 0}

@@ -21,9 +21,12 @@ BCD and INH do not involve the interaction: their closed forms are used througho
 **One quadrature per model and mu.**  The Fock channel operators of the spin span are Eq. 3's
 s^eta divided by sqrt(N) (N = 2 bands for H_T, 4 for H_PT: Tr Gamma^2 = 1), and every exchange
 response is bilinear in the channel operator; so the printed-channel ENH is exactly N times
-the spin-span group ("s^eta", "tau_0 (x) s^eta") of the Fock result, and the figure computes
-the Fock exchange once and reads both curves off it (tests/test_fig_interactions.py checks the
-printed curve against a direct ``channels="printed"`` quadrature).  Quadrature and reference
+the spin-span group ("s^eta", "tau_0 (x) s^eta") of the Fock result.  For H_PT the figure
+computes the Fock exchange once and reads both curves off it; for H_T (two bands) the spin span
+is the whole Fock basis, so it computes the printed channels (the model's own geometry, already
+derived for the closed forms; no derivation of a channel model) and the Fock curve is 1/N of it
+(tests/test_fig_interactions.py checks each model against a direct quadrature of the channel set
+the figure did not compute).  Quadrature and reference
 points are kept on disk (:mod:`symenh.responses.stored_points`), keyed by the source of the
 computing modules and every setting.
 
@@ -112,6 +115,12 @@ def _settings(params, convention, mu_over_delta, **extra) -> dict:
             "convention": convention, "mu_over_abs_Delta": [float(x) for x in mu_over_delta], **extra}
 
 
+def computed_channels(model: str) -> str:
+    """The channel set :func:`screened_points` computes for ``model`` (module docstring): "printed"
+    for a two-band model (H_T: the Fock basis is s^eta / sqrt 2), else "fock"."""
+    return "printed" if paper_valleys(model)[0].dim == 2 else "fock"
+
+
 def screened_points(params, convention="consistent", mu_over_delta=MU_POINTS, rtol=RTOL, report=print) -> dict:
     """Screened-Coulomb ENH at mu = |Delta| * ``mu_over_delta`` by quadrature, stored on disk.
 
@@ -125,15 +134,23 @@ def screened_points(params, convention="consistent", mu_over_delta=MU_POINTS, rt
         out = {}
         for model in MODELS:
             enh = PAIRS[model][0]
-            report(f"interactions: {enh} with the screened Coulomb V(q) by quadrature ({len(mu)} mu, rtol {rtol:g})")
             comps = paper_valleys(model)
+            n = comps[0].dim
+            computed = computed_channels(model)
+            report(f"interactions: {enh} with the screened Coulomb V(q) by quadrature ({len(mu)} mu, rtol {rtol:g}, "
+                   f"{computed} channels)")
             res = enh_exchange(comps, enh, mu, params.symbol_values(), params=params,
-                               interaction="screened-coulomb", channels="fock", convention=convention,
+                               interaction="screened-coulomb", channels=computed, convention=convention,
                                rtol=rtol, eps_r=eps_r_of(params))
             c, a, b = _el(model)
-            n = comps[0].dim
-            spin_group = res.channels["groups"][0]          # the spin span comes first (s^eta, tau_0 (x) s^eta)
             err = sigma_to_si(res.error)
+            if computed == "printed":                       # two bands: the Fock basis is s^eta / sqrt(N)
+                out[f"{model}:printed"] = sigma_to_si(res.sigma[:, c, a, b])
+                out[f"{model}:printed:error"] = err
+                out[f"{model}:fock"] = out[f"{model}:printed"] / n
+                out[f"{model}:fock:error"] = err / n
+                continue
+            spin_group = res.channels["groups"][0]          # the spin span comes first (s^eta, tau_0 (x) s^eta)
             out[f"{model}:fock"] = sigma_to_si(res.sigma[:, c, a, b])
             out[f"{model}:fock:error"] = err
             out[f"{model}:printed"] = n * sigma_to_si(res.groups[spin_group][:, c, a, b])
@@ -424,5 +441,5 @@ def make(out_dir: Path, params, report=print, convention: str = "consistent", mu
     return paths + [write_csv(Path(out_dir) / name, meta, header, cols) for name, meta, header, cols in tabs]
 
 
-__all__ = ["CSV_FILES", "MU_LARGE", "MU_POINTS", "data", "derived_powers", "draw", "large_mu_points", "make",
+__all__ = ["CSV_FILES", "MU_LARGE", "MU_POINTS", "computed_channels", "data", "derived_powers", "draw", "large_mu_points", "make",
            "screened_points", "tables"]

@@ -9,7 +9,7 @@ printed, like Fig. 3; raw elements in A m / V^2):
 (c) sigma_ENH^(T) / sigma_BCD against T (0-300 K) at mu = 1.2, 2 and 4 |Delta|;
 (d)-(f) the same for sigma_ENH^(PT) and sigma_INH of H_PT (element yxx; paper Fig. 3(c)).
 
-Every number is :func:`symenh.responses.thermal.sigma_thermal` by the closed form: each factor
+Every number is :func:`symenh.sigma` (``params.T_K`` = each temperature) by the closed form: each factor
 (D, X, A, B, C) convolved with -df/dE in energy and then assembled (bilinear for ENH;
 physics.md 7), error bound <= 1e-10 relative; at T = 0 it is the closed form of Fig. 3
 itself.  The mu axis of (a), (d) starts at |Delta|/2: inside the gap the conductivities are
@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..responses.api import sigma
 from ..responses.result import CONVENTION_NOTES
 from ..responses.stored_points import stored_arrays
-from ..responses.thermal import sigma_thermal
 from ..temperature import kT_eV
 from .fig3 import CONVENTION_NOTES_TEX, ELEMENT, MU_CURVES, PAIRS, TEX, check_params, relative_sign
 from .interactions import at_zero_temperature
@@ -63,10 +63,12 @@ def mu_grids(params, n_mu=MU_CURVES[2]):
 def _sigmas(model, mu, T, params, convention):
     """(ENH, reference) element and their error bounds (A m/V^2) at temperature T (K)."""
     out = []
+    at_T = params.replace(T_K=float(T))
     for mech in PAIRS[model]:
-        res = sigma_thermal(model, mech, mu, T_K=float(T), params=params, convention=convention)
+        res = sigma(model, mech, mu, params=at_T, convention=convention)
         c, a, b = ("xy".index(ch) for ch in ELEMENT[model])
-        out += [res.sigma[:, c, a, b], res.error_estimate]
+        err = np.zeros(len(mu)) if res.error_estimate is None else res.error_estimate   # None: exact (T = 0)
+        out += [res.sigma[:, c, a, b], err]
     return out
 
 
@@ -118,7 +120,7 @@ def _metadata(params, convention, what, header, **extra) -> dict:
     meta.update(extra)
     meta.update({
         "method": "closed form at finite T: each factor (D, X, A, B, C) convolved with -df/dE, then assembled "
-                  "(symenh.responses.thermal.sigma_thermal); T = 0 is Fig. 3's closed form",
+                  "(symenh.sigma with params.T_K); T = 0 is Fig. 3's closed form",
         "order": "linear in alpha (alpha * d sigma / d alpha at alpha = 0)",
         "interaction": "contact V_0 = e^2/(4 pi eps_0 eps_r q_s), Eq. 3 as printed (as in Fig. 3)",
         "exchange_valleys": "same (H_T: exchange within the valley of k; H_PT: all four bands)",

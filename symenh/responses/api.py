@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -30,7 +31,7 @@ from ..interactions import Interaction, make_interaction, user_interaction
 from ..kernels.hamiltonian import values_by_name
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
-from ..params import PAPER, Parameters, check_mu, check_real, check_real_array
+from ..params import GAPLESS_MU_MIN_EV, MU_MAX_EV, PAPER, Parameters, check_mu, check_real, check_real_array
 from ..units import sigma_to_si
 from .job import ORDERS, Job, require_default
 from .result import CONVENTION_NOTES, FIERZ_NOTES, RELATIVE_SIGNS, SigmaResult
@@ -159,9 +160,36 @@ def resolve_interaction(interaction, params: Parameters) -> Interaction:
                          f"V(|q| in 1/nm) -> eV nm^2 or a SymPy expression in q; got {type(interaction).__name__}")
 
 
+@cache
+def _path_module(method: str):
+    """The module of a path (imported once; ``method`` already checked)."""
+    return importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
+
+
 def _supports(method: str) -> dict:
-    path = importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
-    return dict(getattr(path, "SUPPORTS", {}))
+    return dict(getattr(_path_module(method), "SUPPORTS", {}))
+
+
+def _checked_mu(mu_eV, delta_eV) -> np.ndarray:
+    """:func:`symenh.params.check_mu` with a fast path for the common case, a non-empty 1-D float
+    array whose values are all finite and in range (one reduction instead of three); anything
+    else, and every refusal with its message, goes through check_mu itself."""
+    if type(mu_eV) is np.ndarray and mu_eV.ndim == 1 and mu_eV.dtype == np.float64 and mu_eV.size:
+        out = mu_eV.astype(float)          # a copy, as check_mu returns
+        a = np.abs(out)
+        top = float(a.max())               # NaN propagates; +-inf exceeds the bound
+        if top <= MU_MAX_EV and (delta_eV != 0 or not np.any((a != 0) & (a < GAPLESS_MU_MIN_EV))):
+            return out
+    return check_mu(mu_eV, "mu_eV", delta_eV)
+
+
+def _all_finite(x) -> bool:
+    """True when every entry of ``x`` is finite: one sum (NaN and inf propagate through it; an
+    overflow of the sum itself falls back to the entry-by-entry test)."""
+    with np.errstate(all="ignore"):
+        if np.isfinite(np.sum(x)):
+            return True
+    return bool(np.all(np.isfinite(x)))
 
 
 def check_supported(job: Job, method: str) -> None:
@@ -273,8 +301,8 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     if not isinstance(params, Parameters):
         raise InputTypeError(f"params: must be a symenh.Parameters, got {type(params).__name__}")
     inter = resolve_interaction(interaction, params)
-    mu = check_mu(mu_eV, "mu_eV", params.Delta_eV if isinstance(model, str) else None)
-    options = check_options(options)
+    mu = _checked_mu(mu_eV, params.Delta_eV if isinstance(model, str) else None)
+    options = check_options(options) if options else {}
     name, comps, values = _resolve_model(model, params, model_values)
     check_exchange_scope(comps, exchange_valleys)
     enh = mechanism in EXCHANGE_MECHANISMS
@@ -282,11 +310,13 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     pre = Prefactors(tau_over_hbar=params.tau_over_hbar_per_eV, V0=params.V0_eV_nm2,
                      enh_sign=enh_sign(convention))
     # BCD and INH do not depend on the exchange: their Job carries the paper's contact and channels
+    by_name_contact = isinstance(interaction, str) and interaction == "contact"   # inter is that contact already
     job = Job(name, comps, mechanism, mu, params, values, pre, convention, exchange_valleys, dict(options),
-              interaction=inter if enh else make_interaction("contact", params.q_s_per_nm, params.eps_r),
+              interaction=inter if enh or by_name_contact else make_interaction("contact", params.q_s_per_nm,
+                                                                                 params.eps_r),
               channels=exchange if enh else "printed", T_K=params.T_K, order=order, occupation=occupation)
     check_supported(job, method)
-    path = importlib.import_module(f"{__package__}.{_PATH_MODULES[method]}")
+    path = _path_module(method)
     with np.errstate(all="ignore"):  # overflow is reported below as one error, not as warnings
         if isinstance(model, str):   # the paper models' parameter ranges exclude overflow
             out = path.compute(job)
@@ -300,10 +330,10 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
     extra = out[2] if len(out) > 2 and out[2] else {}
     sig = sigma_to_si(raw)
     err_si = None if err is None else np.asarray(sigma_to_si(err), dtype=float)
-    finite = np.all(np.isfinite(sig.reshape(len(mu), -1)), axis=1)
-    if err_si is not None:
-        finite &= np.isfinite(err_si.reshape(len(mu), -1)).all(axis=1)
-    if not np.all(finite):
+    if not (_all_finite(sig) and (err_si is None or _all_finite(err_si))):
+        finite = np.all(np.isfinite(sig.reshape(len(mu), -1)), axis=1)
+        if err_si is not None:
+            finite &= np.isfinite(err_si.reshape(len(mu), -1)).all(axis=1)
         raise ResponseError(f"{method}: produced a non-finite conductivity or error estimate at mu = "
                             f"{mu[~finite]} eV")
     channels = None

@@ -217,8 +217,15 @@ class LaurentTable:
 
 @lru_cache(maxsize=64)
 def _laurent_symbolic(model, branch: str, name: str, n: int):
-    """(powers, lambdified coefficient function of (Delta, hvx, hvy)) for one (factor, order)."""
-    items = flatten(order_expressions(model)[branch][(name, n)])
+    """(powers, lambdified coefficient function of (Delta, hvx, hvy)) for one (factor, order).
+
+    The n = 0 and n = 1 factors of :mod:`symenh.responses.closed_form` (every factor the linear
+    order needs) are read from its derivation directly; only the others (the cubic order's)
+    need the full :func:`order_expressions`."""
+    if (name, n) in _CFMAP:
+        items = flatten(_cf.factor_expressions(model)[branch][_CFMAP[(name, n)]])
+    else:
+        items = flatten(order_expressions(model)[branch][(name, n)])
     ls = [laurent(e) for e in items]
     powers = sorted({j for d in ls for j in d}) or [0]
     mat = [[d.get(j, 0) for j in powers] for d in ls]
@@ -433,6 +440,17 @@ def convolved_sigma_T0(job, kT: float, occupation: str = "bare", rtol: float = 1
     return v.reshape(len(mu), 2, 2, 2)
 
 
-__all__ = ["LaurentTable", "SOMMERFELD_MIN_GAP_KT", "SOMMERFELD_TERMS", "ZeroTFactors", "compute",
-           "convolved_sigma_T0", "cubic_coefficient", "general_order", "laurent", "laurent_table",
-           "order_expressions", "thermal_factors"]
+__all__ = [
+    "SOMMERFELD_MIN_GAP_KT",
+    "SOMMERFELD_TERMS",
+    "LaurentTable",
+    "ZeroTFactors",
+    "compute",
+    "convolved_sigma_T0",
+    "cubic_coefficient",
+    "general_order",
+    "laurent",
+    "laurent_table",
+    "order_expressions",
+    "thermal_factors",
+]

@@ -32,7 +32,7 @@ from ..params import PAPER, Parameters
 from ..temperature import check_temperature, kT_eV
 from ..units import sigma_to_si
 from . import closed_form_thermal, grid_thermal, quadrature_thermal
-from .api import _resolve_model
+from .api import _resolve_model, sigma
 from .assembly import MECHANISMS_ALL, OCCUPATIONS, check_mechanism
 from .job import Job
 from .spec import CONVENTIONS, EXCHANGE_VALLEYS, METHODS, Prefactors, ResponseError, check_choice, enh_sign, symmetrize
@@ -61,6 +61,8 @@ class ThermalSigma:
     raw: np.ndarray
     error_raw: np.ndarray
     meta: dict = field(default_factory=dict)
+    #: (sigma, error) in A m/V^2 exactly as :func:`symenh.sigma` returned them (None: from ``raw``)
+    si_values: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def kT_eV(self) -> float:
@@ -69,12 +71,16 @@ class ThermalSigma:
 
     @property
     def sigma(self) -> np.ndarray:
-        """Raw tensor in A m / V^2."""
+        """The tensor in A m / V^2."""
+        if self.si_values is not None:
+            return np.asarray(self.si_values[0], dtype=float)
         return np.asarray(sigma_to_si(self.raw), dtype=float)
 
     @property
     def error_estimate(self) -> np.ndarray:
         """Per-mu bound in A m / V^2."""
+        if self.si_values is not None:
+            return np.asarray(self.si_values[1], dtype=float)
         return np.asarray(sigma_to_si(self.error_raw), dtype=float)
 
     @property
@@ -138,22 +144,43 @@ def sigma_thermal(model, mechanism: str, mu_eV, *, T_K: float = 0.0, order: str 
                   method: str = "closed-form", convention: str = "consistent", exchange_valleys: str = "same",
                   params: Parameters = PAPER, model_values=None, occupation: str = "bare",
                   **options) -> ThermalSigma:
-    """sigma^{cab}(mu) at temperature T_K (kelvin), to the requested order in the tilt.
+    """sigma^{cab}(mu) at temperature T_K (kelvin): a thin wrapper of :func:`symenh.sigma`.
 
-    Parameters as :func:`symenh.sigma`, plus ``T_K`` (>= 0 K; 0 gives today's numbers),
-    ``order`` ("linear", "exact" for quadrature/grid, "cubic" for the closed form),
-    ``mechanism`` also "inh-full" (the full intrinsic conductivity,
-    docs/derivations/inh_full_intrinsic.md) and ``occupation`` ("bare": relaxation towards
-    f0(eps0), the default; "field-corrected": towards f0(eps0 + eps^(2)), which makes
-    inh-full equal to inh).  Options: closed form ``rtol`` (1e-10), ``thermal`` ("auto",
-    "quadrature", "sommerfeld"); quadrature ``rtol``, ``panel_kT``; grid as the grid path.
+    ``sigma_thermal(model, mech, mu, T_K=T, ...)`` is exactly
+    ``symenh.sigma(model, mech, mu, params=params.replace(T_K=T), ...)`` (the one public entry
+    point; same validation, same numbers bit for bit, same one-line errors), returned as a
+    :class:`ThermalSigma` (raw e^3/hbar nm/eV and SI A m/V^2, the error bound per mu, ``T_K``,
+    ``order``).  Kept for the callers written against it; new code should call
+    :func:`symenh.sigma` with ``params=Parameters(T_K=...)``.
+
+    Parameters as :func:`symenh.sigma`, plus ``T_K`` (>= 0 K; 0 gives the T = 0 numbers, and a
+    ``params.T_K`` is replaced by it).  Options (``rtol``, ``panel_kT``, the grid's) as
+    :func:`symenh.sigma`.
     """
-    job = make_job(model, mechanism, mu_eV, params, convention, exchange_valleys, model_values, **options)
-    raw, err = sigma_thermal_job(job, T_K, order, method, occupation)
+    if not isinstance(params, Parameters):
+        raise ResponseError("params: must be a symenh.Parameters")
+    res = sigma(model, mechanism, mu_eV, method=method, convention=convention, exchange_valleys=exchange_valleys,
+                params=params.replace(T_K=T_K), model_values=model_values, order=order, occupation=occupation,
+                **options)
+    si = float(sigma_to_si(1.0))
+    err = np.zeros(len(res.mu_eV)) if res.error_estimate is None else \
+        np.asarray(res.error_estimate, dtype=float).reshape(len(res.mu_eV), -1).max(axis=1)
     meta = {"occupation": occupation if mechanism == "inh-full" else None, "convention": convention,
-            "exchange_valleys": exchange_valleys, "alpha_eV_nm": job.alpha, "kT_eV": kT_eV(T_K)}
-    return ThermalSigma(job.model_name, mechanism, method, job.mu_eV, float(T_K), order, raw, err, meta)
+            "exchange_valleys": exchange_valleys, "alpha_eV_nm": _alpha(res, params), "kT_eV": kT_eV(res.params.T_K)}
+    return ThermalSigma(res.model, mechanism, method, res.mu_eV, float(res.params.T_K), order,
+                        np.asarray(res.sigma, dtype=float) / si, err / si, meta, si_values=(res.sigma, err))
 
 
-__all__ = ["METHOD_ORDERS", "MECHANISMS_ALL", "ORDERS", "ThermalSigma", "make_job", "sigma_thermal",
-           "sigma_thermal_job"]
+def _alpha(res, params) -> float:
+    return float(res.meta["alpha"]) if "alpha" in res.meta else float(params.alpha_eV_nm)
+
+
+__all__ = [
+    "MECHANISMS_ALL",
+    "METHOD_ORDERS",
+    "ORDERS",
+    "ThermalSigma",
+    "make_job",
+    "sigma_thermal",
+    "sigma_thermal_job",
+]
