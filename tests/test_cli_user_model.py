@@ -235,7 +235,7 @@ def test_option_refusals_are_one_line(capsys, argv, needles):
 def test_figure_model_draws_the_file_and_its_csv_matches_the_built_in_closed_form(capsys, tmp_path):
     from symenh.figures.table import read_metadata
 
-    code, out, err = run(capsys, "figure", "model", "--model-file", H_T, "--mu", "60:150:3meV", "--mechanism", "bcd",
+    code, out, err = run(capsys, "figure", "model", "--model-file", H_T, "--mu", "60:150:2meV", "--mechanism", "bcd",
                          "--out", str(tmp_path))
     assert code == 0, err
     paths = [Path(p) for p in out.split()]

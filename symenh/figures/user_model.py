@@ -126,13 +126,13 @@ def make(out_dir: Path, params, report=print, *, loaded=None, component=0, mecha
         fig.colorbar(im, ax=ax, shrink=0.9).set_label(unit)
     ax = axes[1, 1]
     for i, (mech, (el, s, err)) in enumerate(curves.items()):
-        ax.plot(mu, s, marker="o", ms=2.5, lw=0.9, color=f"C{i}", label=f"{mech} ({el})")
+        ax.plot(mu, s, marker="o", ms=2.5, lw=0.9, color=f"C{i}", label=f"{mech} ({el}); band: its error")
         ax.fill_between(mu, s - err, s + err, color=f"C{i}", alpha=0.25, lw=0)
     ax.axhline(0.0, color="0.6", lw=0.4)
     ax.set_xlabel(r"$\mu$ (eV)")
     ax.set_ylabel(r"$\sigma$ (A m / V$^2$)")
-    summed = f", {len(loaded.components)} components summed" if len(loaded.components) > 1 else ""
-    ax.set_title(f"(d) sigma by {method}{summed}; band: error estimate")
+    summed = f", sum of {len(loaded.components)} components" if len(loaded.components) > 1 else ""
+    ax.set_title(f"(d) sigma by {method}{summed}")
     ax.legend(loc="best")
     fig.suptitle(f"model file {Path(loaded.path).name}: {loaded.name} (sha256 {loaded.sha256[:12]})")
     stem = "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in loaded.name)
