@@ -21,7 +21,7 @@ from ..responses.api import INTERACTION_NAMES
 from ..responses.job import ORDERS
 from ..responses.spec import CONVENTIONS, EXCHANGE_VALLEYS, MECHANISMS, METHODS, OCCUPATIONS
 from .common import MECHANISM_HELP, METHOD_HELP, CliError, add_param_option, choices_help, params_from, print_json
-from .user_model import add_model_choice, refuse
+from .user_model import add_model_choice, load
 
 EXECUTOR_HELP = {"auto": "serial, or processes when the estimated serial time exceeds 20 s (the default)",
                  "serial": "one point after another in this process",
@@ -115,10 +115,12 @@ def run(args) -> int:
     from ..maps.run import compute
     from ..maps.store import parts_dir
 
-    if args.model_file is not None:
-        refuse("map", "maps the paper models only (a map's settings, hash and worker processes name the model "
-               "by its paper name)", "for a model file run symenh sigma --model-file FILE --mu START:STOP:N<unit> "
-               "(mu as an array) once per parameter value, or symenh figure model --model-file FILE")
+    model = args.model
+    if args.model_file is not None:   # a user's model: its bytes travel with the map (symenh.maps.ModelFile)
+        from ..maps import ModelFile
+
+        load(args)                    # one-line refusal of a bad file and of the paper-Hamiltonian --param names
+        model = ModelFile.from_path(args.model_file)
     _check_numbers(args)
     require("xarray", "symenh map")
     if args.out is not None:
@@ -127,7 +129,7 @@ def run(args) -> int:
     if not args.no_progress:
         require("tqdm", "symenh map's progress bar")
     axes = [parse_axis(text, log) for text, log in args.axis]
-    spec = make_spec(args.model, args.mechanism, axes, method=args.method, params=params_from(args),
+    spec = make_spec(model, args.mechanism, axes, method=args.method, params=params_from(args),
                      convention=args.convention, exchange_valleys=args.exchange_valleys,
                      interaction=args.interaction, exchange=args.exchange, order=args.order,
                      occupation=args.occupation)

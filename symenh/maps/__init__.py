@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from ..params import PAPER
 from .axes import Axis, axis, parse_axis
 from .errors import FailedPointsWarning, MapError, MissingExtraError, require
+from .model_ref import ModelFile
 from .spec import MapSpec
 
 __all__ = ["Axis", "FailedPointsWarning", "MapError", "MapSpec", "MissingExtraError", "axis", "make_spec",
@@ -39,7 +40,12 @@ def _axes(axes) -> tuple:
 
 
 def make_spec(model, mechanism, axes, *, method: str = "closed-form", params=PAPER, **options) -> MapSpec:
-    """The :class:`MapSpec` of :func:`sweep`'s arguments."""
+    """The :class:`MapSpec` of :func:`sweep`'s arguments (a loaded model file becomes a
+    :class:`ModelFile`: its bytes travel with the map)."""
+    from ..models.model_file import LoadedModel
+
+    if isinstance(model, LoadedModel):
+        model = ModelFile.from_loaded(model)
     return MapSpec(model, mechanism, method, _axes(axes), params, tuple(options.items()))
 
 
@@ -58,7 +64,11 @@ def sweep(model, mechanism, axes, *, method: str = "closed-form", params=PAPER, 
 
     Parameters
     ----------
-    model : a paper model name ("tilted-dirac", "pt-dirac").
+    model : a paper model name ("tilted-dirac", "pt-dirac"), or a user's model file loaded by
+        :func:`symenh.load_model` (or a :class:`ModelFile`): the file's bytes and SHA-256 travel with
+        the map (into the settings hash) and every worker rebuilds the model from them; the axes
+        and ``params`` fields of a paper Hamiltonian (Delta, v, vx, vy, alpha_over_hbar_v,
+        mu_over_Delta) are then refused.
     mechanism : one mechanism name or several (then ``mechanism`` is a dimension).
     axes : {name: spec}: ``{"mu": "0.05:0.3:101eV", "q_s": symenh.maps.axis("q_s", "0.05:2:40/nm",
         log=True), "T": "0,10,100,300K"}``; names: mu or mu_over_Delta (exactly one; mu / |Delta|

@@ -65,7 +65,7 @@ def attributes(spec, failures: dict, created_by: str) -> dict:
     opts = dict(spec.options)
     varied = {f for a in spec.point_axes for f in a.fields}
     attrs = {"title": f"symenh map of sigma^{{cab}} over {', '.join(a.name for a in spec.axes)}",
-             "created_by": created_by, "symenh_version": settings["symenh_version"], "model": spec.model,
+             "created_by": created_by, "symenh_version": settings["symenh_version"], "model": spec.model_label,
              "mechanism": ", ".join(spec.mechanisms), "method": spec.method,
              "convention": opts.get("convention", "consistent"),
              "exchange_valleys": opts.get("exchange_valleys", "same"),

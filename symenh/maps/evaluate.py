@@ -46,7 +46,7 @@ def _point(spec, i: int):
     kwargs = spec.sigma_kwargs()
     sig, err = [], []
     for mech in spec.mechanisms:
-        res = sigma(spec.model, mech, mu, params=params, **kwargs)
+        res = sigma(mechanism=mech, mu_eV=mu, params=params, **kwargs)
         sig.append(res.sigma)
         err.append(np.zeros(len(mu)) if res.error_estimate is None else
                    np.asarray(res.error_estimate, dtype=float).reshape(len(mu), -1).max(axis=1))

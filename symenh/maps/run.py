@@ -79,9 +79,10 @@ def check_request(spec) -> None:
     """Refuse a request every point would refuse (a name, an option, a scope), before any work:
     one :func:`symenh.sigma` call per mechanism at the fixed parameters and one mu."""
     check_choice("method", spec.method, METHODS)
-    probe_mu = max(2 * abs(spec.params.Delta_eV), 0.1)
+    # a model file: its first mu (its gap is not Delta_eV)
+    probe_mu = max(2 * abs(spec.params.Delta_eV), 0.1) if isinstance(spec.model, str) else spec.point(0)[1][0]
     for mech in spec.mechanisms:
-        sigma(spec.model, mech, [probe_mu], params=spec.params, **spec.sigma_kwargs())
+        sigma(mechanism=mech, mu_eV=[probe_mu], params=spec.params, **spec.sigma_kwargs())
 
 
 def compute(spec, *, executor: str = "auto", workers=None, scheduler=None, scheduler_timeout: float = 10.0,

@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import InputTypeError, ParameterError
 from ..params import PAPER, Parameters
 from .axes import Axis, check_axes
+from .model_ref import PAPER_HAMILTONIAN_FIELDS, ModelFile
 
 #: the scalar types a sigma keyword may have in a map (it is stored in the dataset's attributes)
 _SCALARS = (str, int, float, bool, type(None))
@@ -58,14 +59,15 @@ def _is_default(name: str, value) -> bool:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """A map request.  ``model`` (a paper model name), ``mechanisms`` (tuple of names),
+    """A map request.  ``model`` (a paper model name, or a user's model file as a
+    :class:`~symenh.maps.model_ref.ModelFile`), ``mechanisms`` (tuple of names),
     ``method``, ``axes`` (tuple of :class:`~symenh.maps.axes.Axis`, exactly one of them mu or
     mu_over_Delta), ``params`` (the fixed :class:`~symenh.params.Parameters`; an axis
     overrides its fields), ``options`` (the other :func:`symenh.sigma` keywords, e.g.
     convention, exchange_valleys, rtol, as sorted (name, value) pairs; None and sigma's own
     defaults are left out, so asking for a default explicitly does not change the map's hash)."""
 
-    model: str
+    model: str | ModelFile
     mechanisms: tuple
     method: str
     axes: tuple
@@ -73,8 +75,9 @@ class MapSpec:
     options: tuple = field(default=())
 
     def __post_init__(self):
-        if not isinstance(self.model, str):
-            raise InputTypeError(f"model: a map takes a paper model name, got {type(self.model).__name__}")
+        if not isinstance(self.model, (str, ModelFile)):
+            raise InputTypeError(f"model: a map takes a paper model name or a symenh.maps.ModelFile (a model file), "
+                                 f"got {type(self.model).__name__}")
         mechs = (self.mechanisms,) if isinstance(self.mechanisms, str) else tuple(self.mechanisms)
         if not mechs or not all(isinstance(m, str) for m in mechs):
             raise InputTypeError("mechanism: give one mechanism name or a list of them")
@@ -86,6 +89,22 @@ class MapSpec:
         object.__setattr__(self, "mechanisms", mechs)
         object.__setattr__(self, "axes", check_axes(self.axes))
         object.__setattr__(self, "options", tuple(sorted((k, _check_option(k, v)) for k, v in opts.items())))
+        if isinstance(self.model, ModelFile):
+            self._check_model_file()
+
+    def _check_model_file(self) -> None:
+        """A model file holds its Hamiltonian: refuse the axes and fixed parameters of a paper
+        model's Hamiltonian, and the axis mu_over_Delta (no paper gap)."""
+        for a in self.axes:
+            if a.name == "mu_over_Delta" or set(a.fields) & set(PAPER_HAMILTONIAN_FIELDS):
+                raise ParameterError(f"axis {a.name}: sets a paper model's Hamiltonian; a model file holds its own "
+                                     "(allowed axes: mu and the parameters outside H: tau, q_s, eps_r, T)")
+        for f in PAPER_HAMILTONIAN_FIELDS:
+            if getattr(self.params, f) != getattr(PAPER, f):
+                raise ParameterError(f"params.{f}: sets a paper model's Hamiltonian, not used for a model file "
+                                     f"({self.model.name} holds its own parameters)")
+        if "model_values" in dict(self.options):
+            raise ParameterError("model_values: a model file holds its parameter values")
 
     # -- the grid ---------------------------------------------------------------
     @cached_property
@@ -139,7 +158,8 @@ class MapSpec:
     def settings(self) -> dict:
         """Every setting as JSON-able data: what the hash covers and the dataset's attributes hold."""
         from .. import __version__  # at call time: symenh/__init__ imports this package
-        return {"model": self.model, "mechanisms": list(self.mechanisms), "method": self.method,
+        model = self.model if isinstance(self.model, str) else self.model.describe()
+        return {"model": model, "mechanisms": list(self.mechanisms), "method": self.method,
                 "options": dict(self.options), "params": self.params.as_dict(),
                 "axes": [a.describe() for a in self.axes], "symenh_version": __version__}
 
@@ -151,6 +171,13 @@ class MapSpec:
         """SHA-256 (hex) of the canonical settings JSON."""
         return hashlib.sha256(self.settings_json().encode()).hexdigest()
 
+    @property
+    def model_label(self) -> str:
+        """The model in one line: the paper name, or the model file's name and SHA-256."""
+        return self.model if isinstance(self.model, str) else self.model.label()
+
     def sigma_kwargs(self) -> dict:
-        """The keywords of each symenh.sigma call (method and the options)."""
-        return {"method": self.method, **dict(self.options)}
+        """The keywords of each symenh.sigma call but ``params``: model, method and the options
+        (and model_values for a model file)."""
+        model = {"model": self.model} if isinstance(self.model, str) else self.model.sigma_model()
+        return {**model, "method": self.method, **dict(self.options)}

@@ -386,6 +386,21 @@ def load_model(path) -> LoadedModel:
     p = Path(path)
     try:
         raw = _read(p)
+    except _Refused as exc:
+        raise ModelError(f"model file {p}: {exc}") from None
+    return load_model_bytes(raw, p)
+
+
+def load_model_bytes(raw: bytes, path) -> LoadedModel:
+    """:func:`load_model` of a model file's bytes ``raw`` already read (``path`` names it in messages
+    and its suffix chooses JSON or TOML); used where the bytes travel instead of the file (the worker
+    processes of :func:`symenh.sweep`).  Same units, checks and one-line errors as :func:`load_model`."""
+    from .base import from_matrix
+
+    p = Path(path)
+    try:
+        if not isinstance(raw, bytes) or len(raw) > LIMITS["file_bytes"]:
+            raise _Refused(f"must be at most {LIMITS['file_bytes']} bytes of a model file")
         data = _decode(p, raw)
         return _build(data, p, hashlib.sha256(raw).hexdigest(), from_matrix)
     except _Refused as exc:
