@@ -136,3 +136,12 @@ def test_finite_temperature_refused_in_one_line(h_t):
     with pytest.raises(ResponseError) as exc:
         _quad(h_t, "bcd", [0.1], params=symenh.Parameters(T_K=10.0))
     assert "T_K" in str(exc.value) and "lattice model" in str(exc.value)
+
+
+def test_estimate_covers_the_error_of_a_much_tighter_run(h_t):
+    """The default run's estimate (rtol 1e-8) against rtol 1e-10 on a finer first mesh (an independent
+    mesh, other loop nodes, other cut panels): the difference stays inside the estimate."""
+    a = _quad(h_t, "enh-pt", [0.3])
+    b = _quad(h_t, "enh-pt", [0.3], rtol=1e-10, mesh=96)
+    assert float(np.max(np.abs(a.sigma - b.sigma))) <= a.error_estimate[0]
+    assert b.error_estimate[0] <= a.error_estimate[0]
