@@ -101,8 +101,9 @@ def zone_integral(F, lattice, tol: float, *, n_start: int = 32, n_max: int = 102
         n *= 2
 
 
-#: the Gauss-Legendre panels of the cut integrals are doubled (from 4) up to this many while their
-#: order check exceeds the tolerance (a cut crossing a narrow feature of F, e.g. near a small gap)
+#: the Gauss-Legendre panels of the cut integrals are doubled (from 4) up to this many while the
+#: estimate exceeds the tolerance and halves at each doubling (a cut crossing a narrow feature of F,
+#: e.g. near a small gap)
 MAX_PANELS = 128
 
 
@@ -137,11 +138,16 @@ def _cut_sum(contours, F, er, es, tol):
     total, err = 0.0, 0.0
     for loops, base in groups:
         sub = replace(contours, loops=loops)
-        panels = 4
+        panels, prev = 4, np.inf
         while True:
             v, e = _cut_region_integral(sub, F, cut=(er, es), base=base, tol=tol, panels=panels)
-            if np.max(e) <= tol * max(float(np.max(np.abs(v))), 1e-300) or 2 * panels > MAX_PANELS:
+            emax = float(np.max(e))
+            # stop when met, at MAX_PANELS, or when doubling no longer halves the estimate (the loop
+            # trapezoid's part then dominates, not the cut panels')
+            if (emax <= tol * max(float(np.max(np.abs(v))), 1e-300) or 2 * panels > MAX_PANELS
+                    or emax > 0.5 * prev):
                 break
+            prev = emax
             panels *= 2
         total, err = total + v, err + e
     return np.asarray(total), np.asarray(err)

@@ -19,7 +19,8 @@ contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt
    (:func:`symenh.integrate.zone_contours.region_integral`, Green's theorem on the torus), with
    ``B_ref`` the filled bands below E_ref (a gap energy) by the periodic trapezoid rule of
    :func:`symenh.integrate.bz.filled_sea` -- no tail, no cutoff.  Assembled by
-   :func:`symenh.responses.spec.linear_sigma`.
+   :func:`symenh.responses.spec.linear_sigma` (the paper's BCD, INH and Eqs. 9, 10 with zone
+   integrals; inh-full from the same factor X as on the grid path).
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of every factor
 (the last change of each doubling trapezoid rule, the Gauss-Legendre order check of the cut
