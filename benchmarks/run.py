@@ -64,10 +64,18 @@ def _best(fn, repeat=7, number=20):
     return best
 
 
+#: (what, measured, target, verdict) of every target, printed together at the end
+SUMMARY = []
+
+
 def _verdict(value, target, unit=""):
     if value <= target:
         return "met"
     return f"MISSED by {value / target:.2f}x ({value - target:.3g}{unit} over)"
+
+
+def _record(what, measured, target, verdict):
+    SUMMARY.append((what, measured, target, verdict))
 
 
 def plain_numpy_floor(mu, p):
@@ -129,6 +137,8 @@ def closed_form_section(p, n_mu):
     print(f"closed form, {n_mu} mu x 4 mechanisms (symenh.sigma, warm): {t_api * 1e3:.3f} ms; plain-numpy floor "
           f"{t_floor * 1e3:.3f} ms; ratio {ratio:.1f} (target <= {TARGETS['closed-form ratio']:g}): "
           f"{_verdict(ratio, TARGETS['closed-form ratio'])}")
+    _record("closed form 1000 mu x 4 mechanisms / plain-numpy floor", f"{ratio:.1f}x", "<= 10x",
+            _verdict(ratio, TARGETS["closed-form ratio"]))
     print(f"  the floor and symenh agree to {agree:.1e} (relative, max over mu and mechanisms)")
     print(f"  where the time goes: lambdified kernels {t_kernel * 1e3:.3f} ms ({100 * t_kernel / t_api:.0f}%), "
           f"rest of closed_form.compute {(t_compute - t_kernel) * 1e3:.3f} ms "
@@ -165,6 +175,8 @@ def paths_section(p, n_quad, n_grid):
         err = _rel_err(g.sigma, ref[:n_grid])
         est = float(np.max(g.error_estimate / np.max(np.abs(ref[:n_grid]))))
         print(f"{model:13s} {mech:9s} {'grid':11s} {tg:11.2f} s/mu {err:18.1e}  baseline (own estimate {est:.1e})")
+    _record("quadrature at rtol 1e-10, worst mechanism", f"{worst_q * 1e3:.1f} ms/mu", "< 50 ms/mu",
+            _verdict(worst_q * 1e3, TARGETS["quadrature ms"], " ms"))
     print(f"\nquadrature at rtol 1e-10, worst mechanism: {worst_q * 1e3:.1f} ms per mu point (target < 50 ms): "
           f"{_verdict(worst_q * 1e3, TARGETS['quadrature ms'], ' ms')}")
 
@@ -188,6 +200,8 @@ def rtol_section(p, n_mu=40):
         verdict = "met" if ok else f"MISSED (a looser rtol costs {worst:.2f}x the tighter one)"
         print(f"{model:13s} {mech:9s} " + " ".join(f"{t * 1e3:11.2f}" for t in times)
               + f"  looser rtol cheaper: {verdict}")
+        _record(f"quadrature cost falls with rtol ({model} {mech})",
+                " / ".join(f"{t * 1e3:.2f}" for t in times) + " ms/mu", "each looser rtol cheaper", verdict)
 
 
 def reproduce_section():
@@ -202,6 +216,8 @@ def reproduce_section():
         cpu = r["process CPU (user+sys, children)"]
         target = TARGETS[f"reproduce {label}"]
         save = r.get("  of which savefig (PNG+PDF)", 0.0)
+        _record(f"symenh reproduce {label}", f"{cpu:.1f} CPU-s", f"< {target:g} CPU-s",
+                _verdict(cpu, target, " CPU-s"))
         print(f"symenh reproduce, {label} ({'empty cache' if label == 'cold' else 'cache filled'}): "
               f"{cpu:.1f} CPU-s user+sys (target < {target:g}): {_verdict(cpu, target, ' CPU-s')}; "
               f"writing PNG+PDF {save:.1f} CPU-s ({100 * save / cpu:.0f}%), the rest {cpu - save:.1f} CPU-s")
@@ -223,6 +239,11 @@ def main(argv=None) -> int:
     rtol_section(p, n_mu=10 if args.quick else 40)
     if not args.no_reproduce:
         reproduce_section()
+    _record("test suite (python -m pytest -n 2)", "not run here", "< 5 min on 2 cores",
+            "see PROGRESS-speed.md (pytest --durations=40)")
+    print("\nevery target, measured against it:")
+    for what, measured, target, verdict in SUMMARY:
+        print(f"  {what:58s} {measured:>28s}  target {target:26s} {verdict}")
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (a loaded machine inflates CPU time)")
     return 0
