@@ -31,9 +31,23 @@ D_b = -sum int (d_b f_N) Omega_N, integration by parts on the torus, exact).
 
 Options (``symenh.sigma(model, ..., method="grid", **options)``): ``kT_fractions``,
 ``temperatures_K``, ``spacing_over_kT``, ``margin_kT``, ``chunk_points``, ``max_points`` with the
-meanings and ranges of :mod:`symenh.responses.grid`.  Only the paper's settings (contact
-interaction, printed channels, T = 0, linear order) are handled; anything else is refused in
-one line.  Measured timings: benchmarks/lattice.py.
+meanings and ranges of :mod:`symenh.responses.grid`.  Measured timings: benchmarks/lattice.py.
+
+Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
+
+* ``T_K > 0`` (:func:`compute_elementwise` with ``kT``): the same Fermi-box sums at the requested
+  temperature itself (Fermi-Dirac occupations over the zone), no T -> 0 extrapolation and no edge
+  refusal; on the finite zone nothing else is extrapolated (no sea tail).  mu in a gap, below or
+  above every band is thermally activated: the box reaches margin_kT kT beyond the nearest band
+  edge.  At least :data:`MIN_STEPS` grid steps across the box.  As T -> 0 the numbers tend to the
+  T = 0 path's (tests/test_lattice_grid_extensions.py).
+* ENH with a q-dependent interaction (screened Coulomb, a user V(q)) or ``channels="fock"``
+  (:func:`compute_exchange`): exchange fields as periodic convolutions over the zone with
+  V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
+  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
+  Options :data:`EXCHANGE_DEFAULTS`.
+* refused in one line: ``order="exact"``, inh-full's field-corrected occupation,
+  ``exchange_valleys="all"`` with the exchange-field assembly.
 """
 
 from __future__ import annotations
@@ -468,7 +482,8 @@ def compute_exchange(job: Job, kT: float = 0.0):
     err = np.zeros(len(mu_all))
     alpha = job.alpha
     if alpha == 0:
-        return weigh_channels(T_all, err, sets[0]).sigma, err, {"channels": weigh_channels(T_all, err, sets[0]).groups}
+        zero = weigh_channels(T_all, err, sets[0])
+        return zero.sigma, zero.error, {"channels": zero.groups}
     pref = alpha * enh_sign(job.convention) * (job.pre.tau_over_hbar if mech == "enh-t" else 1.0)
     slope = cusp_slope(inter)
     log_terms = slope != 0
