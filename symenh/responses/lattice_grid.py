@@ -444,6 +444,17 @@ def _ref_points(spec: bz.ZoneSpectrum, lattice, E_ref: float, opt) -> int:
     return int(2 * (min(max(n, 64), 1024) // 2))
 
 
+def _fermi_speed(specs, mu: float, dist: float, opt) -> float:
+    """The largest band speed (eV nm) of a level within 1e-2 dist of mu over the components' zones (the
+    Fermi-box probe); the zone's largest speed where the probe finds no level there."""
+    speeds = []
+    for s in specs:
+        got = s.fermi_box(mu - 1e-2 * dist, mu + 1e-2 * dist, opt["chunk_points"])
+        if got is not None:
+            speeds.append(got[1])
+    return float(max(speeds)) if speeds else max(s.v_max for s in specs)
+
+
 def compute_exchange(job: Job, kT: float = 0.0):
     """ENH(T) / ENH(PT) of a lattice model with the job's interaction V(q) and channels, linear order:
     (raw sigma (n_mu, 2, 2, 2) in e^3/hbar nm/eV, error estimate per mu, {"channels": {group: raw}}).
@@ -452,7 +463,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
     neglected; :mod:`symenh.integrate.zone_exchange` derives the choice), by FFT on the Fermi box on
     the torus plus the filled reference sea on a periodic zone grid.  ``kT`` = 0: T -> 0 through the
     temperatures dist * kT_fractions (dist: the smaller of mu's distance from the nearest critical
-    energy and the cusp scale v_max |V(0)/V'(0+)|), fitted by
+    energy and the cusp scale v_F |V(0)/V'(0+)|, v_F the largest band speed at mu), fitted by
     :func:`symenh.responses.exchange_grid.extrapolate_T` (the t^2 log t terms of a cusped V; pure T^2
     series otherwise).  ``kT`` > 0: at that temperature itself (mu in no band: thermally activated).
     Exchange within each component (valley) only.
@@ -501,7 +512,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
             crit = np.concatenate([s.critical for s in specs])
             dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
             if log_terms and V0 != 0:
-                dist = min(dist, max(s.v_max for s in specs) * abs(V0 / slope))
+                dist = min(dist, _fermi_speed(specs, mu, dist, opt) * abs(V0 / slope))
             if opt["temperatures_K"] is not None:
                 kTs = KB_EV_PER_K * np.asarray(opt["temperatures_K"], dtype=float)
             else:
