@@ -201,6 +201,24 @@ def reference_field(num, p0, lattice: Lattice, E_ref: float, interaction: Intera
     return tuple(out)
 
 
+def fermi_sources(g, mu: float, kT: float, theta, need_sea: bool):
+    """The point-wise integrands of the module text at one temperature kT (eV), from the per-point geometry
+    ``g`` (eps, wdeg, S, spin, vel, tau, dtau of :func:`symenh.integrate.exchange_grid._geometry`):
+    (a0, a1) (P, c, i, a) and the sources (s0, s1) (P, i, b) of ENH(PT) (``need_sea``; theta: the
+    reference filling) or ENH(T).  (The continuum grid's grid_channel_tensors builds the same four
+    inline; it could call this.)"""
+    f, f1, f2 = fermi_derivatives(g.eps, mu, kT)
+    f1w, f2w = f1 * g.wdeg, f2 * g.wdeg
+    w0 = f1w[..., None] * g.vel
+    w1 = (f2w * g.tau[:, None])[..., None] * g.vel + f1w[..., None] * g.dtau[:, None, :]
+    a0 = np.einsum("pnc,pnia->pcia", w0, g.S)
+    a1 = np.einsum("pnc,pnia->pcia", w1, g.S)
+    if need_sea:
+        return (a0, a1, np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S),
+                np.einsum("pn,pnib->pib", f1w * g.tau[:, None], g.S))
+    return a0, a1, np.einsum("pnb,pni->pib", w0, g.spin), np.einsum("pnb,pni->pib", w1, g.spin)
+
+
 def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneGrid, mu: float, kTs, mechanism: str,
                          interaction: Interaction, E_ref: float, n_ref: int, chunk: int, channel_block: int = 4
                          ) -> dict:
@@ -226,19 +244,8 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
             ref["best"], ref["ref"] = reference_field(num, p0, lattice, E_ref, interaction, n_ref, grid, chunk)
         theta = (g.eps < E_ref).astype(float)
         for t, kT in enumerate(kTs):
-            f, f1, f2 = fermi_derivatives(g.eps, mu, kT)
-            f1w, f2w = f1 * g.wdeg, f2 * g.wdeg
-            w0 = f1w[..., None] * g.vel
-            w1 = (f2w * g.tau[:, None])[..., None] * g.vel + f1w[..., None] * g.dtau[:, None, :]
-            a0 = np.einsum("pnc,pnia->pcia", w0, g.S)
-            a1 = np.einsum("pnc,pnia->pcia", w1, g.S)
-            if need_sea:
-                s0 = np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
-                s1 = np.einsum("pn,pnib->pib", f1w * g.tau[:, None], g.S)
-            else:
-                s0 = np.einsum("pnb,pni->pib", w0, g.spin)
-                s1 = np.einsum("pnb,pni->pib", w1, g.spin)
-            a0, a1, s0, s1 = (x.reshape((n1, n2) + x.shape[1:]) for x in (a0, a1, s0, s1))
+            a0, a1, s0, s1 = (x.reshape((n1, n2) + x.shape[1:])
+                              for x in fermi_sources(g, mu, kT, theta, need_sea))
 
             def tensor(A0, A1, F0, F1):
                 """cell sum_k [A1^{c,ia} F0^{ib} + A0^{c,ia} F1^{ib}] as (n_ops, c, a, b), one matmul per channel."""
@@ -266,5 +273,6 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
     return out
 
 
-__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "folded_norm", "reference_field",
+__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "fermi_sources", "folded_norm",
+           "reference_field",
            "zone_channel_tensors"]

@@ -34,7 +34,9 @@ margin_kT kT beyond the band edge); ``order="exact"`` with the occupations at ep
 (:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``) on the tilted Fermi box, at T = 0
 extrapolated with the distance from the tilted band edge; ``inh-full`` from the same X sums as
 inh (:mod:`symenh.responses.assembly`); ENH with a q-dependent V or the Fock channels by
-:mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  The
+:mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  A lattice
+model goes to :mod:`symenh.responses.lattice_grid` (Brillouin-zone sums; T > 0, V(q) and Fock
+channels there too, the exact tilt refused).  The
 error estimate below applies unchanged (the T-variant is then the best value).
 
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:

@@ -31,9 +31,23 @@ D_b = -sum int (d_b f_N) Omega_N, integration by parts on the torus, exact).
 
 Options (``symenh.sigma(model, ..., method="grid", **options)``): ``kT_fractions``,
 ``temperatures_K``, ``spacing_over_kT``, ``margin_kT``, ``chunk_points``, ``max_points`` with the
-meanings and ranges of :mod:`symenh.responses.grid`.  Only the paper's settings (contact
-interaction, printed channels, T = 0, linear order) are handled; anything else is refused in
-one line.  Measured timings: benchmarks/lattice.py.
+meanings and ranges of :mod:`symenh.responses.grid`.  Measured timings: benchmarks/lattice.py.
+
+Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
+
+* ``T_K > 0`` (:func:`compute_elementwise` with ``kT``): the same Fermi-box sums at the requested
+  temperature itself (Fermi-Dirac occupations over the zone), no T -> 0 extrapolation and no edge
+  refusal; on the finite zone nothing else is extrapolated (no sea tail).  mu in a gap, below or
+  above every band is thermally activated: the box reaches margin_kT kT beyond the nearest band
+  edge.  At least :data:`MIN_STEPS` grid steps across the box.  As T -> 0 the numbers tend to the
+  T = 0 path's (tests/test_lattice_grid_extensions.py).
+* ENH with a q-dependent interaction (screened Coulomb, a user V(q)) or ``channels="fock"``
+  (:func:`compute_exchange`): exchange fields as periodic convolutions over the zone with
+  V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
+  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
+  Options :data:`EXCHANGE_DEFAULTS`.
+* refused in one line: ``order="exact"``, inh-full's field-corrected occupation,
+  ``exchange_valleys="all"`` with the exchange-field assembly.
 """
 
 from __future__ import annotations
@@ -430,6 +444,17 @@ def _ref_points(spec: bz.ZoneSpectrum, lattice, E_ref: float, opt) -> int:
     return int(2 * (min(max(n, 64), 1024) // 2))
 
 
+def _fermi_speed(specs, mu: float, dist: float, opt) -> float:
+    """The largest band speed (eV nm) of a level within 1e-2 dist of mu over the components' zones (the
+    Fermi-box probe); the zone's largest speed where the probe finds no level there."""
+    speeds = []
+    for s in specs:
+        got = s.fermi_box(mu - 1e-2 * dist, mu + 1e-2 * dist, opt["chunk_points"])
+        if got is not None:
+            speeds.append(got[1])
+    return float(max(speeds)) if speeds else max(s.v_max for s in specs)
+
+
 def compute_exchange(job: Job, kT: float = 0.0):
     """ENH(T) / ENH(PT) of a lattice model with the job's interaction V(q) and channels, linear order:
     (raw sigma (n_mu, 2, 2, 2) in e^3/hbar nm/eV, error estimate per mu, {"channels": {group: raw}}).
@@ -438,7 +463,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
     neglected; :mod:`symenh.integrate.zone_exchange` derives the choice), by FFT on the Fermi box on
     the torus plus the filled reference sea on a periodic zone grid.  ``kT`` = 0: T -> 0 through the
     temperatures dist * kT_fractions (dist: the smaller of mu's distance from the nearest critical
-    energy and the cusp scale v_max |V(0)/V'(0+)|), fitted by
+    energy and the cusp scale v_F |V(0)/V'(0+)|, v_F the largest band speed at mu), fitted by
     :func:`symenh.responses.exchange_grid.extrapolate_T` (the t^2 log t terms of a cusped V; pure T^2
     series otherwise).  ``kT`` > 0: at that temperature itself (mu in no band: thermally activated).
     Exchange within each component (valley) only.
@@ -468,7 +493,8 @@ def compute_exchange(job: Job, kT: float = 0.0):
     err = np.zeros(len(mu_all))
     alpha = job.alpha
     if alpha == 0:
-        return weigh_channels(T_all, err, sets[0]).sigma, err, {"channels": weigh_channels(T_all, err, sets[0]).groups}
+        zero = weigh_channels(T_all, err, sets[0])
+        return zero.sigma, zero.error, {"channels": zero.groups}
     pref = alpha * enh_sign(job.convention) * (job.pre.tau_over_hbar if mech == "enh-t" else 1.0)
     slope = cusp_slope(inter)
     log_terms = slope != 0
@@ -486,7 +512,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
             crit = np.concatenate([s.critical for s in specs])
             dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
             if log_terms and V0 != 0:
-                dist = min(dist, max(s.v_max for s in specs) * abs(V0 / slope))
+                dist = min(dist, _fermi_speed(specs, mu, dist, opt) * abs(V0 / slope))
             if opt["temperatures_K"] is not None:
                 kTs = KB_EV_PER_K * np.asarray(opt["temperatures_K"], dtype=float)
             else:
