@@ -262,7 +262,6 @@ def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
             acc.f["0"]["B"][c] += sea.value
             acc.u["0"]["B"][c] += sea.error
             acc.n["0"]["B"][c] += np.abs(sea.value)
-            acc.sea_keys = getattr(acc, "sea_keys", []) + [key]
     return acc
 
 
