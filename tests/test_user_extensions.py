@@ -116,3 +116,20 @@ def test_zeeman_split_pt_model_grid_enh_pt_with_the_filled_subspace_sea():
     assert np.max(np.abs(q.sigma)) > 10 * q.error_estimate[0]
     assert g.error_estimate[0] < 0.5 * np.max(np.abs(g.sigma))
     assert np.max(np.abs(q.sigma - g.sigma)) <= q.error_estimate[0] + g.error_estimate[0]
+
+
+def test_exact_tilt_pocket_off_k0_matches_the_paper_rays_at_finite_T():
+    """alpha = 0.5 hbar v_y, mu = 0.95 Delta: the tilted band bottom (0.866 Delta) is below mu, the Fermi
+    pocket does not enclose k = 0 (the T = 0 ray contours refuse it).  The user path's tilted contours,
+    convolved at 20 K, vs the paper model's direct finite-T rays (the Fermi function on rays, no contour)."""
+    P = dataclasses.replace(PAPER, T_K=20.0, alpha_over_hbar_v=0.5)
+    vals = {p.name: float(v) for p, v in P.symbol_values().items()}
+    mu = 0.95 * vals["Delta"]
+    with pytest.raises(symenh.errors.SymenhError, match="does not"):
+        symenh.sigma("tilted-dirac", "bcd", [mu], method="quadrature", params=dataclasses.replace(P, T_K=0.0),
+                     order="exact")
+    q = symenh.sigma((h_t(1), h_t(-1)), "bcd", [mu], method="quadrature", model_values=vals, params=P,
+                     order="exact", rtol=1e-3)
+    r = symenh.sigma("tilted-dirac", "bcd", [mu], method="quadrature", params=P, order="exact")
+    assert np.max(np.abs(r.sigma)) > 1e3 * (q.error_estimate[0] + r.error_estimate[0])
+    assert np.max(np.abs(q.sigma - r.sigma)) <= q.error_estimate[0] + r.error_estimate[0]

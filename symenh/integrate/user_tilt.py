@@ -132,4 +132,44 @@ def tilted_surface_factors(comp: TiltedComponent, level: int, contours, names, t
     return out, err, nat
 
 
-__all__ = ["TiltedComponent", "tilted_surface_factors"]
+def level_extrema(comp, window=(-np.inf, np.inf), max_per_level: int = 8) -> tuple:
+    """Energies (eV) of the local minima and maxima of every level of ``comp`` (a UserComponent or a
+    TiltedComponent): where a T = 0 factor, as a function of the chemical potential, is not analytic
+    (a pocket appears or vanishes; the top of a Mexican hat).  Candidates are the local extrema of the
+    polar probe (not on its outermost circle), distinct in energy, each refined by BFGS on the level
+    energy with its Hellmann-Feynman gradient.  Saddle points (a Lifshitz transition between pockets)
+    are not found.  ``window`` (eV): only candidates whose probe energy lies within it, widened by a
+    tenth of that energy (the probe's coarseness), are refined and returned."""
+    from scipy.optimize import minimize
+    E = comp.probe()                                         # (n_r, n_th, L)
+    from .user_fermi import PROBE_ANGLES, PROBE_RADII
+    out = []
+    for N in range(E.shape[-1]):
+        fn = comp.level_fn(N, 0.0)
+        for sign in (1.0, -1.0):
+            f = sign * E[..., N]
+            inf = np.full((1, f.shape[1]), np.inf)
+            cand = ((f <= np.roll(f, 1, axis=1)) & (f <= np.roll(f, -1, axis=1))
+                    & (f <= np.vstack([f[1:], inf])) & (f <= np.vstack([inf, f[:-1]])))
+            cand[-1] = False
+            idx = np.argwhere(cand)
+            seen = []
+            for i, j in idx[np.argsort(f[cand])]:
+                e0 = sign * f[i, j]
+                if not (window[0] - 0.1 * abs(e0) <= e0 <= window[1] + 0.1 * abs(e0)):
+                    continue
+                if len(seen) >= max_per_level or any(abs(f[i, j] - v) <= 1e-6 * (1 + abs(v)) for v in seen):
+                    continue
+                seen.append(f[i, j])
+                x0 = PROBE_RADII[i] * np.array([np.cos(PROBE_ANGLES[j]), np.sin(PROBE_ANGLES[j])])
+
+                def obj(k, fn=fn, sign=sign):
+                    e, gx, gy = fn(np.array([k[0]]), np.array([k[1]]))
+                    return sign * float(e[0]), sign * np.array([float(gx[0]), float(gy[0])])
+
+                res = minimize(obj, x0, jac=True, method="BFGS", options={"gtol": 1e-13, "maxiter": 200})
+                out.append(sign * float(min(res.fun, f[i, j])))
+    return tuple(sorted(out))
+
+
+__all__ = ["TiltedComponent", "level_extrema", "tilted_surface_factors"]

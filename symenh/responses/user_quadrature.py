@@ -23,7 +23,9 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
 * ``T_K > 0``: every factor (the Fermi sea included) is linear in the occupations, so each is its T = 0
   value as a function of the chemical potential convolved with the Fermi window -f'(E - mu)
   (physics.md 7), done by a Gauss rule for that weight on 3, 6, 12, 24 energies until two rules agree
-  (:mod:`symenh.integrate.fermi_smear`); the ENH products are formed from the convolved factors
+  (:mod:`symenh.integrate.fermi_smear`), split at the extrema of the levels within reach of mu (band
+  edges, a Mexican hat's top: :func:`symenh.integrate.user_tilt.level_extrema`), where the T = 0
+  factors are not analytic; the ENH products are formed from the convolved factors
   (convolving sigma itself would be wrong for ENH).  The contours at each energy are found anew, so
   pockets that appear, merge or become annuli inside the window are followed; the convolution reuses
   the filled sea of each reference gap.
@@ -57,7 +59,7 @@ import numpy as np
 
 from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
-from ..integrate.fermi_smear import smear
+from ..integrate.fermi_smear import reach_kT, smear
 from ..integrate.user_fermi import (
     UserComponent,
     crossing_box,
@@ -67,7 +69,7 @@ from ..integrate.user_fermi import (
     surface_factors,
 )
 from ..integrate.user_sea import filled_sea
-from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
+from ..integrate.user_tilt import TiltedComponent, level_extrema, tilted_surface_factors
 from ..units import sigma_to_si
 from .assembly import error_bound, sigma_of
 from .grid import _propagate, option_integer, option_real
@@ -260,11 +262,10 @@ def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
             acc.f["0"]["B"][c] += sea.value
             acc.u["0"]["B"][c] += sea.error
             acc.n["0"]["B"][c] += np.abs(sea.value)
-            acc.sea_keys = getattr(acc, "sea_keys", []) + [key]
     return acc
 
 
-def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes):
+def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     """The factors at temperature kT (eV): each T = 0 factor as a function of the chemical potential
     convolved with the Fermi window (:func:`symenh.integrate.fermi_smear.smear`; physics.md 7).  Every
     factor -- the Fermi sea included -- is linear in the occupations, so this is exact; the ENH
@@ -280,7 +281,7 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes):
         v, e, _ = acc.flat()
         return v, e
 
-    val, err, n_E = smear(fn, float(mu), kT, groups, tol)
+    val, err, n_E = smear(fn, float(mu), kT, groups, tol, breakpoints=edges)
     say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
     template.unflat(val, err)
     template.any_level = any(hit)
@@ -326,9 +327,14 @@ def compute(job):
     seas: dict = {}
     dsig: list = []
     groups = {}
+    edges = []
+    if kT > 0:
+        reach = reach_kT(tol) * kT
+        win = (float(np.min(mu_all)) - reach, float(np.max(mu_all)) + reach)
+        edges = sorted({e for comp in comps for e in level_extrema(comp, win)})
     for i, mu in enumerate(mu_all):
         if kT > 0:
-            acc = _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes)
+            acc = _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges)
         else:
             acc = _factors_at(comps, mu, plan[i], need, exact, opt, seas, say, tol, shapes)
         if not acc.any_level:
