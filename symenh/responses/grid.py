@@ -452,7 +452,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     unc = ({}, {})
 
     def put(name, which, arr):
-        b, t, g, u = box_factor(arr, kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
+        b, t, g, u = box_factor(arr, kTs, opt.get("trunc_margin_kT", opt["margin_kT"]), law_check=True)
         for v, val in (("best", b), ("T", t), ("grid", g), ("K", b), ("Q", b)):
             variants[v][which][name] = val
         unc[which][name] = u
@@ -485,7 +485,8 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
-            d_best, d_t, d_g, d_unc = box_factor(sums["Bd"], kTs, opt.get("trunc_margin_kT", opt["margin_kT"]))
+            d_best, d_t, d_g, d_unc = box_factor(sums["Bd"], kTs, opt.get("trunc_margin_kT", opt["margin_kT"]),
+                                                 law_check=True)
         variants["best"][0]["B"] = ref_best + d_best
         variants["T"][0]["B"] = ref_best + d_t
         variants["grid"][0]["B"] = ref_g + d_g
