@@ -88,7 +88,11 @@ def _error_law_holds(d1, d2, kTs, noise):
         slope = np.where(testable, np.log(np.where(testable, nx, 1.0) / np.where(testable, lo, 1.0)) / dkT, 0.0)
     # slope = -b G_2h (per eV); a 2 h change that does not fall with temperature is no law at all
     pred = lo * np.exp((np.sqrt(2.0) - 1.0) * np.minimum(slope, 0.0) * kTs[-1])
-    return ~testable | ((slope < 0) & (d1[-1] >= pred))
+    # d1 = |e_sub - e_full| and the law's e_full = e_sub (e_sub/e_2h)^sqrt(2): compare e_sub's lower end
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e_sub = d1[-1] * (1.0 + np.where(lo > 0, np.minimum(1.0, d1[-1] / np.where(lo > 0, lo, 1.0)), 1.0)
+                          ** np.sqrt(2.0))
+    return ~testable | ((slope < 0) & (e_sub >= pred))
 
 
 def propagate(mechanism, best0, best1, u0, u1, alpha, pre, exchange):
