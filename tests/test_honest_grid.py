@@ -16,7 +16,8 @@ import pytest
 
 import symenh
 from symenh.errors import ResponseError
-from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS
+from symenh.responses.spec import FORBIDDEN
+from symenh.responses.spec import PAPER_MECHANISMS as MECHANISMS
 
 D = symenh.PAPER.Delta_eV
 
