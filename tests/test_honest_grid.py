@@ -16,7 +16,8 @@ import pytest
 
 import symenh
 from symenh.errors import ResponseError
-from symenh.responses.spec import FORBIDDEN, PAPER_MECHANISMS as MECHANISMS
+from symenh.responses.spec import FORBIDDEN
+from symenh.responses.spec import PAPER_MECHANISMS as MECHANISMS
 
 D = symenh.PAPER.Delta_eV
 
@@ -122,3 +123,49 @@ def test_grid_all_valley_exchange_zero_within_estimate():
     """ENH(T) of H_T with exchange over both valleys vanishes identically."""
     res = symenh.sigma("tilted-dirac", "enh-t", [1.5 * D], method="grid", exchange_valleys="all")
     assert np.all(np.abs(res.sigma[0]) <= res.error_estimate[0])
+
+
+# ---------------------------------------------------------------------------
+# an explicit n_k: the sub-lattice variant's reduction is checked against the error law
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model, mu, n_k, mechs", [
+    ("tilted-dirac", -3.0 * D, 201, ("bcd", "enh-t")),     # the reported case (issue 7 item 2)
+    ("pt-dirac", 3.0 * D, 201, ("inh", "enh-pt")),
+])
+def test_grid_estimate_covers_the_closed_form_at_an_explicit_n_k(model, mu, n_k, mechs):
+    """|grid - closed form| within the estimate.  Before, tilted-dirac BCD at -3 Delta with
+    n_k = 201 estimated 6.3e-17 for a true error of 1.3e-16 (INH of H_PT at n_k = 201: 9.4e-19
+    for 1.7e-18): the checkerboard sub-lattice sat near a node of the oscillating aliasing error,
+    and its change was cut by (d1/d2)^(1/2) = 1/25 although the full grid's error was 1/4 of it."""
+    for mech in mechs:
+        res = _grid(model, mech, mu, n_k=n_k)
+        ref = _closed(model, mech, mu)
+        err = np.max(np.abs(res.sigma[0] - ref))
+        assert err <= res.error_estimate[0], (mech, err, res.error_estimate[0])
+        assert res.error_estimate[0] < 1e-2 * np.max(np.abs(ref))          # still a useful number
+
+
+def test_error_law_check_keeps_the_sub_lattice_change_where_the_checkerboard_sits_at_a_node():
+    """Synthetic sums e(G) = C_G exp(-b kT G) (G = 1, sqrt 2, 2 for the 2 h, checkerboard and full
+    lattices): with the checkerboard's C 1.5 times the others' the reduced variant is kept; with it 30 times smaller
+    (a node) the unreduced change is, which covers the full grid's error."""
+    from symenh.responses.grid_errors import box_factor
+    kTs = np.array([1 / 24, 1 / 30, 1 / 36, 1 / 42])
+    b = 400.0
+
+    def sums(c_sub):
+        e = {G: np.exp(-b * kTs * G) for G in (1.0, np.sqrt(2.0), 2.0)}
+        full = 1.0 + e[2.0]
+        arr = np.stack([full, 1.0 + c_sub * e[np.sqrt(2.0)], 1.0 + e[1.0], np.ones(4), np.full(4, 1e-16)])
+        return arr.reshape(5, 4, 1)
+
+    for c_sub, keeps in ((1.5, False), (1 / 30, True)):
+        arr = sums(c_sub)
+        best, _, g_law, _ = box_factor(arr, kTs, 25.0, law_check=True)
+        _, _, g_old, _ = box_factor(arr, kTs, 25.0)
+        sub_change = abs(box_factor(arr[[1, 1, 2, 3, 4]], kTs, 25.0)[0] - best)   # the unreduced change
+        true = abs(best - 1.0)
+        assert np.allclose(abs(g_law - best), sub_change) == keeps
+        if keeps:
+            assert abs(g_old - best) < true <= abs(g_law - best)      # the old reduction hid the error
