@@ -133,3 +133,19 @@ def test_exact_tilt_pocket_off_k0_matches_the_paper_rays_at_finite_T():
     r = symenh.sigma("tilted-dirac", "bcd", [mu], method="quadrature", params=P, order="exact")
     assert np.max(np.abs(r.sigma)) > 1e3 * (q.error_estimate[0] + r.error_estimate[0])
     assert np.max(np.abs(q.sigma - r.sigma)) <= q.error_estimate[0] + r.error_estimate[0]
+
+
+def test_grid_exact_tilt_pocket_off_k0_is_not_a_silent_zero():
+    """The same pocket off k = 0 at T = 0 on the grid: mu = 0.95 Delta lies below |Delta| (no alpha = 0
+    state in the Fermi window) but above the tilted band bottom; the grid's tilted Fermi box used to
+    start from the alpha = 0 window, find nothing and return exactly 0 with error 0.  Against the user
+    path's tilted contours at T = 0 (an independent path: contours, no grid)."""
+    P = dataclasses.replace(PAPER, alpha_over_hbar_v=0.5)
+    vals = {p.name: float(v) for p, v in P.symbol_values().items()}
+    mu = 0.95 * vals["Delta"]
+    q = symenh.sigma((h_t(1), h_t(-1)), "bcd", [mu], method="quadrature", model_values=vals, params=P,
+                     order="exact", rtol=1e-4)
+    g = symenh.sigma("tilted-dirac", "bcd", [mu], method="grid", params=P, order="exact")
+    assert np.max(np.abs(q.sigma)) > 1e3 * q.error_estimate[0]
+    assert np.max(np.abs(g.sigma)) > 0 and g.error_estimate[0] < 1e-2 * np.max(np.abs(g.sigma))
+    assert np.max(np.abs(q.sigma - g.sigma)) <= q.error_estimate[0] + g.error_estimate[0]

@@ -35,7 +35,11 @@ def tilted_box(num: ModelNumerics, params0, scan, lo: float, hi: float, alpha: f
     kx = scan.q[:, None] * scan.k_scale[0] + 0 * scan.q[None, :]
     ky = scan.q[None, :] * scan.k_scale[1] + 0 * scan.q[:, None]
     tau, dtau = num.tilt_profile(kx, ky, params0)
-    shift = 0.0
+    # the tilt can bring states into [lo, hi] whose alpha = 0 energies all lie outside it (mu below
+    # |Delta| but above the tilted band edge): start from the distance to the nearest alpha = 0 state
+    eps0 = np.asarray(scan.eps, dtype=float)
+    outside = np.where(eps0 < lo, lo - eps0, np.where(eps0 > hi, eps0 - hi, 0.0))
+    shift = float(np.min(outside)) * (1 + 1e-9) if outside.size and np.all(outside > 0) else 0.0
     box = None
     for _ in range(4):
         box = fermi_box(scan, lo - shift, hi + shift, vel_window=(vel_window[0] - shift, vel_window[1] + shift))
