@@ -225,8 +225,8 @@ def test_code_in_a_model_file_never_runs(tmp_path):
     (["geometry", "--model-file", H_T, "--quantity", "sbp", "--k", "0", "0", "--component", "5"],
      ("--component: must be 0 .. 1",)),
     (["asymptotics", "--model-file", H_T, "--mechanism", "bcd"], ("symenh asymptotics", "symenh sigma --model-file")),
-    (["map", "--model-file", H_T, "--mechanism", "bcd", "--axis", "mu=0.1:0.2:3eV", "--json"],
-     ("symenh map maps the paper models only", "symenh sigma --model-file")),
+    (["map", "--model-file", H_T, "--mechanism", "bcd", "--axis", "mu_over_Delta=2:3:3", "--json"],
+     ("axis mu_over_Delta: sets a paper model's Hamiltonian", "allowed axes: mu")),
 ])
 def test_option_refusals_are_one_line(capsys, argv, needles):
     one_line_error(capsys, *argv, needles=needles)

@@ -44,7 +44,7 @@ class ModelFile:
             raise ModelError(f"model file {self.name}: its bytes do not match the SHA-256 {self.sha256[:12]}")
 
     @classmethod
-    def from_path(cls, path) -> "ModelFile":
+    def from_path(cls, path) -> ModelFile:
         """Read ``path`` (a model file, :func:`symenh.load_model`) and check that it loads; raises
         :class:`~symenh.errors.ModelError` in one line otherwise."""
         from ..models.model_file import load_model
@@ -56,7 +56,7 @@ class ModelFile:
         return cls(Path(path).name, loaded.sha256, data, Path(path).suffix.lower() or ".json")
 
     @classmethod
-    def from_loaded(cls, loaded) -> "ModelFile":
+    def from_loaded(cls, loaded) -> ModelFile:
         """The :class:`ModelFile` of a :class:`~symenh.models.model_file.LoadedModel` (its file is read
         again and must still have the SHA-256 it was loaded with)."""
         data = Path(loaded.path).read_bytes() if Path(loaded.path).is_file() else b""

@@ -78,7 +78,7 @@ _UNIT_HELP = ("an energy unit (eV, meV, ueV, keV) times a length power (nm, A, p
               "a length ('nm') or '1' (dimensionless)")
 
 
-class _Refused(Exception):
+class _Refused(ModelError):
     """Internal: a refusal inside one entry (the caller adds the file and the entry)."""
 
 
@@ -381,7 +381,6 @@ def load_model(path) -> LoadedModel:
     the entry and what is allowed; the model checks of :func:`~symenh.models.base.from_matrix`
     (Hermitian, spin operators, tilt only on the identity, lattice vectors not degenerate, the matrix
     periodic under them) are reported the same way."""
-    from .base import from_matrix
 
     p = Path(path)
     try:
