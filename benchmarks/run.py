@@ -16,9 +16,9 @@ or by how much it is missed:
   (the lambdified kernel, the rest of the closed-form path, the API around it);
 * adaptive quadrature at rtol 1e-10: CPU time per mu point per mechanism (target < 50 ms);
 * quadrature cost against rtol: CPU time of a 1000-mu sweep of each mechanism at rtol 1e-6, 1e-8,
-  1e-10, with the work each buys (angles, Richardson steps; target: the cost never rises as rtol
-  loosens, within 5 % timing noise, and the loosest is strictly cheaper than the tightest; the work
-  is discrete, so neighbouring rtols may need the same angles and steps and then cost the same);
+  1e-10, with the work each buys (Fermi-contour angles x Richardson steps; target: the work never
+  rises as rtol loosens and the loosest rtol costs > 5 % less CPU time than the tightest; the work is
+  discrete, so neighbouring rtols may need the same angles and steps and then cost the same);
 * the grid: time per mu point and error at its defaults (a baseline, no target);
 * each path's largest relative error against the 30-digit mpmath reference at a few mu;
 * ``symenh reproduce``, cold (empty SYMENH_CACHE, fresh process) and warm (cache filled):
@@ -185,8 +185,10 @@ def paths_section(p, n_quad, n_grid):
 
 
 def _counting_trapezoid():
-    """Wrap the quadrature path's periodic trapezoid rule to count the angles it evaluates
-    (summed over calls): the discrete work an rtol buys.  Returns (counter, undo)."""
+    """Wrap the quadrature path's periodic trapezoid rule to count the Fermi-contour angles it
+    evaluates (summed over calls; the Fermi sea's radial nodes are not counted): the discrete work an
+    rtol buys.  The Richardson steps are ``default_steps(rtol)`` (no ``n_steps`` is passed).
+    Returns (counter, undo)."""
     from symenh.responses import quadrature as q
 
     orig, count = q.periodic_trapezoid, [0]
