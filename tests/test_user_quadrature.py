@@ -66,3 +66,19 @@ def test_non_compact_fermi_surface_refused_in_one_line():
     with pytest.raises(ResponseError, match="not compact") as exc:
         symenh.sigma(model, "bcd", [0.05], method="quadrature", model_values={"m": 0.1, "t": 0.01})
     assert "\n" not in str(exc.value)
+
+
+def test_sea_of_a_tiny_pocket_just_above_the_band_bottom_is_not_refused():
+    """mu 1e-5 eV above the band bottom of a mass growing as k^2: the pocket radius (3e-3 /nm) sits far
+    inside the model's momentum scale (D / hv = 0.13 /nm), where k^2 <S> still grows.  The sea's
+    large-k law used to be read on 7 octaves beyond the pocket (k^-0: refused, "give k_cutoff"), although
+    the sea converges (k^2 <S> falls as k^-2 at large k).  Against the grid (Cartesian sums, no contours)."""
+    kx, ky, hv, Dm, beta, t = sp.symbols("kx ky hv D beta t", real=True)
+    s1, s2, s3 = (sp.Matrix(PAULI[i]) for i in (1, 2, 3))
+    H = hv * (kx * s1 + ky * s2) + (Dm + beta * (kx**2 + ky**2)) * s3 + t * ky * sp.eye(2)
+    model = from_matrix(H, kx=kx, ky=ky, params=(hv, Dm, beta, t), tilt_symbol=t, name="k2-mass")
+    vals = {"hv": 0.3, "D": 0.04, "beta": 0.5, "t": 0.02}
+    q = symenh.sigma(model, "enh-pt", [0.04001], method="quadrature", model_values=vals)
+    g = symenh.sigma(model, "enh-pt", [0.04001], method="grid", model_values=vals)
+    assert np.max(np.abs(q.sigma)) > 1e3 * q.error_estimate[0]
+    assert np.max(np.abs(q.sigma - g.sigma)) <= q.error_estimate[0] + g.error_estimate[0]

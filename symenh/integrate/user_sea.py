@@ -7,7 +7,8 @@ bands, so levels that approach each other at large k do not spoil it).
 
 A k.p model is not physical out to infinite k, and its sea integral need not converge.  The
 large-k behaviour decides: the angular average ``a(k) = k^2 <S>_angle`` (the integrand per
-``d ln k``, up to 1/(2 pi)) is measured on circles k = R 2^j, j = 0..6, beyond the Fermi surface;
+``d ln k``, up to 1/(2 pi)) is measured on circles k = R 2^j, j = 0..24, beyond the Fermi surface
+(the law is read on the outermost octaves: a tiny pocket's R lies far inside the model's scale);
 with ``|a(2k)| / |a(k)| = 2^-q`` the exterior converges geometrically in ln k if q > 0.  Below
 :data:`MIN_DECAY` (q < 0.9: the tail beyond the last circle would exceed the last octave itself;
 the massive Dirac cone has q -> 1), where the angular averages are not resolved by 128 angles (they
@@ -88,15 +89,29 @@ def _ring_average(S_of, r, n_th=128):
     return np.mean(S, axis=1), np.mean(S[:, ::2], axis=1)
 
 
+#: octaves beyond R on which k^2 <S> is measured (R 2^0 .. R 2^N_OCTAVES): a small Fermi pocket puts R
+#: far inside the model's own momentum scale, where k^2 <S> still grows as k^2
+N_OCTAVES = 24
+
+
 def decay_exponent(S_of, R: float) -> float:
-    """The decay q of a(k) = k^2 <S>(k) per octave beyond R (np.inf where a vanishes to roundoff)."""
-    r = R * 2.0 ** np.arange(7)
+    """The decay q of a(k) = k^2 <S>(k) per octave at large k (np.inf where a vanishes to roundoff).
+
+    Measured on the rings k = R 2^j, j = 0..:data:`N_OCTAVES`, from the outermost three whose a(k) is
+    above 1e-13 of its largest value (beyond, a is roundoff): a tiny pocket (mu just above a band
+    bottom) must not mistake the k^2 growth inside the model's momentum scale for the large-k law."""
+    r = R * 2.0 ** np.arange(N_OCTAVES + 1)
     avg, half = _ring_average(S_of, r)
     a = np.max(np.abs(avg), axis=-1) * r ** 2
-    if np.any(np.max(np.abs(avg - half), axis=-1) > 1e-6 * np.max(np.abs(avg)) + 1e-300):
+    peak = np.max(a)
+    # the angular rule's change on each ring, as a share of the largest per-octave contribution
+    if np.any(np.max(np.abs(avg - half), axis=-1) * r ** 2 > 1e-6 * peak + 1e-300):
         return -np.inf                       # not resolved in angle: treated as not converging
-    scale = np.max(np.abs(_ring_average(S_of, r[:1])[0])) * R ** 2
-    if np.all(a[-3:] <= 1e-13 * max(scale, 1e-300)) or np.all(a == 0):
+    if peak == 0:
+        return np.inf
+    alive = np.flatnonzero(a > 1e-13 * peak)
+    last = int(alive[-1])
+    if last < N_OCTAVES - 2:                 # a fell to roundoff within the measured range
         return np.inf
     with np.errstate(divide="ignore", invalid="ignore"):
         q = -np.log2(a[-2:] / a[-3:-1])
