@@ -149,3 +149,18 @@ def test_grid_exact_tilt_pocket_off_k0_is_not_a_silent_zero():
     assert np.max(np.abs(q.sigma)) > 1e3 * q.error_estimate[0]
     assert np.max(np.abs(g.sigma)) > 0 and g.error_estimate[0] < 1e-2 * np.max(np.abs(g.sigma))
     assert np.max(np.abs(q.sigma - g.sigma)) <= q.error_estimate[0] + g.error_estimate[0]
+
+
+def test_grid_exact_tilt_box_covers_the_whole_tilted_pocket():
+    """alpha = 0.5, mu = 0.95 Delta, margin_kT = 15: the tilted Fermi box used to be grown from the
+    alpha = 0 window by the tilt energy found in it, four times, and stopped short of the tilted pocket:
+    the grid summed a cut pocket (BCD 45 % off) with an estimate of 1e-6 of the value.  Against the user
+    path's tilted contours (no grid, no box)."""
+    P = dataclasses.replace(PAPER, alpha_over_hbar_v=0.5)
+    vals = {p.name: float(v) for p, v in P.symbol_values().items()}
+    mu = 0.95 * vals["Delta"]
+    q = symenh.sigma((h_t(1), h_t(-1)), "bcd", [mu], method="quadrature", model_values=vals, params=P,
+                     order="exact", rtol=1e-8)
+    for opts in ({"margin_kT": 15.0, "spacing_over_kT": 1.5}, {"margin_kT": 15.0}):
+        g = symenh.sigma("tilted-dirac", "bcd", [mu], method="grid", params=P, order="exact", **opts)
+        assert np.max(np.abs(q.sigma - g.sigma)) <= q.error_estimate[0] + g.error_estimate[0], opts

@@ -17,6 +17,8 @@ Units: k in 1/nm, energies and kT in eV, alpha in eV nm, factors in spec.py unit
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .grid import fermi_box
@@ -26,35 +28,26 @@ from .occupation import fermi_derivatives
 
 
 def tilted_box(num: ModelNumerics, params0, scan, lo: float, hi: float, alpha: float, vel_window):
-    """Fermi box (as :func:`symenh.integrate.grid.fermi_box`) for tilted energies in [lo, hi] (eV).
+    """Fermi box (as :func:`symenh.integrate.grid.fermi_box`) for energies in [lo, hi] (eV) at tilt
+    ``alpha`` (eV nm).
 
-    The alpha = 0 probe is searched in the window widened by the largest tilt energy
-    |alpha tau| found in the box (iterated); the velocities are widened by
-    |alpha| max |grad tau|.  Returns the box or None.
+    The probe's bands are taken twice: at their tilted energies eps0 + alpha tau (the Fermi
+    functions) and at alpha = 0 (the filled-band reference theta(E_ref - eps0)); the box covers
+    every probe point where either lies in the window, with the tilted velocities
+    d_c eps0 + alpha d_c tau.  (It used to grow the alpha = 0 window by the tilt energy found
+    in the box, four times: at alpha = 0.5 that stopped short of the tilted pocket, and the
+    grid summed a cut pocket with an estimate that could not see it.)  Returns the box or None.
     """
     kx = scan.q[:, None] * scan.k_scale[0] + 0 * scan.q[None, :]
     ky = scan.q[None, :] * scan.k_scale[1] + 0 * scan.q[:, None]
     tau, dtau = num.tilt_profile(kx, ky, params0)
-    # the tilt can bring states into [lo, hi] whose alpha = 0 energies all lie outside it (mu below
-    # |Delta| but above the tilted band edge): start from the distance to the nearest alpha = 0 state
     eps0 = np.asarray(scan.eps, dtype=float)
-    outside = np.where(eps0 < lo, lo - eps0, np.where(eps0 > hi, eps0 - hi, 0.0))
-    shift = float(np.min(outside)) * (1 + 1e-9) if outside.size and np.all(outside > 0) else 0.0
-    box = None
-    for _ in range(4):
-        box = fermi_box(scan, lo - shift, hi + shift, vel_window=(vel_window[0] - shift, vel_window[1] + shift))
-        if box is None:
-            return None
-        (qx0, qx1), (qy0, qy1), _ = box
-        inside = ((scan.q[:, None] >= qx0) & (scan.q[:, None] <= qx1) & (scan.q[None, :] >= qy0)
-                  & (scan.q[None, :] <= qy1))
-        new = abs(alpha) * float(np.max(np.abs(tau[inside]))) if np.any(inside) else 0.0
-        if new <= shift * (1 + 1e-9):
-            break
-        shift = new
-    (qx0, qx1), (qy0, qy1), vmax = box
-    g = abs(alpha) * np.array([float(np.max(np.abs(d))) for d in dtau])
-    return (qx0, qx1), (qy0, qy1), tuple(v + gi for v, gi in zip(vmax, g))
+    vel0 = np.asarray(scan.vel, dtype=float)
+    eps_t = eps0 + alpha * np.asarray(tau, dtype=float)[..., None]
+    vel_t = vel0 + alpha * np.stack([np.asarray(d, dtype=float) for d in dtau], -1)[..., None, :]
+    both = dataclasses.replace(scan, eps=np.concatenate([eps_t, eps0], axis=-1),
+                               vel=np.concatenate([vel_t, vel0], axis=-2))
+    return fermi_box(both, lo, hi, vel_window=vel_window)
 
 
 def tilted_box_sums(num: ModelNumerics, params0, grid: UniformGrid, mu: float, kTs, alpha: float, E_ref: float,
