@@ -99,6 +99,11 @@ def angular_integral(polar_expr: sp.Expr) -> sp.Expr:
     The result depends on p and E only; since only even total powers of p survive,
     ``p^2`` is then replaced by ``E^2 - Delta^2``.
     """
+    return sp.simplify(_angular_expanded(polar_expr))
+
+
+def _angular_expanded(polar_expr: sp.Expr) -> sp.Expr:
+    """:func:`angular_integral`, expanded and not yet simplified."""
     num, den = sp.fraction(sp.together(sp.expand(polar_expr)))
     if den.has(_C) or den.has(_S):
         raise IntegrationError("integrand: the angular dependence is not a trigonometric polynomial")
@@ -110,13 +115,31 @@ def angular_integral(polar_expr: sp.Expr) -> sp.Expr:
             total += w * coeff
     total = sp.expand(total / den)
     total = total.subs(P, sp.sqrt(E**2 - DELTA**2))
-    return sp.simplify(sp.expand(total))
+    return sp.expand(total)
+
+
+#: positive stand-in for |hbar v_x hbar v_y| while a result is factored (:func:`_factor_over_jacobian`)
+_ABS_J = sp.Symbol("_abs_hvx_hvy", positive=True)
+
+
+def _rational(expr) -> bool:
+    return not expr.atoms(sp.Function) and all(p.exp.is_Integer for p in expr.atoms(sp.Pow))
+
+
+def _factor_over_jacobian(expr: sp.Expr) -> sp.Expr:
+    """``factor(simplify(expr * JACOBIAN))`` for ``expr`` rational in its symbols (pi included),
+    in the same form and at a fifth of the cost: factored with |hbar v_x hbar v_y| as one positive
+    symbol, then ``Abs(hbar_v_x*hbar_v_y)`` put in (simplify joins the two Abs of the Jacobian into
+    that one).  Anything else (functions, radicals) takes the simplify route."""
+    if _rational(expr):
+        return sp.factor(expr / _ABS_J).subs(_ABS_J, sp.Abs(HVX * HVY))
+    return sp.factor(sp.simplify(expr * JACOBIAN))
 
 
 @lru_cache(maxsize=4096)
 def _surface_ef(integrand: sp.Expr) -> sp.Expr:
-    ang = angular_integral(to_polar(integrand))
-    return sp.factor(sp.simplify(EF * ang.subs(E, EF) * JACOBIAN / (4 * sp.pi**2)))
+    ang = _angular_expanded(to_polar(integrand))
+    return _factor_over_jacobian(EF * ang.subs(E, EF) / (4 * sp.pi**2))
 
 
 def fermi_surface_integral_ef(integrand: sp.Expr) -> sp.Expr:
@@ -130,12 +153,12 @@ def fermi_surface_integral_ef(integrand: sp.Expr) -> sp.Expr:
 
 @lru_cache(maxsize=4096)
 def _outside_ef(integrand: sp.Expr) -> sp.Expr:
-    ang = angular_integral(to_polar(integrand))
+    ang = sp.cancel(_angular_expanded(to_polar(integrand)))
     radial = sp.integrate(sp.expand(E * ang), (E, EF, sp.oo), conds="none")
     if radial.has(sp.oo, sp.zoo, sp.nan) or isinstance(radial, sp.Integral):
         raise IntegrationError(f"integrand: the radial integral outside the Fermi surface diverges "
                                f"or has no closed form ({ang})")
-    return sp.factor(sp.simplify(radial * JACOBIAN / (4 * sp.pi**2)))
+    return _factor_over_jacobian(radial / (4 * sp.pi**2))
 
 
 def outside_fermi_surface_integral_ef(integrand: sp.Expr) -> sp.Expr:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -203,16 +203,27 @@ class LaurentTable:
 
     powers: np.ndarray
     coeffs: np.ndarray
+    #: per derivative order k: (powers - k, coefficient matrix of the k-th derivative, transposed)
+    _by_order: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _order(self, k: int):
+        got = self._by_order.get(k)
+        if got is None:
+            p = self.powers.astype(float)
+            fall = np.ones_like(p)
+            for i in range(k):
+                fall = fall * (p - i)
+            got = self._by_order[k] = (p - k, (self.coeffs * fall[None, :]).T)
+        return got
 
     def evaluate(self, ef, k: int = 0) -> np.ndarray:
-        """k-th E_F-derivative at E_F = ``ef`` (array, no zeros): (*ef.shape, n_entries)."""
-        p = self.powers.astype(float)
-        fall = np.ones_like(p)
-        for i in range(k):
-            fall = fall * (p - i)
+        """k-th E_F-derivative at E_F = ``ef`` (array, no zeros): (*ef.shape, n_entries).
+
+        The falling-factorial coefficient matrix of each k is formed once per table (the
+        thermal convolution evaluates the same table at thousands of small batches of E_F)."""
+        pk, mat = self._order(k)
         ef = np.asarray(ef, dtype=float)
-        Ep = ef[..., None] ** (p - k)
-        return Ep @ (self.coeffs * fall[None, :]).T
+        return ef[..., None] ** pk @ mat
 
 
 @lru_cache(maxsize=64)
@@ -282,11 +293,13 @@ class ZeroTFactors:
         E = np.asarray(E, dtype=float)
         out = np.zeros(E.shape + (self.size,))
         cond, val = E > self.gap, E < -self.gap
+        e_cond = E[cond] if np.any(cond) else None
+        e_val = -E[val] if np.any(val) else None
         for (ci, name, n, start, size), tb in zip(self.layout, self.tables):
-            if np.any(cond):
-                out[cond, start:start + size] = tb["conduction"].evaluate(E[cond], k)
-            if np.any(val):
-                out[val, start:start + size] = (-1) ** k * tb["valence"].evaluate(-E[val], k)
+            if e_cond is not None:
+                out[cond, start:start + size] = tb["conduction"].evaluate(e_cond, k)
+            if e_val is not None:
+                out[val, start:start + size] = (-1) ** k * tb["valence"].evaluate(e_val, k)
         if k == 0:
             gap = ~(cond | val)
             out[gap] = self.gap_value
