@@ -160,12 +160,13 @@ def _resolve(model, model_values, params):
     from .models.model_file import LoadedModel
     from .responses.api import _resolve_model
 
+    label = None
     if isinstance(model, LoadedModel):
         if model_values is None:
             model_values = model.model_values
-        model = model.model
+        label, model = model.name, model.model
     name, comps, values = _resolve_model(model, params, model_values)
-    return name, comps, values
+    return label or name, comps, values
 
 
 def refuse_lattice(comps, name: str) -> None:
@@ -276,11 +277,11 @@ def _series(name, comps, values, mechanism, params, convention, exchange, timeou
             raise ResponseError(f"closed-form: SymPy left integrals unevaluated for {name}; use method='numeric'")
         exprs[mech] = {el: sp.sympify(e).subs(cf.ENH_SIGN, sign).subs(flip, simultaneous=True)
                        for el, e in zip(cf.ELEMENTS, got["conduction"])}
+        if mech == mechanism and all(e == 0 for e in exprs[mech].values()):
+            raise ResponseError(f"mechanism {mechanism!r} vanishes identically for {name} (its closed form is zero; "
+                                f"exchange {exchange!r}): no series to expand")
     out = {el: asy._expand(name, mechanism, el, e, params, convention, si=True, values=num_vals, rename=back)
            for el, e in exprs[mechanism].items() if e != 0}
-    if not out:
-        raise ResponseError(f"mechanism {mechanism!r} vanishes identically for {name} (its closed form is zero; "
-                            f"exchange {exchange!r}): no series to expand")
     if not ratio:
         return out, None, None
     enh, ref = PAIR_OF[mechanism]
@@ -346,6 +347,12 @@ def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, 
                             error=tuple(float(x) for x in err), slopes=slopes, convention=convention)
 
 
+def _main_sampled(last: dict) -> str:
+    """The element of largest |sigma| at the last mu, ties to a = b (as :func:`symenh.asymptotics.main_element`)."""
+    top = max(abs(v) for v in last.values())
+    return sorted(last, key=lambda el: (-round(abs(last[el]) / top, 9), el[1] != el[2], el))[0]
+
+
 def _sample(comps, mechanism, mu, by_name, params, convention, exchange, options):
     """(sigma (len(mu), 8), error estimate (len(mu),)) of the quadrature path, A m / V^2."""
     from .responses import api
@@ -406,7 +413,7 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
     if not both:
         return out, None, f"{other} vanishes for {name} in the elements of {mechanism}: no ratio", scale
     s_enh, e_enh, s_ref, e_ref = (sig, err, s2, e2) if mechanism == enh else (s2, e2, sig, err)
-    element = max(both, key=lambda el: abs(s_enh[-1, cf.ELEMENTS.index(el)]))
+    element = _main_sampled({el: s_enh[-1, cf.ELEMENTS.index(el)] for el in both})
     i = cf.ELEMENTS.index(element)
     rat = s_enh[:, i] / s_ref[:, i]
     rat_err = np.abs(rat) * (e_enh / np.abs(s_enh[:, i]) + e_ref / np.abs(s_ref[:, i]))
@@ -481,7 +488,7 @@ def analyse(model, mechanism: str, *, model_values=None, params: Parameters = PA
         except ResponseError as exc:
             if method == "series" or not str(exc).startswith(("closed-form", "closed_form_timeout")):
                 raise
-            note = str(exc)
+            note = str(exc).replace("; use method='quadrature'", "")
             say(f"asymptotics: no series ({note}); numeric instead")
     exps, r, r_note, scale = _numeric(name, comps, values, mechanism, params, convention, exchange, ratio, say,
                                       mu_min, mu_max, points_per_decade, float(slope_tol), options)
