@@ -19,6 +19,12 @@ Conventions of every result here:
 
 The paper's claim (text after Fig. 3): sigma_ENH^(PT) ~ 1/mu, sigma_INH ~ 1/mu^2.
 
+A user's model (SymbolicModel(s) with ``model_values=``, or a ``symenh.load_model`` result) goes
+through the same :func:`element_expansions`, :func:`expansion` and :func:`ratio_expansion`
+(:mod:`symenh.asymptotics_user`): this series where its two-level closed form is available within
+``closed_form_timeout``, else a numeric analysis of the quadrature path at log-spaced mu (the
+power with its uncertainty); lattice models are refused (no large-mu limit).
+
 The symbolic series and the simplified ratios are cached on disk (:mod:`symenh.cache`),
 keyed by this module's source and the expression expanded (its ``srepr``), so a warm run
 only substitutes numbers.

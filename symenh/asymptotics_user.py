@@ -333,7 +333,7 @@ def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, 
     s, err, mu = np.asarray(s, float), np.asarray(err, float), np.asarray(mu, float)
     eps_last = err[-1] / abs(s[-1])
     n = round(p)
-    if abs(p - n) <= u and u <= INTEGER_U_MAX:
+    if abs(p - n) <= u <= INTEGER_U_MAX:
         power = int(n)
         c_last, c_prev = s[-1] / mu[-1] ** power, s[-2] / mu[-2] ** power
         c_err = abs(c_last - c_prev) + eps_last * abs(c_last)
@@ -350,7 +350,7 @@ def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, 
 def _main_sampled(last: dict) -> str:
     """The element of largest |sigma| at the last mu, ties to a = b (as :func:`symenh.asymptotics.main_element`)."""
     top = max(abs(v) for v in last.values())
-    return sorted(last, key=lambda el: (-round(abs(last[el]) / top, 9), el[1] != el[2], el))[0]
+    return min(last, key=lambda el: (-round(abs(last[el]) / top, 9), el[1] != el[2], el))
 
 
 def _sample(comps, mechanism, mu, by_name, params, convention, exchange, options):
@@ -373,7 +373,7 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
     if not (0 < lo < hi <= MU_MAX_EV):
         raise ParameterError(f"mu_min, mu_max: need 0 < mu_min < mu_max <= {MU_MAX_EV:g} eV, got {lo:.4g} and "
                              f"{hi:.4g} eV (energy scale {scale:.4g} eV)")
-    n = max(3, int(round(math.log10(hi / lo) * points_per_decade)) + 1)
+    n = max(3, round(math.log10(hi / lo) * points_per_decade) + 1)
     grid = np.geomspace(lo, hi, n)
     r_log = math.log(grid[1] / grid[0])
     check_unbounded(comps, values, hi, name)
@@ -486,8 +486,10 @@ def analyse(model, mechanism: str, *, model_values=None, params: Parameters = PA
                                       float(closed_form_timeout), ratio, say)
             return UserAsymptotics(name, mechanism, "series", exps, r, r_note, None, None, convention)
         except ResponseError as exc:
-            if method == "series" or not str(exc).startswith(("closed-form", "closed_form_timeout")):
+            if not str(exc).startswith(("closed-form", "closed_form_timeout")):
                 raise
+            if method == "series":
+                raise ResponseError(str(exc).replace("use method='quadrature'", "use method='numeric'")) from None
             note = str(exc).replace("; use method='quadrature'", "")
             say(f"asymptotics: no series ({note}); numeric instead")
     exps, r, r_note, scale = _numeric(name, comps, values, mechanism, params, convention, exchange, ratio, say,

@@ -116,8 +116,14 @@ def test_series_of_h_pt_as_two_tau_y_blocks_is_the_built_in_series(tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 def test_numeric_path_on_h_t_finds_the_series_within_its_uncertainty():
-    res = analyse(symenh.load_model(H_T), "bcd", method="numeric", ratio=False)
-    assert res.method == "numeric" and res.energy_scale_eV == pytest.approx(PAPER.Delta_eV, rel=1e-12)
+    """A closed form that does not come within closed_form_timeout: auto falls back to numeric (saying
+    so), and the numeric analysis reproduces the series within its stated uncertainty."""
+    loaded = symenh.load_model(H_T)
+    with pytest.raises(SymenhError, match="closed_form_timeout"):
+        analyse(loaded, "bcd", method="series", closed_form_timeout=0.05)
+    res = analyse(loaded, "bcd", closed_form_timeout=0.05, ratio=False)
+    assert res.method == "numeric" and "closed_form_timeout" in res.note
+    assert res.energy_scale_eV == pytest.approx(PAPER.Delta_eV, rel=1e-12)
     ref = asy.element_expansions("tilted-dirac", "bcd")
     assert set(res.expansions) == set(ref)
     for el, num in res.expansions.items():
@@ -234,3 +240,17 @@ def test_bad_input_is_one_line_exit_2(capsys, argv, needles):
 def test_series_refusal_names_the_reason(capsys, tmp_path):
     _one_line_error(capsys, "asymptotics", "--model-file", _file(tmp_path, H_PT_4), "--mechanism", "inh",
                     "--method", "series", "--json", needles=("4 bands", "two-level"))
+
+
+def test_series_with_a_negative_velocity_keeps_the_sign_of_the_closed_form(tmp_path):
+    """u < 0 reverses the orientation of d(k): BCD flips sign; the series (taken for hbar v > 0) must
+    follow the closed form evaluated at large mu (its own sign(v) factors, lambdified)."""
+    obj = json.loads(H_T.read_text())
+    obj["parameters"]["u"] = "-" + HV
+    loaded = symenh.load_model(_file(tmp_path, obj))
+    mu = 300.0
+    for mech in ("bcd", "enh-t"):
+        lead = analyse(loaded, mech, method="series", ratio=False).expansions["xyy"]
+        closed = symenh.sigma(loaded.model, mech, [mu], model_values=loaded.model_values).element("xyy")[0]
+        assert lead.value(mu) == pytest.approx(closed, rel=1e-8)
+        assert lead.value(mu) * asy.expansion("tilted-dirac", mech).value(mu) < 0

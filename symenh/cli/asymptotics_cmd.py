@@ -55,7 +55,10 @@ def register(sub) -> None:
                    help="--model-file: skip the ENH / reference ratio (\"ratio\": null; the numeric path then "
                         "samples one mechanism only)")
     add_progress_option(p)
-    add_timeout_options(p, geometry=False)
+    add_timeout_options(p, geometry=False,
+                        closed_form_help="--model-file: time limit of the SymPy closed form the series expands "
+                                         f"(default {DEFAULT_CLOSED_FORM_TIMEOUT:g} s); on time-out --method auto "
+                                         "goes numeric (saying why in \"note\"), --method series refuses in one line")
     add_response_options(p)
     p.set_defaults(func=run)
 
