@@ -355,10 +355,15 @@ def _main_sampled(last: dict) -> str:
 
 def _sample(comps, mechanism, mu, by_name, params, convention, exchange, options):
     """(sigma (len(mu), 8), error estimate (len(mu),)) of the quadrature path, A m / V^2."""
+    from .errors import SymenhError
     from .responses import api
 
-    res = api.sigma(comps, mechanism, mu, method="quadrature", convention=convention, exchange_valleys=exchange,
-                    params=params, model_values=by_name, **options)
+    try:
+        res = api.sigma(comps, mechanism, mu, method="quadrature", convention=convention, exchange_valleys=exchange,
+                        params=params, model_values=by_name, **options)
+    except SymenhError as exc:     # the quadrature's refusal, with where the large-mu sampling was
+        where = f"{mu[0]:.4g} eV" if len(mu) == 1 else f"{mu[0]:.4g} .. {mu[-1]:.4g} eV"
+        raise ResponseError(f"asymptotics (numeric, {mechanism} at mu = {where}): {exc}") from None
     err = np.zeros(len(res.mu_eV)) if res.error_estimate is None else np.asarray(res.error_estimate, float)
     return np.asarray(res.sigma, float).reshape(-1, 8), err
 

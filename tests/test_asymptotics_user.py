@@ -232,6 +232,11 @@ def test_bounded_continuum_band_refused_in_one_line(tmp_path):
     (["--model-file", H_T, "--mechanism", "inh-full"], ("mechanism",)),
     (["--model-file", H_T, "--mechanism", "bcd", "--param", "T=10K"], ("T:", "T = 0")),
     (["--model-file", H_T, "--mechanism", "inh", "--method", "series"], ("vanishes identically",)),
+    (["--model-file", H_T, "--mechanism", "bcd", "--method", "numeric", "--option", "bogus=1"],
+     ("numeric, bcd at mu = 0.5 eV", "unknown option", "bogus")),
+    (["--model-file", H_T, "--mechanism", "bcd", "--method", "series", "--option", "rtol=1e-9"],
+     ("--option: only with --method numeric",)),
+    (["--model", "tilted-dirac", "--mechanism", "bcd", "--option", "rtol=1e-9"], ("--option: only with --model-file",)),
 ])
 def test_bad_input_is_one_line_exit_2(capsys, argv, needles):
     _one_line_error(capsys, "asymptotics", *argv, "--json", needles=needles)

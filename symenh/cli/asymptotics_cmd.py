@@ -5,7 +5,7 @@ closed forms by a SymPy series in 1/mu (:mod:`symenh.asymptotics`).
 
     symenh asymptotics --model pt-dirac --mechanism enh-pt --json
     symenh asymptotics --model-file examples/models/tilted_dirac.json --mechanism bcd --progress --json
-    symenh asymptotics --model-file examples/models/warped_dirac.json --mechanism bcd --json
+    symenh asymptotics --model-file my_model.json --mechanism enh-pt --method numeric --mu-max 20eV --json
 
 With ``--model-file`` (:mod:`symenh.asymptotics_user`): the same series when the model is two-level
 with a Dirac-type dispersion and its closed form comes within ``--closed-form-timeout``
@@ -51,6 +51,9 @@ def register(sub) -> None:
     p.add_argument("--slope-tol", type=float, default=None, metavar="TOL",
                    help="--model-file, numeric: the largest uncertainty of the power accepted as settled (default "
                         "0.02); beyond it one line refusing")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                   help="--model-file, numeric: a setting of the quadrature path (as symenh sigma --option), "
+                        "repeatable, e.g. rtol=1e-10")
     p.add_argument("--no-ratio", action="store_true",
                    help="--model-file: skip the ENH / reference ratio (\"ratio\": null; the numeric path then "
                         "samples one mechanism only)")
@@ -71,6 +74,10 @@ def _numeric_flags(args) -> dict:
             out[flag] = parse_quantity(text, "energy", "--" + flag.replace("_", "-"))
     if args.slope_tol is not None:
         out["slope_tol"] = args.slope_tol
+    if args.option:
+        from .sigma_cmd import path_options
+
+        out.update(path_options(args.option))
     return out
 
 
@@ -82,7 +89,7 @@ def run(args) -> int:
     if loaded is not None:
         return _run_user(args, loaded, params)
     used = [f for f, v in (("--mu-min", args.mu_min), ("--mu-max", args.mu_max), ("--slope-tol", args.slope_tol),
-                           ("--no-ratio", args.no_ratio or None)) if v is not None]
+                           ("--no-ratio", args.no_ratio or None), ("--option", args.option or None)) if v is not None]
     if args.method == "numeric" or used:
         raise CliError(f"{used[0] if used else '--method numeric'}: only with --model-file (the paper models' series "
                        "are exact)")
@@ -106,8 +113,9 @@ def _run_user(args, loaded, params) -> int:
     check_exchange_option(args, loaded.components)
     numeric = _numeric_flags(args)
     if args.method == "series" and numeric:
-        raise CliError(f"--{next(iter(numeric)).replace('_', '-')}: only with --method numeric or auto (the series "
-                       "is exact)")
+        first = next(iter(numeric))
+        flag = f"--{first.replace('_', '-')}" if first in ("mu_min", "mu_max", "slope_tol") else "--option"
+        raise CliError(f"{flag}: only with --method numeric or auto (the series is exact)")
     timeout = DEFAULT_CLOSED_FORM_TIMEOUT if args.closed_form_timeout is None else args.closed_form_timeout
     res = analyse(loaded, args.mechanism, params=params, convention=args.convention, exchange=args.exchange_valleys,
                   method=args.method, closed_form_timeout=timeout, ratio=not args.no_ratio,
