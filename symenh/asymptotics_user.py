@@ -273,6 +273,9 @@ def _series(name, comps, values, mechanism, params, convention, exchange, timeou
     for mech in mechs:
         say(f"asymptotics: deriving the closed form of {mech} for {name} (time limit {timeout:g} s)")
         got, report = derive(renamed, mech, ("conduction",), exchange, timeout, name)
+        for (i, ent), ok in report.items():
+            say(f"asymptotics: {mech} component {i} ({comps[i].name}) factor {ent}: "
+                f"{'closed form' if ok else 'NOT in closed form'}")
         if not all(report.values()):
             raise ResponseError(f"closed-form: SymPy left integrals unevaluated for {name}; use method='numeric'")
         exprs[mech] = {el: sp.sympify(e).subs(cf.ENH_SIGN, sign).subs(flip, simultaneous=True)
@@ -306,30 +309,31 @@ def _series(name, comps, values, mechanism, params, convention, exchange, timeou
 # ---------------------------------------------------------------------------------------------
 
 def _slope_fit(mu, s, err, r_log, slope_tol):
-    """(p, u, slopes) of one sampled element: the last local slope p, its uncertainty u (spread of
-    the last two slopes plus the quadrature's share) and every local slope; u = inf when fewer than
-    three usable points (same sign, above ten times the error estimate) end the sample."""
+    """(p, u, slopes, quadrature share of u) of one sampled element: the last local slope p, its
+    uncertainty u (spread of the last two slopes plus the quadrature's share) and every local slope;
+    u = inf when the last three points are not usable (one sign, above ten times the error estimate)."""
     s, err = np.asarray(s, dtype=float), np.asarray(err, dtype=float)
     ok = (np.abs(s) > 10 * err) & (s != 0)
     slopes = tuple(float(np.log(abs(s[j + 1] / s[j])) / r_log) if ok[j] and ok[j + 1] and s[j] * s[j + 1] > 0
                    else math.nan for j in range(len(s) - 1))
     if len(s) < 3 or math.isnan(slopes[-1]) or math.isnan(slopes[-2]):
-        return math.nan, math.inf, slopes
+        return math.nan, math.inf, slopes, math.nan
     eps = err / np.abs(s)
     p_a, p_b = slopes[-2], slopes[-1]
-    u = abs(p_b - p_a) + (eps[-1] + eps[-2]) / r_log
-    return p_b, u, slopes
+    quad = (eps[-1] + eps[-2]) / r_log
+    return p_b, abs(p_b - p_a) + quad, slopes, quad
 
 
 def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, slope_tol, r_log):
     """The :class:`NumericExpansion` of one sampled element, or ResponseError (not settled)."""
-    p, u, slopes = _slope_fit(mu, s, err, r_log, slope_tol)
+    p, u, slopes, quad = _slope_fit(mu, s, err, r_log, slope_tol)
     shown = ", ".join("nan" if math.isnan(x) else f"{x:.4f}" for x in slopes)
     if not u <= slope_tol:
+        what = (f"the quadrature error grows at large mu (its share {quad:.2g}); lower mu_max or tighten rtol"
+                if quad > 0.5 * slope_tol else f"raise mu_max (at most {MU_MAX_EV:g} eV), or slope_tol")
         raise ResponseError(f"asymptotics: the local log-log slope of {mechanism} {element} of {name} has not settled "
                             f"between mu = {mu[0]:.4g} and {mu[-1]:.4g} eV (local slopes {shown}; uncertainty "
-                            f"{u:.2g} > slope_tol = {slope_tol:g}); raise mu_max (at most {MU_MAX_EV:g} eV), or "
-                            "slope_tol")
+                            f"{u:.2g} > slope_tol = {slope_tol:g}); {what}")
     s, err, mu = np.asarray(s, float), np.asarray(err, float), np.asarray(mu, float)
     eps_last = err[-1] / abs(s[-1])
     n = round(p)
@@ -394,7 +398,7 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
             continue
         names = nonzero_elements(sig.reshape(-1, 2, 2, 2), error=err)
         fits = [_slope_fit(grid[:j + 1], sig[:, cf.ELEMENTS.index(el)], err, r_log, slope_tol) for el in names]
-        if names and all(u <= slope_tol for _, u, _ in fits):
+        if names and all(f[1] <= slope_tol for f in fits):
             break
         main = np.argmax(np.abs(sig[-1]))
         if err[-1] / max(abs(sig[-1, main]), 1e-300) * 2 / r_log > slope_tol:
