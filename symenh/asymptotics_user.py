@@ -29,7 +29,8 @@ one mechanism, by one of two methods:
   0.02); otherwise one line refusing, with the slopes found.  When an integer n lies within u
   of p (and u <= 0.1) the power is n and ``C = sigma_last / mu_last^n`` with the uncertainty
   ``|C_last - C_previous| + eps_last |C_last|`` (the same geometric argument); otherwise the
-  power is p and C carries ``|ln mu_last| u`` as well.
+  power is p and C carries ``(|ln mu_last| + 2) u`` instead (the power's error through ln mu, and
+  the correction's amplitude, at most u / q).
 
 Lattice models (``lattice_vectors``) are refused in one line: their bands are bounded, and above
 the top band every band is filled (sigma = 0): there is no large-mu limit.  So is a model whose
@@ -131,7 +132,8 @@ class UserAsymptotics:
     """What :func:`analyse` found: ``method`` "series" or "numeric"; ``expansions`` {element:
     :class:`~symenh.asymptotics.Expansion` or :class:`NumericExpansion`}; ``ratio`` (ENH over its
     reference mechanism, of one element) or None with ``ratio_note`` saying why; ``note``: why the
-    series was not used (numeric) or None; ``energy_scale_eV``: E_s of the numeric path (None for
+    series was not used (numeric), and any non-zero element left out because its slope did not
+    settle (the main element always settles, or :func:`analyse` refuses), or None; ``energy_scale_eV``: E_s of the numeric path (None for
     the series)."""
 
     model: str
@@ -344,7 +346,8 @@ def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, 
     else:
         power = float(p)
         c_last = s[-1] / mu[-1] ** p
-        c_err = abs(c_last) * (eps_last + abs(math.log(mu[-1])) * u)
+        # the power's error through ln mu, and the amplitude of the correction (<= u / q <= 2 u, q >= 0.6)
+        c_err = abs(c_last) * (eps_last + (abs(math.log(mu[-1])) + 2) * u)
     return NumericExpansion(model=name, mechanism=mechanism, element=element, power=power, power_estimate=float(p),
                             power_uncertainty=float(u), coefficient=float(c_last), coefficient_uncertainty=float(c_err),
                             units=units, mu_eV=tuple(float(x) for x in mu), sigma=tuple(float(x) for x in s),
@@ -409,10 +412,22 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
     if not names:
         raise ResponseError(f"mechanism {mechanism!r} vanishes for {name} within the quadrature's error at every mu "
                             f"sampled ({mu[0]:.4g} .. {mu[-1]:.4g} eV): nothing to expand")
-    out = {el: _numeric_expansion(name, mechanism, el, mu, sig[:, cf.ELEMENTS.index(el)], err, SIGMA_UNITS,
-                                  convention, slope_tol, r_log) for el in names}
+    # the main element (largest at the last mu) must settle; another element that does not is left out
+    # and named in the note
+    main = _main_sampled({el: sig[-1, cf.ELEMENTS.index(el)] for el in names})
+    out, unsettled = {}, []
+    for el in [main] + [e for e in names if e != main]:
+        try:
+            out[el] = _numeric_expansion(name, mechanism, el, mu, sig[:, cf.ELEMENTS.index(el)], err, SIGMA_UNITS,
+                                         convention, slope_tol, r_log)
+        except ResponseError:
+            if el == main:
+                raise
+            unsettled.append(el)
+    note = None if not unsettled else (f"elements {', '.join(unsettled)} are non-zero but their slopes have not "
+                                       "settled: left out")
     if not ratio:
-        return out, None, None, scale
+        return out, None, None, scale, note
     enh, ref = PAIR_OF[mechanism]
     other = ref if mechanism == enh else enh
     say(f"asymptotics: {other} at the same {len(mu)} mu for the ratio {enh}/{ref}")
@@ -420,18 +435,19 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
     names2 = set(nonzero_elements(s2.reshape(-1, 2, 2, 2), error=e2))
     both = [el for el in names if el in names2]
     if not both:
-        return out, None, f"{other} vanishes for {name} in the elements of {mechanism}: no ratio", scale
+        return out, None, f"{other} vanishes for {name} in the elements of {mechanism}: no ratio", scale, note
     s_enh, e_enh, s_ref, e_ref = (sig, err, s2, e2) if mechanism == enh else (s2, e2, sig, err)
     element = _main_sampled({el: s_enh[-1, cf.ELEMENTS.index(el)] for el in both})
     i = cf.ELEMENTS.index(element)
-    rat = s_enh[:, i] / s_ref[:, i]
-    rat_err = np.abs(rat) * (e_enh / np.abs(s_enh[:, i]) + e_ref / np.abs(s_ref[:, i]))
+    with np.errstate(all="ignore"):     # a zero of either makes the point unusable (nan), not an error
+        rat = s_enh[:, i] / s_ref[:, i]
+        rat_err = np.abs(rat) * (e_enh / np.abs(s_enh[:, i]) + e_ref / np.abs(s_ref[:, i]))
     try:
         r = _numeric_expansion(name, f"{enh}/{ref}", element, mu, rat, rat_err, "dimensionless", convention,
                                slope_tol, r_log)
     except ResponseError as exc:
-        return out, None, str(exc), scale
-    return out, r, None, scale
+        return out, None, str(exc), scale, note
+    return out, r, None, scale, note
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,8 +517,9 @@ def analyse(model, mechanism: str, *, model_values=None, params: Parameters = PA
                 raise ResponseError(str(exc).replace("use method='quadrature'", "use method='numeric'")) from None
             note = str(exc).replace("; use method='quadrature'", "")
             say(f"asymptotics: no series ({note}); numeric instead")
-    exps, r, r_note, scale = _numeric(name, comps, values, mechanism, params, convention, exchange, ratio, say,
-                                      mu_min, mu_max, points_per_decade, float(slope_tol), options)
+    exps, r, r_note, scale, left_out = _numeric(name, comps, values, mechanism, params, convention, exchange, ratio,
+                                                say, mu_min, mu_max, points_per_decade, float(slope_tol), options)
+    note = "; ".join(x for x in (note, left_out) if x) or None
     return UserAsymptotics(name, mechanism, "numeric", exps, r, r_note, note, scale, convention)
 
 

@@ -17,6 +17,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import symenh
@@ -259,3 +260,33 @@ def test_series_with_a_negative_velocity_keeps_the_sign_of_the_closed_form(tmp_p
         closed = symenh.sigma(loaded.model, mech, [mu], model_values=loaded.model_values).element("xyy")[0]
         assert lead.value(mu) == pytest.approx(closed, rel=1e-8)
         assert lead.value(mu) * asy.expansion("tilted-dirac", mech).value(mu) < 0
+
+
+@pytest.mark.parametrize("p", [-2, -1.37])
+@pytest.mark.parametrize("q, amp", [(0.7, 0.3), (1.0, -0.5), (2.0, 2.0), (3.0, -1.0)])
+def test_the_stated_uncertainty_covers_a_known_correction(p, q, amp):
+    """sigma = C mu^p (1 + A (E_s/mu)^q) sampled as the numeric path samples it (two points per decade,
+    10 .. 1000 E_s): the power and C are found within the stated uncertainty, for any correction
+    falling at least as fast as mu^-0.7 (the module's r^q >= 2 argument), of either sign."""
+    from symenh.asymptotics_user import _numeric_expansion
+
+    c, scale = 3.0e-14, 0.05
+    mu = scale * np.geomspace(10, 1000, 5)
+    s = c * mu**p * (1 + amp * (scale / mu) ** q)
+    err = 1e-12 * np.abs(s)
+    num = _numeric_expansion("synthetic", "bcd", "xyy", mu, s, err, "A m / V^2", "consistent", 0.05,
+                             math.log(mu[1] / mu[0]))
+    assert abs(num.power_estimate - p) <= num.power_uncertainty
+    assert abs(num.coefficient - c) <= num.coefficient_uncertainty
+    assert isinstance(num.power, int) == isinstance(p, int)
+
+
+def test_a_correction_still_large_at_the_top_of_the_range_is_refused():
+    """sigma = mu^-2 (1 + 50 E_s/mu): still 5 % at mu_max, the last two local slopes differ by 0.14."""
+    from symenh.asymptotics_user import _numeric_expansion
+
+    mu = np.geomspace(0.5, 50, 5)
+    s = mu**-2 * (1 + 50 * 0.05 / mu)
+    with pytest.raises(SymenhError, match="has not settled.*raise mu_max"):
+        _numeric_expansion("synthetic", "bcd", "xyy", mu, s, 1e-12 * s, "A m / V^2", "consistent", 0.02,
+                           math.log(mu[1] / mu[0]))
