@@ -122,7 +122,7 @@ def test_numeric_path_on_h_t_finds_the_series_within_its_uncertainty():
     loaded = symenh.load_model(H_T)
     with pytest.raises(SymenhError, match="closed_form_timeout"):
         analyse(loaded, "bcd", method="series", closed_form_timeout=0.05)
-    res = analyse(loaded, "bcd", closed_form_timeout=0.05, ratio=False)
+    res = analyse(loaded, "bcd", closed_form_timeout=0.05)
     assert res.method == "numeric" and "closed_form_timeout" in res.note
     assert res.energy_scale_eV == pytest.approx(PAPER.Delta_eV, rel=1e-12)
     ref = asy.element_expansions("tilted-dirac", "bcd")
@@ -130,6 +130,10 @@ def test_numeric_path_on_h_t_finds_the_series_within_its_uncertainty():
     for el, num in res.expansions.items():
         _covers(num, ref[el].leading)
         assert num.mu_eV[0] == pytest.approx(10 * PAPER.Delta_eV)
+    # the ratio ENH(T)/BCD ~ mu, from ENH(T) sampled at the same mu
+    ref_ratio = asy.ratio_expansion("tilted-dirac")
+    assert res.ratio.element == ref_ratio.element and res.ratio.mechanism == "enh-t/bcd"
+    _covers(res.ratio, ref_ratio.leading)
 
 
 def test_numeric_path_on_the_four_band_h_pt_finds_enh_pt_one_over_mu(tmp_path):
