@@ -294,3 +294,17 @@ def test_a_correction_still_large_at_the_top_of_the_range_is_refused():
     with pytest.raises(SymenhError, match="has not settled.*raise mu_max"):
         _numeric_expansion("synthetic", "bcd", "xyy", mu, s, 1e-12 * s, "A m / V^2", "consistent", 0.02,
                            math.log(mu[1] / mu[0]))
+
+
+def test_python_api_refusals_are_one_line():
+    loaded = symenh.load_model(H_T)
+    for call, needle in ((lambda: asy.ratio_expansion(loaded), "mechanism="),
+                         (lambda: asy.expansion("tilted-dirac", "bcd", method="numeric"), "only for a user model"),
+                         (lambda: asy.ratio_expansion("pt-dirac", mechanism="inh"), "only for a user model"),
+                         (lambda: analyse(loaded, "bcd", method="bogus"), "method"),
+                         (lambda: analyse(loaded, "bcd", points_per_decade=0), "points_per_decade"),
+                         (lambda: analyse(loaded, "bcd", mu_max=2e4), "mu_max"),
+                         (lambda: analyse(loaded, "bcd", method="series", mu_max=10.0), "only for method")):
+        with pytest.raises(SymenhError, match=needle) as info:
+            call()
+        assert "\n" not in str(info.value)
