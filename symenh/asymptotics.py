@@ -19,6 +19,12 @@ Conventions of every result here:
 
 The paper's claim (text after Fig. 3): sigma_ENH^(PT) ~ 1/mu, sigma_INH ~ 1/mu^2.
 
+A user's model (SymbolicModel(s) with ``model_values=``, or a ``symenh.load_model`` result) goes
+through the same :func:`element_expansions`, :func:`expansion` and :func:`ratio_expansion`
+(:mod:`symenh.asymptotics_user`): this series where its two-level closed form is available within
+``closed_form_timeout``, else a numeric analysis of the quadrature path at log-spaced mu (the
+power with its uncertainty); lattice models are refused (no large-mu limit).
+
 The symbolic series and the simplified ratios are cached on disk (:mod:`symenh.cache`),
 keyed by this module's source and the expression expanded (its ``srepr``), so a warm run
 only substitutes numbers.
@@ -166,8 +172,12 @@ def _latex_term(power: int, coeff: sp.Expr, prefix: str, factor: str = "") -> st
     return f"{prefix}{sign}{factor}{body}"
 
 
-def _expand(model, mechanism, element, expr, params, convention, si: bool) -> Expansion:
-    vals = _values(params)
+def _expand(model, mechanism, element, expr, params, convention, si: bool, values: dict | None = None,
+            rename: dict | None = None) -> Expansion:
+    """The :class:`Expansion` of ``expr`` (a function of mu); ``values``: {symbol: number} to evaluate
+    the coefficients with (default: ``params``' paper values); ``rename``: {symbol: expression}
+    substituted into the symbolic coefficients (a user model's own symbols, for its LaTeX)."""
+    vals = _values(params) if values is None else values
     terms = []
     for power, c in symbolic_series(expr):
         num = float(c.subs(vals))
@@ -175,7 +185,7 @@ def _expand(model, mechanism, element, expr, params, convention, si: bool) -> Ex
             num = float(sigma_to_si(num))
         if num != 0.0:
             terms.append(Term(power=power, coefficient=num, units=SIGMA_UNITS if si else "dimensionless",
-                              symbolic=c))
+                              symbolic=c if rename is None else c.subs(rename, simultaneous=True)))
     if not terms:
         raise ResponseError(f"{model} {mechanism} {element}: zero at these parameters")
     lead = terms[0]
@@ -188,13 +198,35 @@ def _expand(model, mechanism, element, expr, params, convention, si: bool) -> Ex
                      convention=convention)
 
 
-def element_expansions(model: str, mechanism: str, params: Parameters = PAPER,
-                       convention: str = "consistent", exchange: str = "same") -> dict:
+def _user(model, user: dict):
+    """None for a paper model (refusing user-model options), else the keyword arguments of
+    :func:`symenh.asymptotics_user.analyse` for a user model."""
+    if isinstance(model, str):
+        if user:
+            raise ResponseError(f"{', '.join(sorted(user))}: only for a user model (the paper models' series are "
+                                "derived once and cached)")
+        return None
+    return user
+
+
+def element_expansions(model, mechanism: str, params: Parameters = PAPER,
+                       convention: str = "consistent", exchange: str = "same", **user) -> dict:
     """{element name: :class:`Expansion`} for every non-zero raw element of one mechanism.
 
     Coefficients in A m / V^2 for sigma ~ C (mu / 1 eV)^p at ``params``.  Raises
     ResponseError for a mechanism forbidden by symmetry (identically zero).
+
+    ``model``: a paper model name, or a user model (SymbolicModel(s) with ``model_values=``, or a
+    ``symenh.load_model`` result): then the series where the closed form is available, else the
+    numeric analysis (:class:`symenh.asymptotics_user.NumericExpansion` values), with the keyword
+    arguments of :func:`symenh.asymptotics_user.analyse` (``model_values``, ``method``,
+    ``closed_form_timeout``, ``mu_min``, ``mu_max``, ...).
     """
+    if _user(model, user) is not None:
+        from .asymptotics_user import analyse
+
+        return analyse(model, mechanism, params=params, convention=convention, exchange=exchange, ratio=False,
+                       **user).expansions
     _check(model, mechanism)
     if params.T_K != 0:
         raise ParameterError(f"T: the large-mu series is a T = 0 expansion (at fixed T the thermal corrections "
@@ -223,24 +255,40 @@ def main_element(expansions: dict) -> str:
     return sorted(expansions, key=key)[0]
 
 
-def expansion(model: str, mechanism: str, params: Parameters = PAPER, convention: str = "consistent",
-              exchange: str = "same", element: str | None = None) -> Expansion:
-    """Large-mu expansion of one raw element (default: :func:`main_element`), A m / V^2."""
-    exps = element_expansions(model, mechanism, params, convention, exchange)
+def expansion(model, mechanism: str, params: Parameters = PAPER, convention: str = "consistent",
+              exchange: str = "same", element: str | None = None, **user) -> Expansion:
+    """Large-mu expansion of one raw element (default: :func:`main_element`), A m / V^2.
+    A user model as in :func:`element_expansions` (``**user``: its keyword arguments)."""
+    exps = element_expansions(model, mechanism, params, convention, exchange, **user)
     if element is None:
         element = main_element(exps)
     if element not in exps:
-        raise ResponseError(f"element: {element!r} is zero for {model} {mechanism}; non-zero: {', '.join(exps)}")
+        label = model if isinstance(model, str) else "this model"
+        raise ResponseError(f"element: {element!r} is zero for {label} {mechanism}; non-zero: {', '.join(exps)}")
     return exps[element]
 
 
-def ratio_expansion(model: str, params: Parameters = PAPER, convention: str = "consistent",
-                    element: str | None = None) -> Expansion:
+def ratio_expansion(model, params: Parameters = PAPER, convention: str = "consistent",
+                    element: str | None = None, mechanism: str | None = None, **user) -> Expansion:
     """ENH(T)/BCD (tilted-dirac) or ENH(PT)/INH (pt-dirac) of one raw element, dimensionless.
 
     ratio ~ C (mu / 1 eV)^p; the element defaults to the main element of the ENH mechanism
-    (both mechanisms have the same non-zero elements in these models).
+    (both mechanisms have the same non-zero elements in these models).  A user model (as in
+    :func:`element_expansions`) needs ``mechanism`` (bcd or enh-t: ENH(T)/BCD; inh or enh-pt:
+    ENH(PT)/INH); its element is the ENH mechanism's main one (``element`` is not taken).
     """
+    if _user(model, user) is not None or mechanism is not None:
+        if isinstance(model, str):
+            raise ResponseError("mechanism: only for a user model (a paper model's ratio is fixed by the model)")
+        from .asymptotics_user import analyse
+
+        if mechanism is None or element is not None:
+            raise ResponseError("mechanism: a user model's ratio needs mechanism= (bcd, enh-t, inh or enh-pt); "
+                                "element is chosen as the ENH mechanism's main element")
+        res = analyse(model, mechanism, params=params, convention=convention, ratio=True, **user)
+        if res.ratio is None:
+            raise ResponseError(f"ratio: {res.ratio_note}")
+        return res.ratio
     check_choice("model", model, cf.PAPER_MODELS)
     enh, ref = PAIRS[model]
     if element is None:

@@ -46,11 +46,14 @@ def add_progress_option(p) -> None:
                    help="progress lines on stderr (stdout stays one JSON object)")
 
 
-def add_timeout_options(p, *, closed_form: bool = True, geometry: bool = True) -> None:
+def add_timeout_options(p, *, closed_form: bool = True, geometry: bool = True, closed_form_help: str | None = None) -> None:
+    """``--closed-form-timeout`` (help: ``closed_form_help``, default the sigma command's) and
+    ``--geometry-timeout``."""
     if closed_form:
         p.add_argument("--closed-form-timeout", type=_seconds, default=None, metavar="SECONDS",
-                       help="--model-file with --method closed-form: time limit of the SymPy closed form "
-                            f"(default {DEFAULT_CLOSED_FORM_TIMEOUT:g} s); on time-out one line naming quadrature")
+                       help=closed_form_help or "--model-file with --method closed-form: time limit of the SymPy "
+                            f"closed form (default {DEFAULT_CLOSED_FORM_TIMEOUT:g} s); on time-out one line naming "
+                            "quadrature")
     if geometry:
         p.add_argument("--geometry-timeout", type=_seconds, default=None, metavar="SECONDS",
                        help="--model-file: time limit of the symbolic band geometry "

@@ -129,6 +129,36 @@ def _options(job) -> dict:
     return {"closed_form_timeout": float(t), "progress": job.options.get("progress")}
 
 
+def paper_form(components, values) -> tuple:
+    """(components renamed onto Delta, hbar_v_x, hbar_v_y, alpha; {paper symbol: value}; the
+    {user symbol: paper symbol} maps) of a user's two-level model, or a one-line ResponseError
+    naming quadrature (the cheap checks: no derivation).  ``values``: {user symbol: value}."""
+    maps = [_dirac_map(c) for c in components]               # cheap checks first
+    comps = tuple(_renamed(c, m) for c, m in zip(components, maps))
+    vals = {}
+    for m in maps:
+        for user, paper in m.items():
+            v = float(values[user])
+            if paper in vals and vals[paper] != v:
+                raise ResponseError("closed-form: the components map onto different Delta, v_x, v_y or alpha "
+                                    f"values; {_QUAD}")
+            vals[paper] = v
+    return comps, vals, maps
+
+
+def derive(comps: tuple, mechanism: str, branches: tuple, exchange: str, timeout: float, what: str) -> tuple:
+    """(final expressions per branch, {(component, factor entry): closed?}) of the renamed
+    components ``comps`` (:func:`paper_form`), derived in a child process within ``timeout`` s;
+    a time-out or a failure is one ResponseError line naming quadrature."""
+    try:
+        return call_with_timeout(_derive_all, (comps, mechanism, branches, exchange), timeout,
+                                 what=f"the closed form of {what}")
+    except GeometryTimeout as exc:
+        raise ResponseError(f"closed_form_timeout: {exc}; {_QUAD} (or raise closed_form_timeout)") from None
+    except ModelError as exc:
+        raise ResponseError(f"closed-form: {exc}; {_QUAD}") from None
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV from closed forms; error estimate None."""
     from .closed_form import KERNEL_ARGS, _branch_masks
@@ -137,16 +167,7 @@ def compute(job):
     require_default(job, "closed-form path for a user model")
     opt = _options(job)
     say = reporter(opt["progress"])
-    maps = [_dirac_map(c) for c in job.components]               # cheap checks first
-    comps = tuple(_renamed(c, m) for c, m in zip(job.components, maps))
-    vals = {}
-    for c, m in zip(job.components, maps):
-        for user, paper in m.items():
-            v = float(job.values[user])
-            if paper in vals and vals[paper] != v:
-                raise ResponseError("closed-form: the components map onto different Delta, v_x, v_y or alpha "
-                                    f"values; {_QUAD}")
-            vals[paper] = v
+    comps, vals, _ = paper_form(job.components, job.values)
     mu = np.asarray(job.mu_eV, dtype=float).reshape(-1)
     out = np.zeros((mu.size, 8))
     masks = _branch_masks(mu, vals[DELTA])
@@ -155,13 +176,7 @@ def compute(job):
     branches = tuple(b for b, _ in masks)
     say(f"closed-form: deriving {job.mechanism} of {job.model_name} (time limit {opt['closed_form_timeout']:g} s)")
     t0 = time.monotonic()
-    try:
-        exprs, report = call_with_timeout(_derive_all, (comps, job.mechanism, branches, job.exchange),
-                                          opt["closed_form_timeout"], what=f"the closed form of {job.model_name}")
-    except GeometryTimeout as exc:
-        raise ResponseError(f"closed_form_timeout: {exc}; {_QUAD} (or raise closed_form_timeout)") from None
-    except ModelError as exc:
-        raise ResponseError(f"closed-form: {exc}; {_QUAD}") from None
+    exprs, report = derive(comps, job.mechanism, branches, job.exchange, opt["closed_form_timeout"], job.model_name)
     for (i, ent), ok in report.items():
         say(f"closed-form: component {i} ({job.components[i].name}) factor {ent}: "
             f"{'closed form' if ok else 'NOT in closed form'}")
@@ -186,4 +201,4 @@ def compute(job):
     return out.reshape(mu.shape + (2, 2, 2)), None
 
 
-__all__ = ["DEFAULT_TIMEOUT", "OPTIONS", "compute"]
+__all__ = ["DEFAULT_TIMEOUT", "OPTIONS", "compute", "derive", "paper_form"]
