@@ -42,9 +42,12 @@ from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
 from ..integrate import bz
 from ..integrate.cells import find_contours
+from ..integrate.fermi_smear import reach_kT
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
+from ..temperature import kT_eV
+from .factor_set import FactorSet, smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
@@ -149,18 +152,107 @@ def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
     return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
 
 
+def _factors_at(comps, specs, mu: float, need, opt, values, tol: float, shapes, say) -> FactorSet:
+    """Every T = 0 factor of the energy ``mu`` (eV), per component: Fermi-line factors of each level
+    crossing mu and, for ENH(PT), the sea ``B0 = B_ref + sum_N [...]`` (module docstring).  A component
+    with no band at mu has no Fermi-line factor; its B0 is the filled sea of the gap (zero above or
+    below every band), which the Fermi-window convolution needs at energies in a gap."""
+    acc = FactorSet(need, len(comps), shapes)
+    f0, u0, n0 = acc.f["0"], acc.u["0"], acc.n["0"]
+    for c, (comp, spec) in enumerate(zip(comps, specs)):
+        E_ref = spec.reference_energy(mu)
+        outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
+        if spec.regime(mu) == "band":
+            _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say)
+        if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
+            ref, ref_err = _reference_sea(comp.model, values, E_ref)
+            ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
+            f0["B"][c] += ref
+            u0["B"][c] += ref_err
+            n0["B"][c] += np.abs(ref)
+    return acc
+
+
+def _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say):
+    """Add to ``acc`` (component ``c``) the Fermi-line factors and the level seas of every level of a
+    component with a band at ``mu`` (eV); a band at mu without a contour found is an error."""
+    f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
+    need0 = [n for n in need if n in ("A", "C")]
+    lat = comp.model.lattice
+    kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
+    e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
+    found = 0
+    for N in range(len(comp.pattern)):
+        try:
+            cont = find_contours(comp.level_fn(N, mu), lattice=lat, n0=opt["mesh"])
+        except ContourError as exc:
+            raise ResponseError(f"quadrature: {exc}") from None
+        if len(cont) == 0:
+            if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
+                v, e = _whole_level(comp, N, spec, values, tol)
+                sgn = 1.0 if e_k0[N] < mu else -1.0
+                f0["B"][c] += sgn * v
+                u0["B"][c] += e
+                n0["B"][c] += np.abs(v)
+            continue
+        found += 1
+        say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
+            f"{cont.winding.tolist()} (mesh {cont.n}^2)")
+        try:
+            a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
+            if "B" in need:
+                v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, values, tol)
+        except ContourError as exc:
+            raise ResponseError(f"quadrature: {exc}") from None
+        for (kind, n), val in nat.items():
+            (n0[n] if kind == "0" else n1[n])[c] += val
+        for n, val in a0.items():
+            f0[n][c] += val
+            u0[n][c] += e0[n]
+        for n, val in a1.items():
+            f1[n][c] += val
+            u1[n][c] += e1[n]
+        if "B" in need:
+            f0["B"][c] += v
+            u0["B"][c] += e
+            n0["B"][c] += np.abs(v)
+    if not found:
+        raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
+                            "contour was found on the zone mesh; raise mesh")
+    acc.any_level = True
+
+
+def window_edges(specs, mu_all, kT: float, tol: float) -> list:
+    """Energies (eV) within reach of the Fermi windows around ``mu_all`` where a T = 0 factor is not
+    analytic in the chemical potential: every band's bottom and top and every critical energy of the
+    zone spectra (extrema and saddle points, :func:`symenh.integrate.bz.zone_spectrum`)."""
+    reach = reach_kT(tol) * kT
+    lo, hi = float(np.min(mu_all)) - reach, float(np.max(mu_all)) + reach
+    cand = {float(e) for s in specs for e in np.concatenate([np.ravel(s.ranges), np.ravel(s.critical)])}
+    return sorted(e for e in cand if lo <= e <= hi)
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV, its error per mu (module docstring) and
-    {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu."""
-    require_default(job, "quadrature path for a lattice model")
+    {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu (at T > 0 also
+    ``window_energies``: the energies each mu's Fermi-window rule used)."""
+    return compute_mechanisms(job, (job.mechanism,))[job.mechanism]
+
+
+def compute_mechanisms(job, mechanisms) -> dict:
+    """{mechanism: (raw sigma, error per mu, extra)} for several mechanisms sharing one factor pass
+    (``job.mechanism`` is ignored); conventions of :func:`compute`."""
+    require_default(job, "quadrature path for a lattice model", T_K=True)
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
                             "lattice_vectors) or k.p models only")
+    for m in mechanisms:
+        if m not in FACTORS:
+            raise ResponseError(f"mechanism: expected one of {', '.join(FACTORS)}, got {m!r}")
     opt = _options(job)
+    kT = kT_eV(job.T_K)
     say = reporter(opt["progress"])
     mu_all = np.asarray(job.mu_eV, dtype=float)
-    out = np.zeros((len(mu_all), 2, 2, 2))
-    err_out = np.zeros(len(mu_all))
     specs = [spectrum(c, job.values) for c in job.components]
     regimes, reasons = [], []
     for mu in mu_all:
@@ -168,87 +260,45 @@ def compute(job):
         reg = ("band" if "band" in regs else "above" if all(r == "above" for r in regs)
                else "below" if all(r == "below" for r in regs) else "gap")
         regimes.append(reg)
-        reasons.append(None if reg == "band" else ZERO_REASONS[reg])
-    extra = {"meta": {"lattice_regime": regimes, "zero_reason": reasons}}
+        # at T > 0 a mu in no band is thermally activated: not a zero
+        reasons.append(None if reg == "band" or kT > 0 else ZERO_REASONS[reg])
+    meta = {"lattice_regime": regimes, "zero_reason": reasons}
+    if kT > 0:
+        meta["window_energies"] = [0] * len(mu_all)
+    res = {m: (np.zeros((len(mu_all), 2, 2, 2)), np.zeros(len(mu_all)), {"meta": meta}) for m in mechanisms}
     alpha = job.alpha
     if alpha == 0 or len(mu_all) == 0:
-        return out, err_out, extra
-    need = FACTORS[job.mechanism]
+        return res
+    need = sorted({n for m in mechanisms for n in FACTORS[m]})
     comps = [UserComponent.build(m, job.values) for m in job.components]
     shapes = factor_shapes(len(comps[0].model.spin))
     tol = max(opt["rtol"] * 1e-2, 1e-13)
-    need0 = [n for n in need if n in ("A", "C")] if job.mechanism.startswith("enh") else []
+    edges = window_edges(specs, mu_all, kT, tol) if kT > 0 else []
     for i, mu in enumerate(mu_all):
-        if regimes[i] != "band":
+        mu = float(mu)
+        if kT > 0:
+            at = lambda E: _factors_at(comps, specs, E, need, opt, job.values, tol, shapes, lambda s: None)
+            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes), mu, kT, tol, edges)
+            meta["window_energies"][i] = n_E
+            say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
+            if not acc.any_level:
+                continue           # no band within the window's reach: below the target accuracy
+        elif regimes[i] != "band":
             continue                        # exactly zero at T = 0, for the reason recorded
-        f0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        f1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        n0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        n1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        for c, (comp, spec) in enumerate(zip(comps, specs)):
-            if spec.regime(float(mu)) != "band":
-                continue
-            lat = comp.model.lattice
-            E_ref = spec.reference_energy(float(mu))
-            outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
-            kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
-            e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
-            found = 0
-            for N in range(len(comp.pattern)):
-                try:
-                    cont = find_contours(comp.level_fn(N, float(mu)), lattice=lat, n0=opt["mesh"])
-                except ContourError as exc:
-                    raise ResponseError(f"quadrature: {exc}") from None
-                if len(cont) == 0:
-                    if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
-                        v, e = _whole_level(comp, N, spec, job.values, tol)
-                        sgn = 1.0 if e_k0[N] < mu else -1.0
-                        f0["B"][c] += sgn * v
-                        u0["B"][c] += e
-                        n0["B"][c] += np.abs(v)
-                    continue
-                found += 1
-                say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
-                    f"{cont.winding.tolist()} (mesh {cont.n}^2)")
-                try:
-                    a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
-                    if "B" in need:
-                        v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, job.values, tol)
-                except ContourError as exc:
-                    raise ResponseError(f"quadrature: {exc}") from None
-                for (kind, n), val in nat.items():
-                    (n0[n] if kind == "0" else n1[n])[c] += val
-                for n, val in a0.items():
-                    f0[n][c] += val
-                    u0[n][c] += e0[n]
-                for n, val in a1.items():
-                    f1[n][c] += val
-                    u1[n][c] += e1[n]
-                if "B" in need:
-                    f0["B"][c] += v
-                    u0["B"][c] += e
-                    n0["B"][c] += np.abs(v)
-            if not found:
-                raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
-                                    "contour was found on the zone mesh; raise mesh")
-            if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
-                ref, ref_err = _reference_sea(comp.model, job.values, E_ref)
-                ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
-                f0["B"][c] += ref
-                u0["B"][c] += ref_err
-                n0["B"][c] += np.abs(ref)
-        sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
-        e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-        size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
-        emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
-        if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
-            raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
-                                f"{vmax:.3g} (raw units): not resolved; lower rtol or raise mesh")
-        out[i] = sig
-        err_out[i] = emax
-    return out, err_out, extra
+        else:
+            acc = _factors_at(comps, specs, mu, need, opt, job.values, tol, shapes, say)
+        f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
+        for m in mechanisms:
+            sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
+            e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+            size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
+            if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
+                raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
+                                    f"{vmax:.3g} (raw units) of {m}: not resolved; lower rtol or raise mesh")
+            res[m][0][i] = sig
+            res[m][1][i] = emax
+    return res
 
 
-__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute"]
+__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute", "compute_mechanisms", "window_edges"]
