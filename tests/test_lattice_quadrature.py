@@ -136,10 +136,11 @@ def test_bad_options_one_line(h_t, opts, word):
     assert word in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_finite_temperature_refused_in_one_line(h_t):
+def test_exact_tilt_refused_in_one_line(h_t):
+    """T > 0 is tests/test_lattice_thermal.py's; the exact tilt is not done on the zone contours yet."""
     with pytest.raises(ResponseError) as exc:
-        _quad(h_t, "bcd", [0.1], params=symenh.Parameters(T_K=10.0))
-    assert "T_K" in str(exc.value) and "lattice model" in str(exc.value)
+        _quad(h_t, "bcd", [0.1], order="exact")
+    assert "order" in str(exc.value) and "lattice model" in str(exc.value) and "\n" not in str(exc.value)
 
 
 def test_estimate_covers_the_error_of_a_much_tighter_run(h_t):

@@ -67,8 +67,9 @@ def fermi_gauss(n: int, a: float = -_X_GRID, b: float = _X_GRID):
     return nodes, mass * vec[0] ** 2
 
 
-def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max):
-    """(value, error, energies used) of the window integral over x in [a, b]."""
+def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max, floor=None):
+    """(value, error, energies used, block scales) of the window integral over x in [a, b]; ``floor``
+    (n_groups,): block scales below which a change never needs to fall (None: the segment's own)."""
     n, used, prev, d_prev = int(n0), 0, None, 0.0
     while True:
         x, w = fermi_gauss(n, a, b)
@@ -81,10 +82,13 @@ def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max):
             d = np.abs(I - prev)
             scale = np.zeros(n_groups)
             np.maximum.at(scale, groups, np.sum(w) * np.max(np.abs(vals), axis=0))
+            own = scale.copy()
+            if floor is not None:
+                scale = np.maximum(scale, floor)
             if np.all((d <= tol * scale[groups]) | (d <= 2 * noise)):
-                return I, d + noise, used
+                return I, d + noise, used, own
             if 2 * n > n_max:              # not converged (an unlisted kink): a wide estimate
-                return I, 2.0 * (d + d_prev) + noise, used
+                return I, 2.0 * (d + d_prev) + noise, used, own
             d_prev = d
         prev = I
         n *= 2
@@ -96,24 +100,35 @@ def reach_kT(tol: float) -> float:
     return float(np.log(100.0 / max(tol, 1e-300)))
 
 
-def smear(fn, mu: float, kT: float, groups, tol: float, *, breakpoints=(), n0: int = 3, n_max: int = 24):
+def smear(fn, mu: float, kT: float, groups, tol: float, *, breakpoints=(), n0: int = 3, n_max: int = 24,
+          line_scale: bool = False, reach: float | None = None):
     """``int dx w(x) F_0(mu + kT x)`` and its error (module docstring).
 
     ``fn(E)`` -> (values (m,), point errors (m,)) of F_0 at one energy E (eV); ``mu`` (eV), ``kT`` > 0
     (eV); ``groups`` (m,) block index of every entry (each block converges to ``tol`` of its own scale
-    on each segment); ``breakpoints``: energies (eV) where F_0 is not analytic.  Returns
-    (value (m,), error (m,), number of energies used)."""
+    on each segment); ``breakpoints``: energies (eV) where F_0 is not analytic.  ``line_scale``: the
+    segments are done in order of falling window weight and each block converges to ``tol`` of the
+    largest scale met so far on the line (a segment far in the window's tail, weight e^-|x|, need
+    not be resolved to ``tol`` of its own tiny part).  ``reach``: |E - mu| / kT within which a
+    breakpoint splits the line (default :func:`reach_kT` of ``tol``).  Returns (value (m,), error (m,), number of
+    energies used)."""
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if groups.size else 0
-    reach = reach_kT(tol)
+    reach = reach_kT(tol) if reach is None else float(reach)
     xs = sorted({round((float(e) - mu) / kT, 9) for e in breakpoints if abs(float(e) - mu) < reach * kT})
     edges = [-_X_GRID] + [x for x in xs if -_X_GRID < x < _X_GRID] + [_X_GRID]
+    segs = [(a, b) for a, b in pairwise(edges) if b - a >= 1e-9]
+    floor = None
+    if line_scale:
+        mass = [float(np.sum(fermi_gauss(1, a, b)[1])) for a, b in segs]
+        segs = [segs[j] for j in np.argsort(mass, kind="stable")[::-1]]
+        floor = np.zeros(n_groups)
     total, err, used = 0.0, 0.0, 0
-    for a, b in pairwise(edges):
-        if b - a < 1e-9:
-            continue
-        v, e, u = _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max)
+    for a, b in segs:
+        v, e, u, own = _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max, floor)
         total, err, used = total + v, err + e, used + u
+        if line_scale:
+            floor = np.maximum(floor, own)
     return total, err, used
 
 

@@ -42,6 +42,7 @@ from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
 from ..integrate import bz
 from ..integrate.cells import find_contours
+from ..integrate.edge_pockets import EdgeFinder
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
@@ -56,6 +57,12 @@ from .spec import FACTORS, linear_sigma
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
 RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
 RESOLVED_ZERO = 1e-6
+#: the zero at T > 0 of a mu farther than the window's cut from every band
+FAR_REASON = ("mu lies more than 80 kT from every band: the thermally activated tail (below 4e-35 of the band's "
+              "own values) is not resolved")
+#: relative accuracy of the smeared natural sizes (only the scale RESOLVED_ZERO is taken of; the
+#: largest-entry bounds in them have kinks in mu that a Fermi-window rule would chase)
+SIZE_ACCURACY = 0.1
 _NORM = 1.0 / (4 * np.pi ** 2)
 _SEAS: dict = {}
 
@@ -152,18 +159,18 @@ def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
     return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
 
 
-def _factors_at(comps, specs, mu: float, need, opt, values, tol: float, shapes, say) -> FactorSet:
+def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float, shapes, say) -> FactorSet:
     """Every T = 0 factor of the energy ``mu`` (eV), per component: Fermi-line factors of each level
     crossing mu and, for ENH(PT), the sea ``B0 = B_ref + sum_N [...]`` (module docstring).  A component
     with no band at mu has no Fermi-line factor; its B0 is the filled sea of the gap (zero above or
     below every band), which the Fermi-window convolution needs at energies in a gap."""
-    acc = FactorSet(need, len(comps), shapes)
+    acc = FactorSet(need, len(comps), shapes, SIZE_ACCURACY)
     f0, u0, n0 = acc.f["0"], acc.u["0"], acc.n["0"]
     for c, (comp, spec) in enumerate(zip(comps, specs)):
         E_ref = spec.reference_energy(mu)
         outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
         if spec.regime(mu) == "band":
-            _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say)
+            _band_factors(acc, c, comp, finders[c], spec, mu, E_ref, need, opt, values, tol, say)
         if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
             ref, ref_err = _reference_sea(comp.model, values, E_ref)
             ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
@@ -173,7 +180,7 @@ def _factors_at(comps, specs, mu: float, need, opt, values, tol: float, shapes, 
     return acc
 
 
-def _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say):
+def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol, say):
     """Add to ``acc`` (component ``c``) the Fermi-line factors and the level seas of every level of a
     component with a band at ``mu`` (eV); a band at mu without a contour found is an error."""
     f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
@@ -184,7 +191,9 @@ def _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say):
     found = 0
     for N in range(len(comp.pattern)):
         try:
-            cont = find_contours(comp.level_fn(N, mu), lattice=lat, n0=opt["mesh"])
+            cont = finder.pockets(N, mu, opt["mesh"])       # small pockets at a band edge, if any
+            if cont is None:
+                cont = find_contours(comp.level_fn(N, mu), lattice=lat, n0=opt["mesh"])
         except ContourError as exc:
             raise ResponseError(f"quadrature: {exc}") from None
         if len(cont) == 0:
@@ -222,14 +231,23 @@ def _band_factors(acc, c, comp, spec, mu, E_ref, need, opt, values, tol, say):
     acc.any_level = True
 
 
-def window_edges(specs, mu_all, kT: float, tol: float) -> list:
-    """Energies (eV) within reach of the Fermi windows around ``mu_all`` where a T = 0 factor is not
-    analytic in the chemical potential: every band's bottom and top and every critical energy of the
-    zone spectra (extrema and saddle points, :func:`symenh.integrate.bz.zone_spectrum`)."""
-    reach = reach_kT(tol) * kT
-    lo, hi = float(np.min(mu_all)) - reach, float(np.max(mu_all)) + reach
-    cand = {float(e) for s in specs for e in np.concatenate([np.ravel(s.ranges), np.ravel(s.critical)])}
-    return sorted(e for e in cand if lo <= e <= hi)
+def window_edges(specs) -> list:
+    """Energies (eV) where a T = 0 factor is not analytic in the chemical potential: every band's
+    bottom and top and every critical energy of the zone spectra (extrema and saddle points,
+    :func:`symenh.integrate.bz.zone_spectrum`)."""
+    return sorted({float(e) for s in specs for e in np.concatenate([np.ravel(s.ranges), np.ravel(s.critical)])})
+
+
+def window_reach(specs, mu: float, kT: float, tol: float) -> float:
+    """|E - mu| / kT within which the energies of :func:`window_edges` split the Fermi window at ``mu``:
+    :func:`~symenh.integrate.fermi_smear.reach_kT` of ``tol``, and for a mu in no band at least to the
+    nearest band edge (the thermally activated tail is then computed on a Gauss rule inside the band,
+    however small; the window is cut at |E - mu| = 80 kT, a weight of 4e-35)."""
+    reach = reach_kT(tol)
+    if all(s.regime(mu) != "band" for s in specs):
+        d = min(float(np.min(np.abs(np.ravel(s.ranges) - mu))) for s in specs)
+        reach = max(reach, d / kT * (1 + 1e-9) + 1e-9)
+    return reach
 
 
 def compute(job):
@@ -271,22 +289,25 @@ def compute_mechanisms(job, mechanisms) -> dict:
         return res
     need = sorted({n for m in mechanisms for n in FACTORS[m]})
     comps = [UserComponent.build(m, job.values) for m in job.components]
+    finders = [EdgeFinder(c) for c in comps]
     shapes = factor_shapes(len(comps[0].model.spin))
     tol = max(opt["rtol"] * 1e-2, 1e-13)
-    edges = window_edges(specs, mu_all, kT, tol) if kT > 0 else []
+    edges = window_edges(specs) if kT > 0 else []
     for i, mu in enumerate(mu_all):
         mu = float(mu)
         if kT > 0:
-            at = lambda E: _factors_at(comps, specs, E, need, opt, job.values, tol, shapes, lambda s: None)
-            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes), mu, kT, tol, edges)
+            at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None)
+            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
+                               line_scale=True, reach=window_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
             say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
             if not acc.any_level:
-                continue           # no band within the window's reach: below the target accuracy
+                reasons[i] = FAR_REASON
+                continue           # no band within 80 kT of mu: the tail is below 4e-35 of the band's
         elif regimes[i] != "band":
             continue                        # exactly zero at T = 0, for the reason recorded
         else:
-            acc = _factors_at(comps, specs, mu, need, opt, job.values, tol, shapes, say)
+            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say)
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         for m in mechanisms:
             sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
