@@ -1,8 +1,9 @@
 """The ``quadrature`` path for lattice models: Fermi-contour integrals over the Brillouin zone.
 
 ``symenh.sigma(model, mechanism, mu, method="quadrature", model_values=...)`` with a lattice model
-(``from_matrix(..., lattice_vectors=...)``) comes here.  At T = 0, linear order in the tilt and the
-contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt:
+(``from_matrix(..., lattice_vectors=...)``) comes here.  Linear order in the tilt and the contact
+exchange, at T = 0 (the paper's setting) or T > 0 (``params=symenh.Parameters(T_K=...)``), for bcd,
+inh, inh-full, enh-t and enh-pt.  At T = 0:
 
 1. **Where mu lies** (:func:`symenh.responses.lattice_grid.spectrum`, the zone spectrum the grid
    path uses): in a band, in a gap, below or above every band.  Without a band at mu every
@@ -11,7 +12,10 @@ contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt
 2. **Contours on the zone torus** of every level crossing mu
    (:func:`symenh.integrate.cells.find_contours` with ``lattice=``: periodic marching squares on an
    adaptive fractional mesh, root refinement, smooth re-parametrisation): pockets anywhere in the
-   cell and open contours that wrap the zone (closing up to a reciprocal lattice vector).  A band at
+   cell and open contours that wrap the zone (closing up to a reciprocal lattice vector).  A pocket
+   at a band edge smaller than two mesh cells (quadratic radius sqrt(2 |mu - E_edge| / lambda)) is
+   found in a small box around the band's extreme points instead
+   (:mod:`symenh.integrate.edge_pockets`; only when they are the level's only contours).  A band at
    mu whose contours are not found is an error, never a zero.
 3. **Factors**: the Fermi-line integrals of :func:`symenh.integrate.user_fermi.surface_factors` (the
    k.p user path's, unchanged: every integrand is periodic in the loop parameter), and for ENH(PT)
@@ -22,16 +26,45 @@ contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt
    :func:`symenh.responses.spec.linear_sigma` (the paper's BCD, INH and Eqs. 9, 10 with zone
    integrals; inh-full from the same factor X as on the grid path).
 
+**T > 0** (physics.md 7): every factor above -- the Fermi sea B0 included -- is linear in the
+occupations, so at temperature T it is its T = 0 value as a function of the chemical potential
+convolved with the Fermi window, ``F_T(mu) = int dE (-f'(E - mu)) F_0(E)``; the ENH products are
+formed afterwards from the convolved factors (convolving sigma would be wrong for the bilinear ENH).
+The convolution is the Gauss rule for the weight -f' of :func:`symenh.integrate.fermi_smear.smear`
+(3, 6, 12, 24 energies until two rules agree to rtol/100 of each factor block's scale on the whole
+line; :mod:`symenh.responses.factor_set`, shared with the k.p user path), the line split at every
+band bottom and top and every critical energy of the zone spectrum (extrema, saddle points) within
+``ln(100 / tol)`` kT of mu, where F_0 is not analytic.  At each energy of the rule the T = 0 factors
+are computed anew (the contours found again), so the window may hold band edges:
+
+* mu inside a band, within a few kT of its bottom or top: the energies past the edge carry no Fermi
+  surface (their factors are zero, their B0 the gap's filled sea), those just inside it the small
+  band-edge pockets of step 2;
+* mu in a gap, below or above every band: thermally activated, not zero (``meta["zero_reason"]``
+  None); the window reaches at least the nearest band edge, so the tail is computed on a Gauss rule
+  inside the band however small it is; beyond |E - mu| = 80 kT (a weight below 4e-35) the window is
+  cut, and a mu farther than that from every band is exactly zero with :data:`FAR_REASON`;
+* above every band B0 = 0 (the SBP summed over all bands vanishes), below every band too.
+
+``meta["window_energies"]`` gives the energies each mu used.  T -> 0 gives the T = 0 numbers
+(kT = 0 runs the T = 0 code; sigma_T - sigma_0 follows the Sommerfeld term (pi^2/6) (kT)^2
+sigma_0'', tests/test_lattice_thermal.py).  Cost: ~0.3-1 s per energy, 9 to ~50 energies per mu.
+Limits: a saddle point within the window makes F_0 logarithmically singular at a split point, so the
+rule converges slowly and the estimate (the change at 24 energies, doubled) is wide; a band-edge
+pocket next to other contours of the same level is left to the zone mesh.
+
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of every factor
 (the last change of each doubling trapezoid rule, the Gauss-Legendre order check of the cut
-integrals, the finite-difference check of d_c Q, roundoff floors) propagated through the assembly
-without signs.  A value below its estimate is an error unless the estimate is below 1e-6 of the size
-of the terms that cancel (a resolved symmetry zero).
+integrals, the finite-difference check of d_c Q, roundoff floors) -- at T > 0 weighted by the
+window, plus the change between the last two Gauss rules of the window on each segment -- propagated
+through the assembly without signs.  A value below its estimate is an error unless the estimate is
+below 1e-6 of the size of the terms that cancel (a resolved symmetry zero).
 
 Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
 (16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
-Other settings (T > 0, exact tilt, a q-dependent interaction, Fock channels) are refused in one line:
-method='grid' handles what the lattice grid path handles.
+Other settings (exact tilt, a q-dependent interaction, Fock channels) are refused in one line:
+method='grid' handles what the lattice grid path handles.  Several mechanisms can share one factor
+pass (:func:`compute_mechanisms`).
 """
 
 from __future__ import annotations
