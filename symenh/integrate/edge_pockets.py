@@ -53,8 +53,9 @@ def _hessian(fn, k, h):
 
 
 class EdgeFinder:
-    """Band edges of every level of a lattice :class:`~symenh.integrate.user_fermi.UserComponent` and
-    the pockets around them (module docstring)."""
+    """Band edges of every level of a lattice :class:`~symenh.integrate.user_fermi.UserComponent` (or a
+    :class:`~symenh.integrate.user_tilt.TiltedComponent`: the edges of the tilted levels) and the pockets
+    around them (module docstring)."""
 
     def __init__(self, comp):
         self.comp = comp
@@ -63,7 +64,9 @@ class EdgeFinder:
         us = np.arange(PROBE) / PROBE
         U1, U2 = np.meshgrid(us, us, indexing="ij")
         self.k = np.stack(lat.to_k(U1.ravel(), U2.ravel()), axis=-1)            # (P, 2)
-        self.E = comp.kernel.energies(self.k[:, 0], self.k[:, 1], comp.values)   # (P, L)
+        # (P, L) level energies through the component's level functions (tilted ones for a TiltedComponent)
+        self.E = np.stack([comp.level_fn(N, 0.0)(self.k[:, 0], self.k[:, 1])[0] for N in range(len(comp.pattern))],
+                          axis=-1)
         self._edges = {}
 
     def edge(self, level: int, side: int) -> Edge:

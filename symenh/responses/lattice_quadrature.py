@@ -79,8 +79,11 @@ from ..integrate.edge_pockets import EdgeFinder
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
+from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
+from ..kernels.hamiltonian import param_vector, values_by_name
 from ..temperature import kT_eV
+from .assembly import error_bound, sigma_of
 from .factor_set import FactorSet, smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
@@ -98,11 +101,13 @@ FAR_REASON = ("mu lies more than 80 kT from every band: the thermally activated 
 SIZE_ACCURACY = 0.1
 _NORM = 1.0 / (4 * np.pi ** 2)
 _SEAS: dict = {}
+_TILTED: dict = {}
 
 
 def clear_caches() -> None:
     """Forget the memoised filled-band seas (benchmarks time cold runs)."""
     _SEAS.clear()
+    _TILTED.clear()
 
 
 def _options(job) -> dict:
@@ -125,6 +130,17 @@ def _reference_sea(model, values, E_ref):
         tot, _sub, err, _n, _abs = bz.filled_sea(num, p0, model.lattice, float(E_ref))
         _SEAS[key] = (tot, err)
     return _SEAS[key]
+
+
+def tilted_spectrum(model, values) -> bz.ZoneSpectrum:
+    """The :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice model at the tilt of ``values``
+    (the tilt symbol kept), cached: where mu lies, the band edges and critical energies at the exact tilt."""
+    num = ModelNumerics.build(model)
+    p = param_vector(model, values_by_name(values))
+    key = (model.source(), p)
+    if key not in _TILTED:
+        _TILTED[key] = bz.zone_spectrum(num, p, model.lattice)
+    return _TILTED[key]
 
 
 def _level_F(comp: UserComponent, level: int):
@@ -192,18 +208,29 @@ def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
     return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
 
 
-def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float, shapes, say) -> FactorSet:
+def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float, shapes, say,
+                specs0=None) -> FactorSet:
     """Every T = 0 factor of the energy ``mu`` (eV), per component: Fermi-line factors of each level
     crossing mu and, for ENH(PT), the sea ``B0 = B_ref + sum_N [...]`` (module docstring).  A component
     with no band at mu has no Fermi-line factor; its B0 is the filled sea of the gap (zero above or
-    below every band), which the Fermi-window convolution needs at energies in a gap."""
+    below every band), which the Fermi-window convolution needs at energies in a gap.
+
+    ``specs``: the spectra at the tilt the factors are taken at (alpha = 0 at linear order; the tilted
+    ones, with :class:`~symenh.integrate.user_tilt.TiltedComponent` s ``comps``, at the exact tilt);
+    ``specs0``: the alpha = 0 spectra (default ``specs``), which place the filled bands of the sea (the
+    SBP is that of the untilted eigenvectors: the tilt is on the identity)."""
+    specs0 = specs if specs0 is None else specs0
     acc = FactorSet(need, len(comps), shapes, SIZE_ACCURACY)
     f0, u0, n0 = acc.f["0"], acc.u["0"], acc.n["0"]
-    for c, (comp, spec) in enumerate(zip(comps, specs)):
+    for c, (comp, spec, spec0) in enumerate(zip(comps, specs, specs0)):
         E_ref = spec.reference_energy(mu)
         outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
+        if "B" in need and spec0 is not spec and spec0.regime(E_ref) == "band":
+            raise ResponseError(f"order: at alpha = {comp.alpha:g} the gap of {comp.model.name} at E_ref = "
+                                f"{E_ref:.4g} eV (tilted bands) lies in an untilted band; the filled sea of the "
+                                "exact tilt cannot be placed there (use order='linear')")
         if spec.regime(mu) == "band":
-            _band_factors(acc, c, comp, finders[c], spec, mu, E_ref, need, opt, values, tol, say)
+            _band_factors(acc, c, comp, finders[c], spec0, mu, E_ref, need, opt, values, tol, say)
         if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
             ref, ref_err = _reference_sea(comp.model, values, E_ref)
             ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
@@ -220,7 +247,11 @@ def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol,
     need0 = [n for n in need if n in ("A", "C")]
     lat = comp.model.lattice
     kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
-    e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
+    exact = isinstance(comp, TiltedComponent)
+    if exact:                                     # the tilted level energies at k = 0
+        e_k0 = np.array([float(comp.level_fn(N, 0.0)(kx0, ky0)[0][0]) for N in range(len(comp.pattern))])
+    else:
+        e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
     found = 0
     for N in range(len(comp.pattern)):
         try:
@@ -241,7 +272,11 @@ def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol,
         say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
             f"{cont.winding.tolist()} (mesh {cont.n}^2)")
         try:
-            a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
+            if exact:                              # the factors at the tilt itself: kind "0" only
+                a0, e0, nat0 = tilted_surface_factors(comp, N, cont, [n for n in need if n != "B"], tol)
+                a1, e1, nat = {}, {}, {("0", n): v for n, v in nat0.items()}
+            else:
+                a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
             if "B" in need:
                 v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, values, tol)
         except ContourError as exc:
@@ -293,7 +328,7 @@ def compute(job):
 def compute_mechanisms(job, mechanisms) -> dict:
     """{mechanism: (raw sigma, error per mu, extra)} for several mechanisms sharing one factor pass
     (``job.mechanism`` is ignored); conventions of :func:`compute`."""
-    require_default(job, "quadrature path for a lattice model", T_K=True)
+    require_default(job, "quadrature path for a lattice model", T_K=True, order=("linear", "exact"))
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
                             "lattice_vectors) or k.p models only")
@@ -304,7 +339,9 @@ def compute_mechanisms(job, mechanisms) -> dict:
     kT = kT_eV(job.T_K)
     say = reporter(opt["progress"])
     mu_all = np.asarray(job.mu_eV, dtype=float)
-    specs = [spectrum(c, job.values) for c in job.components]
+    exact = job.order == "exact"
+    specs0 = [spectrum(c, job.values) for c in job.components]
+    specs = [tilted_spectrum(c, job.values) for c in job.components] if exact else specs0
     regimes, reasons = [], []
     for mu in mu_all:
         regs = [s.regime(float(mu)) for s in specs]
@@ -322,6 +359,8 @@ def compute_mechanisms(job, mechanisms) -> dict:
         return res
     need = sorted({n for m in mechanisms for n in FACTORS[m]})
     comps = [UserComponent.build(m, job.values) for m in job.components]
+    if exact:
+        comps = [TiltedComponent(c, alpha) for c in comps]
     finders = [EdgeFinder(c) for c in comps]
     shapes = factor_shapes(len(comps[0].model.spin))
     tol = max(opt["rtol"] * 1e-2, 1e-13)
@@ -329,7 +368,8 @@ def compute_mechanisms(job, mechanisms) -> dict:
     for i, mu in enumerate(mu_all):
         mu = float(mu)
         if kT > 0:
-            at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None)
+            at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
+                                       specs0)
             acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
                                line_scale=True, reach=window_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
@@ -340,12 +380,17 @@ def compute_mechanisms(job, mechanisms) -> dict:
         elif regimes[i] != "band":
             continue                        # exactly zero at T = 0, for the reason recorded
         else:
-            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say)
+            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say, specs0)
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         for m in mechanisms:
-            sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
-            e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-            size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            if exact:                      # sigma at the tilt itself from the factors there
+                sig = sigma_of(m, f0, job.pre, job.exchange)
+                e = error_bound(m, [(1.0, f0, u0)], job.pre, job.exchange)
+                size = error_bound(m, [(1.0, n0, n0)], job.pre, job.exchange)
+            else:
+                sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
+                e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+                size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
             emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
             if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
                 raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
@@ -355,4 +400,4 @@ def compute_mechanisms(job, mechanisms) -> dict:
     return res
 
 
-__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute", "compute_mechanisms", "window_edges"]
+__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute", "compute_mechanisms", "tilted_spectrum", "window_edges"]
