@@ -136,10 +136,12 @@ def test_bad_options_one_line(h_t, opts, word):
     assert word in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_finite_temperature_refused_in_one_line(h_t):
+def test_fock_channels_refused_in_one_line(h_t):
+    """T > 0 and the exact tilt are tests/test_lattice_thermal.py's; the Fock channels are not done on the zone
+    contours (method='grid' does them)."""
     with pytest.raises(ResponseError) as exc:
-        _quad(h_t, "bcd", [0.1], params=symenh.Parameters(T_K=10.0))
-    assert "T_K" in str(exc.value) and "lattice model" in str(exc.value)
+        _quad(h_t, "enh-t", [0.1], exchange="fock")
+    assert "channels" in str(exc.value) and "lattice model" in str(exc.value) and "\n" not in str(exc.value)
 
 
 def test_estimate_covers_the_error_of_a_much_tighter_run(h_t):

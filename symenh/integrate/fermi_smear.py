@@ -67,8 +67,10 @@ def fermi_gauss(n: int, a: float = -_X_GRID, b: float = _X_GRID):
     return nodes, mass * vec[0] ** 2
 
 
-def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max):
-    """(value, error, energies used, largest |F_0| on the nodes) of the window integral over x in [a, b]."""
+def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max, floor=None):
+    """(value, error, energies used, block scales, largest |F_0| on the nodes) of the window integral over
+    x in [a, b]; ``floor`` (n_groups,): block scales below which a change never needs to fall (None: the
+    segment's own)."""
     n, used, prev, d_prev, rho_prev = int(n0), 0, None, 0.0, None
     while True:
         x, w = fermi_gauss(n, a, b)
@@ -81,9 +83,13 @@ def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max):
             d = np.abs(I - prev)
             scale = np.zeros(n_groups)
             np.maximum.at(scale, groups, np.sum(w) * np.max(np.abs(vals), axis=0))
+            own = scale.copy()
+            if floor is not None:
+                scale = np.maximum(scale, floor)
             big = np.max(np.abs(vals), axis=0)
-            if np.all((d <= tol * scale[groups]) | (d <= 2 * noise)):
-                return I, d + noise, used, big
+            ok = (d <= tol * scale[groups]) | (d <= 2 * noise)
+            if np.all(ok):
+                return I, d + noise, used, own, big
             # geometric convergence seen on two doublings (each change below 1/10 of the one before and
             # falling faster): the last change d bounds the error of the previous rule; the present
             # rule's error is d * rho (rho = d / d_prev; an analytic F_0 gives d * rho^2 and less)
@@ -92,11 +98,11 @@ def _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max):
             if rho_prev is not None:
                 geo = (rho <= 0.1) & (rho <= rho_prev)
                 e_geo = np.where(geo, d * np.where(geo, rho, 0.0), np.inf)
-                if np.all((d <= tol * scale[groups]) | (d <= 2 * noise) | (e_geo <= tol * scale[groups])):
-                    return I, np.where(d <= tol * scale[groups], d, np.minimum(d, e_geo)) + noise, used, big
+                if np.all(ok | (e_geo <= tol * scale[groups])):
+                    return I, np.where(d <= tol * scale[groups], d, np.minimum(d, e_geo)) + noise, used, own, big
             if 2 * n > n_max:              # not converged (an unlisted kink): a wide estimate
-                return I, 2.0 * (d + d_prev) + noise, used, big
-            if d_prev is not None and np.ndim(d_prev) > 0:
+                return I, 2.0 * (d + d_prev) + noise, used, own, big
+            if np.ndim(d_prev) > 0:
                 rho_prev = rho
             d_prev = d
         prev = I
@@ -109,33 +115,48 @@ def reach_kT(tol: float) -> float:
     return float(np.log(100.0 / max(tol, 1e-300)))
 
 
-def window_reach(tol: float) -> float:
+def window_reach(tol: float, reach: float | None = None) -> float:
     """|x| = |E - mu| / kT beyond which the window is dropped: ln(100 / tol) + 8 (weight 2 f(x) < 7e-6 tol
-    beyond; at most 80).  A shorter line than the Stieltjes grid's |x| <= 80 lets a Gauss rule of few
-    nodes reach tol: F_0 varies over the line, and at 1e-10 a 24-node rule on [-4.6, 80] did not
-    converge where one on [-4.6, 31] does."""
-    return float(min(_X_GRID, reach_kT(tol) + 8.0))
+    beyond), or ``reach`` + 8 where a caller's breakpoint reach is wider (mu in a gap: the band's
+    activated tail); at most 80.  A shorter line than the Stieltjes grid's |x| <= 80 lets a Gauss rule
+    of few nodes reach tol: F_0 varies over the line, and at 1e-10 a 24-node rule on [-4.6, 80] did
+    not converge where one on [-4.6, 31] does."""
+    r = reach_kT(tol) if reach is None else max(reach_kT(tol), float(reach))
+    return float(min(_X_GRID, r + 8.0))
 
 
-def smear(fn, mu: float, kT: float, groups, tol: float, *, breakpoints=(), n0: int = 3, n_max: int = 24):
+def smear(fn, mu: float, kT: float, groups, tol: float, *, breakpoints=(), n0: int = 3, n_max: int = 24,
+          line_scale: bool = False, reach: float | None = None):
     """``int dx w(x) F_0(mu + kT x)`` and its error (module docstring).
 
     ``fn(E)`` -> (values (m,), point errors (m,)) of F_0 at one energy E (eV); ``mu`` (eV), ``kT`` > 0
     (eV); ``groups`` (m,) block index of every entry (each block converges to ``tol`` of its own scale
-    on each segment); ``breakpoints``: energies (eV) where F_0 is not analytic.  Returns
-    (value (m,), error (m,), number of energies used)."""
+    on each segment); ``breakpoints``: energies (eV) where F_0 is not analytic.  ``line_scale``: the
+    segments are done in order of falling window weight and each block converges to ``tol`` of the
+    largest scale met so far on the line (a segment far in the window's tail, weight e^-|x|, need
+    not be resolved to ``tol`` of its own tiny part).  ``reach``: |E - mu| / kT within which a
+    breakpoint splits the line (default :func:`reach_kT` of ``tol``).  Returns (value (m,), error (m,), number of
+    energies used)."""
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if groups.size else 0
-    reach = reach_kT(tol)
-    X = window_reach(tol)
+    groups = np.asarray(groups)
+    n_groups = int(groups.max()) + 1 if groups.size else 0
+    X = window_reach(tol, reach)
+    reach = reach_kT(tol) if reach is None else float(reach)
     xs = sorted({round((float(e) - mu) / kT, 9) for e in breakpoints if abs(float(e) - mu) < reach * kT})
     edges = [-X] + [x for x in xs if -X < x < X] + [X]
+    segs = [(a, b) for a, b in pairwise(edges) if b - a >= 1e-9]
+    floor = None
+    if line_scale:
+        mass = [float(np.sum(fermi_gauss(1, a, b)[1])) for a, b in segs]
+        segs = [segs[j] for j in np.argsort(mass, kind="stable")[::-1]]
+        floor = np.zeros(n_groups)
     total, err, used, big = 0.0, 0.0, 0, 0.0
-    for a, b in pairwise(edges):
-        if b - a < 1e-9:
-            continue
-        v, e, u, m = _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max)
+    for a, b in segs:
+        v, e, u, own, m = _segment(fn, mu, kT, a, b, groups, n_groups, tol, n0, n_max, floor)
         total, err, used, big = total + v, err + e, used + u, np.maximum(big, m)
+        if line_scale:
+            floor = np.maximum(floor, own)
     # the window beyond |x| = X (weight 2 f(X) ~ 2 e^-X), F_0 bounded there by 10 x its largest node value
     return total, err + 20.0 * np.exp(-X) * big, used
 

@@ -1,8 +1,10 @@
 """The ``quadrature`` path for lattice models: Fermi-contour integrals over the Brillouin zone.
 
 ``symenh.sigma(model, mechanism, mu, method="quadrature", model_values=...)`` with a lattice model
-(``from_matrix(..., lattice_vectors=...)``) comes here.  At T = 0, linear order in the tilt and the
-contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt:
+(``from_matrix(..., lattice_vectors=...)``) comes here.  Contact exchange, linear order in the tilt
+or the exact tilt (``order="exact"``), at T = 0 (the paper's setting) or T > 0
+(``params=symenh.Parameters(T_K=...)``), for bcd, inh, inh-full, enh-t and enh-pt.  At T = 0, linear
+order:
 
 1. **Where mu lies** (:func:`symenh.responses.lattice_grid.spectrum`, the zone spectrum the grid
    path uses): in a band, in a gap, below or above every band.  Without a band at mu every
@@ -11,7 +13,10 @@ contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt
 2. **Contours on the zone torus** of every level crossing mu
    (:func:`symenh.integrate.cells.find_contours` with ``lattice=``: periodic marching squares on an
    adaptive fractional mesh, root refinement, smooth re-parametrisation): pockets anywhere in the
-   cell and open contours that wrap the zone (closing up to a reciprocal lattice vector).  A band at
+   cell and open contours that wrap the zone (closing up to a reciprocal lattice vector).  A pocket
+   at a band edge smaller than two mesh cells (quadratic radius sqrt(2 |mu - E_edge| / lambda)) is
+   found in a small box around the band's extreme points instead
+   (:mod:`symenh.integrate.edge_pockets`; only when they are the level's only contours).  A band at
    mu whose contours are not found is an error, never a zero.
 3. **Factors**: the Fermi-line integrals of :func:`symenh.integrate.user_fermi.surface_factors` (the
    k.p user path's, unchanged: every integrand is periodic in the loop parameter), and for ENH(PT)
@@ -22,16 +27,59 @@ contact exchange (the paper's setting), for bcd, inh, inh-full, enh-t and enh-pt
    :func:`symenh.responses.spec.linear_sigma` (the paper's BCD, INH and Eqs. 9, 10 with zone
    integrals; inh-full from the same factor X as on the grid path).
 
+**T > 0** (physics.md 7): every factor above -- the Fermi sea B0 included -- is linear in the
+occupations, so at temperature T it is its T = 0 value as a function of the chemical potential
+convolved with the Fermi window, ``F_T(mu) = int dE (-f'(E - mu)) F_0(E)``; the ENH products are
+formed afterwards from the convolved factors (convolving sigma would be wrong for the bilinear ENH).
+The convolution is the Gauss rule for the weight -f' of :func:`symenh.integrate.fermi_smear.smear`
+(3, 6, 12, 24 energies until two rules agree to rtol/100 of each factor block's scale on the whole
+line; :mod:`symenh.responses.factor_set`, shared with the k.p user path), the line split at every
+band bottom and top and every critical energy of the zone spectrum (extrema, saddle points) within
+``ln(100 / tol)`` kT of mu, where F_0 is not analytic.  At each energy of the rule the T = 0 factors
+are computed anew (the contours found again), so the window may hold band edges:
+
+* mu inside a band, within a few kT of its bottom or top: the energies past the edge carry no Fermi
+  surface (their factors are zero, their B0 the gap's filled sea), those just inside it the small
+  band-edge pockets of step 2;
+* mu in a gap, below or above every band: thermally activated, not zero (``meta["zero_reason"]``
+  None); the window reaches at least the nearest band edge, so the tail is computed on a Gauss rule
+  inside the band however small it is; beyond |E - mu| = 80 kT (a weight below 4e-35) the window is
+  cut, and a mu farther than that from every band is exactly zero with :data:`FAR_REASON`;
+* above every band B0 = 0 (the SBP summed over all bands vanishes), below every band too.
+
+``meta["window_energies"]`` gives the energies each mu used.  T -> 0 gives the T = 0 numbers
+(kT = 0 runs the T = 0 code; sigma_T - sigma_0 follows the Sommerfeld term (pi^2/6) (kT)^2
+sigma_0'', tests/test_lattice_thermal.py).  Cost: ~0.3-1 s per energy, 9 to ~50 energies per mu.
+Limits: a saddle point within the window makes F_0 logarithmically singular at a split point, so the
+rule converges slowly and the estimate (the change at 24 energies, doubled) is wide; a band-edge
+pocket next to other contours of the same level is left to the zone mesh.
+
+**Exact tilt** (``order="exact"``; as :mod:`symenh.responses.user_quadrature` does for k.p models):
+the tilt of a model is ``alpha tau(k)`` on the identity, so the eigenvectors -- every interband
+quantity -- are those at alpha = 0 and only the level energies move, ``E_N = eps_N + alpha tau``.
+The factors are taken at the tilt itself (:mod:`symenh.integrate.user_tilt`: ``TiltedComponent``,
+``tilted_surface_factors``) on the exact tilted zone contours (found like any other, band-edge
+pockets included), the sea B0 with the tilted occupations (the loops of the tilted levels, the
+filled bands below E_ref and the zone integrals of S_N untilted); where mu lies, the reference gap
+and the window's edges come from the tilted zone spectrum (:func:`tilted_spectrum`; a tilted gap
+lying inside an untilted band is refused in one line).  sigma from
+:func:`symenh.responses.assembly.sigma_of`.  As alpha -> 0 it tends to the linear numbers
+(exact - linear ~ alpha^3: 0.3 % at alpha = 0.03 eV nm for the square-lattice H_T at 0.1 eV); it
+equals the integral over alpha' of the linear path on the model with base tilt alpha'
+(tests/test_lattice_thermal.py).  At T > 0 convolved as above.
+
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of every factor
 (the last change of each doubling trapezoid rule, the Gauss-Legendre order check of the cut
-integrals, the finite-difference check of d_c Q, roundoff floors) propagated through the assembly
-without signs.  A value below its estimate is an error unless the estimate is below 1e-6 of the size
-of the terms that cancel (a resolved symmetry zero).
+integrals, the finite-difference check of d_c Q, roundoff floors) -- at T > 0 weighted by the
+window, plus the change between the last two Gauss rules of the window on each segment -- propagated
+through the assembly without signs.  A value below its estimate is an error unless the estimate is
+below 1e-6 of the size of the terms that cancel (a resolved symmetry zero).
 
 Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
 (16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
-Other settings (T > 0, exact tilt, a q-dependent interaction, Fock channels) are refused in one line:
-method='grid' handles what the lattice grid path handles.
+Other settings (a q-dependent interaction, Fock channels) are refused in one line:
+method='grid' handles what the lattice grid path handles.  Several mechanisms can share one factor
+pass (:func:`compute_mechanisms`).
 """
 
 from __future__ import annotations
@@ -42,9 +90,16 @@ from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
 from ..integrate import bz
 from ..integrate.cells import find_contours
+from ..integrate.edge_pockets import EdgeFinder
+from ..integrate.fermi_smear import reach_kT
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
+from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
+from ..kernels.hamiltonian import param_vector, values_by_name
+from ..temperature import kT_eV
+from .assembly import error_bound, sigma_of
+from .factor_set import FactorSet, smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
@@ -53,13 +108,21 @@ from .spec import FACTORS, linear_sigma
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
 RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
 RESOLVED_ZERO = 1e-6
+#: the zero at T > 0 of a mu farther than the window's cut from every band
+FAR_REASON = ("mu lies more than 80 kT from every band: the thermally activated tail (below 4e-35 of the band's "
+              "own values) is not resolved")
+#: relative accuracy of the smeared natural sizes (only the scale RESOLVED_ZERO is taken of; the
+#: largest-entry bounds in them have kinks in mu that a Fermi-window rule would chase)
+SIZE_ACCURACY = 0.1
 _NORM = 1.0 / (4 * np.pi ** 2)
 _SEAS: dict = {}
+_TILTED: dict = {}
 
 
 def clear_caches() -> None:
     """Forget the memoised filled-band seas (benchmarks time cold runs)."""
     _SEAS.clear()
+    _TILTED.clear()
 
 
 def _options(job) -> dict:
@@ -82,6 +145,17 @@ def _reference_sea(model, values, E_ref):
         tot, _sub, err, _n, _abs = bz.filled_sea(num, p0, model.lattice, float(E_ref))
         _SEAS[key] = (tot, err)
     return _SEAS[key]
+
+
+def tilted_spectrum(model, values) -> bz.ZoneSpectrum:
+    """The :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice model at the tilt of ``values``
+    (the tilt symbol kept), cached: where mu lies, the band edges and critical energies at the exact tilt."""
+    num = ModelNumerics.build(model)
+    p = param_vector(model, values_by_name(values))
+    key = (model.source(), p)
+    if key not in _TILTED:
+        _TILTED[key] = bz.zone_spectrum(num, p, model.lattice)
+    return _TILTED[key]
 
 
 def _level_F(comp: UserComponent, level: int):
@@ -149,106 +223,196 @@ def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
     return z.reshape(len(comp.model.spin), 2), float(np.max(ze))
 
 
+def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float, shapes, say,
+                specs0=None) -> FactorSet:
+    """Every T = 0 factor of the energy ``mu`` (eV), per component: Fermi-line factors of each level
+    crossing mu and, for ENH(PT), the sea ``B0 = B_ref + sum_N [...]`` (module docstring).  A component
+    with no band at mu has no Fermi-line factor; its B0 is the filled sea of the gap (zero above or
+    below every band), which the Fermi-window convolution needs at energies in a gap.
+
+    ``specs``: the spectra at the tilt the factors are taken at (alpha = 0 at linear order; the tilted
+    ones, with :class:`~symenh.integrate.user_tilt.TiltedComponent` s ``comps``, at the exact tilt);
+    ``specs0``: the alpha = 0 spectra (default ``specs``), which place the filled bands of the sea (the
+    SBP is that of the untilted eigenvectors: the tilt is on the identity)."""
+    specs0 = specs if specs0 is None else specs0
+    acc = FactorSet(need, len(comps), shapes, SIZE_ACCURACY)
+    f0, u0, n0 = acc.f["0"], acc.u["0"], acc.n["0"]
+    for c, (comp, spec, spec0) in enumerate(zip(comps, specs, specs0)):
+        E_ref = spec.reference_energy(mu)
+        outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
+        if "B" in need and spec0 is not spec and spec0.regime(E_ref) == "band":
+            raise ResponseError(f"order: at alpha = {comp.alpha:g} the gap of {comp.model.name} at E_ref = "
+                                f"{E_ref:.4g} eV (tilted bands) lies in an untilted band; the filled sea of the "
+                                "exact tilt cannot be placed there (use order='linear')")
+        if spec.regime(mu) == "band":
+            _band_factors(acc, c, comp, finders[c], spec0, mu, E_ref, need, opt, values, tol, say)
+        if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
+            ref, ref_err = _reference_sea(comp.model, values, E_ref)
+            ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
+            f0["B"][c] += ref
+            u0["B"][c] += ref_err
+            n0["B"][c] += np.abs(ref)
+    return acc
+
+
+def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol, say):
+    """Add to ``acc`` (component ``c``) the Fermi-line factors and the level seas of every level of a
+    component with a band at ``mu`` (eV); a band at mu without a contour found is an error."""
+    f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
+    need0 = [n for n in need if n in ("A", "C")]
+    lat = comp.model.lattice
+    kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
+    exact = isinstance(comp, TiltedComponent)
+    if exact:                                     # the tilted level energies at k = 0
+        e_k0 = np.array([float(comp.level_fn(N, 0.0)(kx0, ky0)[0][0]) for N in range(len(comp.pattern))])
+    else:
+        e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
+    found = 0
+    for N in range(len(comp.pattern)):
+        try:
+            cont = finder.pockets(N, mu, opt["mesh"])       # small pockets at a band edge, if any
+            if cont is None:
+                cont = find_contours(comp.level_fn(N, mu), lattice=lat, n0=opt["mesh"])
+        except ContourError as exc:
+            raise ResponseError(f"quadrature: {exc}") from None
+        if len(cont) == 0:
+            if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
+                v, e = _whole_level(comp, N, spec, values, tol)
+                sgn = 1.0 if e_k0[N] < mu else -1.0
+                f0["B"][c] += sgn * v
+                u0["B"][c] += e
+                n0["B"][c] += np.abs(v)
+            continue
+        found += 1
+        say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
+            f"{cont.winding.tolist()} (mesh {cont.n}^2)")
+        try:
+            if exact:                              # the factors at the tilt itself: kind "0" only
+                a0, e0, nat0 = tilted_surface_factors(comp, N, cont, [n for n in need if n != "B"], tol)
+                a1, e1, nat = {}, {}, {("0", n): v for n, v in nat0.items()}
+            else:
+                a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
+            if "B" in need:
+                v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, values, tol)
+        except ContourError as exc:
+            raise ResponseError(f"quadrature: {exc}") from None
+        for (kind, n), val in nat.items():
+            (n0[n] if kind == "0" else n1[n])[c] += val
+        for n, val in a0.items():
+            f0[n][c] += val
+            u0[n][c] += e0[n]
+        for n, val in a1.items():
+            f1[n][c] += val
+            u1[n][c] += e1[n]
+        if "B" in need:
+            f0["B"][c] += v
+            u0["B"][c] += e
+            n0["B"][c] += np.abs(v)
+    if not found:
+        raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
+                            "contour was found on the zone mesh; raise mesh")
+    acc.any_level = True
+
+
+def window_edges(specs) -> list:
+    """Energies (eV) where a T = 0 factor is not analytic in the chemical potential: every band's
+    bottom and top and every critical energy of the zone spectra (extrema and saddle points,
+    :func:`symenh.integrate.bz.zone_spectrum`)."""
+    return sorted({float(e) for s in specs for e in np.concatenate([np.ravel(s.ranges), np.ravel(s.critical)])})
+
+
+def window_reach(specs, mu: float, kT: float, tol: float) -> float:
+    """|E - mu| / kT within which the energies of :func:`window_edges` split the Fermi window at ``mu``:
+    :func:`~symenh.integrate.fermi_smear.reach_kT` of ``tol``, and for a mu in no band at least to the
+    nearest band edge (the thermally activated tail is then computed on a Gauss rule inside the band,
+    however small; the window is cut at |E - mu| = 80 kT, a weight of 4e-35)."""
+    reach = reach_kT(tol)
+    if all(s.regime(mu) != "band" for s in specs):
+        d = min(float(np.min(np.abs(np.ravel(s.ranges) - mu))) for s in specs)
+        reach = max(reach, d / kT * (1 + 1e-9) + 1e-9)
+    return reach
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV, its error per mu (module docstring) and
-    {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu."""
-    require_default(job, "quadrature path for a lattice model")
+    {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu (at T > 0 also
+    ``window_energies``: the energies each mu's Fermi-window rule used)."""
+    return compute_mechanisms(job, (job.mechanism,))[job.mechanism]
+
+
+def compute_mechanisms(job, mechanisms) -> dict:
+    """{mechanism: (raw sigma, error per mu, extra)} for several mechanisms sharing one factor pass
+    (``job.mechanism`` is ignored); conventions of :func:`compute`."""
+    require_default(job, "quadrature path for a lattice model", T_K=True, order=("linear", "exact"))
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
                             "lattice_vectors) or k.p models only")
+    for m in mechanisms:
+        if m not in FACTORS:
+            raise ResponseError(f"mechanism: expected one of {', '.join(FACTORS)}, got {m!r}")
     opt = _options(job)
+    kT = kT_eV(job.T_K)
     say = reporter(opt["progress"])
     mu_all = np.asarray(job.mu_eV, dtype=float)
-    out = np.zeros((len(mu_all), 2, 2, 2))
-    err_out = np.zeros(len(mu_all))
-    specs = [spectrum(c, job.values) for c in job.components]
+    exact = job.order == "exact"
+    specs0 = [spectrum(c, job.values) for c in job.components]
+    specs = [tilted_spectrum(c, job.values) for c in job.components] if exact else specs0
     regimes, reasons = [], []
     for mu in mu_all:
         regs = [s.regime(float(mu)) for s in specs]
         reg = ("band" if "band" in regs else "above" if all(r == "above" for r in regs)
                else "below" if all(r == "below" for r in regs) else "gap")
         regimes.append(reg)
-        reasons.append(None if reg == "band" else ZERO_REASONS[reg])
-    extra = {"meta": {"lattice_regime": regimes, "zero_reason": reasons}}
+        # at T > 0 a mu in no band is thermally activated: not a zero
+        reasons.append(None if reg == "band" or kT > 0 else ZERO_REASONS[reg])
+    meta = {"lattice_regime": regimes, "zero_reason": reasons}
+    if kT > 0:
+        meta["window_energies"] = [0] * len(mu_all)
+    res = {m: (np.zeros((len(mu_all), 2, 2, 2)), np.zeros(len(mu_all)), {"meta": meta}) for m in mechanisms}
     alpha = job.alpha
     if alpha == 0 or len(mu_all) == 0:
-        return out, err_out, extra
-    need = FACTORS[job.mechanism]
+        return res
+    need = sorted({n for m in mechanisms for n in FACTORS[m]})
     comps = [UserComponent.build(m, job.values) for m in job.components]
+    if exact:
+        comps = [TiltedComponent(c, alpha) for c in comps]
+    finders = [EdgeFinder(c) for c in comps]
     shapes = factor_shapes(len(comps[0].model.spin))
     tol = max(opt["rtol"] * 1e-2, 1e-13)
-    need0 = [n for n in need if n in ("A", "C")] if job.mechanism.startswith("enh") else []
+    edges = window_edges(specs) if kT > 0 else []
     for i, mu in enumerate(mu_all):
-        if regimes[i] != "band":
+        mu = float(mu)
+        if kT > 0:
+            at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
+                                       specs0)
+            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
+                               line_scale=True, reach=window_reach(specs, mu, kT, tol))
+            meta["window_energies"][i] = n_E
+            say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
+            if not acc.any_level:
+                reasons[i] = FAR_REASON
+                continue           # no band within 80 kT of mu: the tail is below 4e-35 of the band's
+        elif regimes[i] != "band":
             continue                        # exactly zero at T = 0, for the reason recorded
-        f0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        f1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        u1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        n0 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        n1 = {n: np.zeros((len(comps),) + shapes[n]) for n in need}
-        for c, (comp, spec) in enumerate(zip(comps, specs)):
-            if spec.regime(float(mu)) != "band":
-                continue
-            lat = comp.model.lattice
-            E_ref = spec.reference_energy(float(mu))
-            outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
-            kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
-            e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
-            found = 0
-            for N in range(len(comp.pattern)):
-                try:
-                    cont = find_contours(comp.level_fn(N, float(mu)), lattice=lat, n0=opt["mesh"])
-                except ContourError as exc:
-                    raise ResponseError(f"quadrature: {exc}") from None
-                if len(cont) == 0:
-                    if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
-                        v, e = _whole_level(comp, N, spec, job.values, tol)
-                        sgn = 1.0 if e_k0[N] < mu else -1.0
-                        f0["B"][c] += sgn * v
-                        u0["B"][c] += e
-                        n0["B"][c] += np.abs(v)
-                    continue
-                found += 1
-                say(f"mu = {mu:g} eV, {comp.model.name}: level {N}, {len(cont)} zone contour(s), windings "
-                    f"{cont.winding.tolist()} (mesh {cont.n}^2)")
-                try:
-                    a0, a1, e0, e1, nat = surface_factors(comp, N, cont, need0, list(need), tol)
-                    if "B" in need:
-                        v, e = _level_sea(comp, N, cont, bool(e_k0[N] < E_ref), spec, job.values, tol)
-                except ContourError as exc:
-                    raise ResponseError(f"quadrature: {exc}") from None
-                for (kind, n), val in nat.items():
-                    (n0[n] if kind == "0" else n1[n])[c] += val
-                for n, val in a0.items():
-                    f0[n][c] += val
-                    u0[n][c] += e0[n]
-                for n, val in a1.items():
-                    f1[n][c] += val
-                    u1[n][c] += e1[n]
-                if "B" in need:
-                    f0["B"][c] += v
-                    u0["B"][c] += e
-                    n0["B"][c] += np.abs(v)
-            if not found:
-                raise ResponseError(f"quadrature: mu = {mu:g} eV lies in a band of {comp.model.name} but no Fermi "
-                                    "contour was found on the zone mesh; raise mesh")
-            if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
-                ref, ref_err = _reference_sea(comp.model, job.values, E_ref)
-                ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
-                f0["B"][c] += ref
-                u0["B"][c] += ref_err
-                n0["B"][c] += np.abs(ref)
-        sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
-        e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-        size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
-        emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
-        if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
-            raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
-                                f"{vmax:.3g} (raw units): not resolved; lower rtol or raise mesh")
-        out[i] = sig
-        err_out[i] = emax
-    return out, err_out, extra
+        else:
+            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say, specs0)
+        f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
+        for m in mechanisms:
+            if exact:                      # sigma at the tilt itself from the factors there
+                sig = sigma_of(m, f0, job.pre, job.exchange)
+                e = error_bound(m, [(1.0, f0, u0)], job.pre, job.exchange)
+                size = error_bound(m, [(1.0, n0, n0)], job.pre, job.exchange)
+            else:
+                sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
+                e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+                size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
+            if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
+                raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
+                                    f"{vmax:.3g} (raw units) of {m}: not resolved; lower rtol or raise mesh")
+            res[m][0][i] = sig
+            res[m][1][i] = emax
+    return res
 
 
-__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute"]
+__all__ = ["DEFAULTS", "RANGES", "clear_caches", "compute", "compute_mechanisms", "tilted_spectrum", "window_edges"]

@@ -59,7 +59,7 @@ import numpy as np
 
 from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
-from ..integrate.fermi_smear import reach_kT, smear
+from ..integrate.fermi_smear import reach_kT
 from ..integrate.user_fermi import (
     UserComponent,
     crossing_box,
@@ -72,6 +72,8 @@ from ..integrate.user_sea import filled_sea
 from ..integrate.user_tilt import TiltedComponent, level_extrema, tilted_surface_factors
 from ..units import sigma_to_si
 from .assembly import error_bound, sigma_of
+from .factor_set import FactorSet as _Factors
+from .factor_set import smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .spec import FACTORS, linear_sigma
@@ -184,35 +186,6 @@ def _uniform_job(job):
     return replace(job, pre=replace(job.pre, V0=V0))
 
 
-class _Factors:
-    """Factor accumulators of one energy: values, errors and natural sizes, per kind ("0": at alpha = 0
-    or at the tilt itself, "1": d/d alpha), each {name: (n_comp, *shape)}."""
-
-    def __init__(self, need, n_comp, shapes):
-        z = lambda: {n: np.zeros((n_comp,) + shapes[n]) for n in need}
-        self.f, self.u, self.n = ({"0": z(), "1": z()} for _ in range(3))
-        self.any_level = False
-        self.keys = [(k, n) for k in ("0", "1") for n in need]
-
-    def flat(self):
-        """(values, point errors, groups) as flat vectors: factors, then natural sizes."""
-        v = [self.f[k][n].ravel() for k, n in self.keys] + [self.n[k][n].ravel() for k, n in self.keys]
-        # the natural sizes are only the scale a zero is resolved against: 1e-3 of each is accuracy enough
-        e = [self.u[k][n].ravel() for k, n in self.keys] + [1e-3 * np.abs(self.n[k][n].ravel()) for k, n in self.keys]
-        g = [np.full(x.size, i) for i, x in enumerate(v)]
-        return np.concatenate(v), np.concatenate(e), np.concatenate(g)
-
-    def unflat(self, vals, errs):
-        pos = 0
-        for store in (self.f, self.n):
-            for k, n in self.keys:
-                a = store[k][n]
-                store[k][n] = vals[pos:pos + a.size].reshape(a.shape)
-                if store is self.f:
-                    self.u[k][n] = errs[pos:pos + a.size].reshape(a.shape)
-                pos += a.size
-
-
 def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
     """All factors of one energy ``mu`` (eV): linear order (kind "0" at alpha = 0, "1" = d/d alpha) or,
     with ``exact``, kind "0" at the tilt of the :class:`TiltedComponent` s ``comps``."""
@@ -267,27 +240,19 @@ def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
 
 def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     """The factors at temperature kT (eV): each T = 0 factor as a function of the chemical potential
-    convolved with the Fermi window (:func:`symenh.integrate.fermi_smear.smear`; physics.md 7).  Every
+    convolved with the Fermi window (:func:`symenh.responses.factor_set.smeared`; physics.md 7).  Every
     factor -- the Fermi sea included -- is linear in the occupations, so this is exact; the ENH
     products are formed afterwards from the convolved factors."""
-    template = _Factors(need, len(comps), shapes)
-    _, _, groups = template.flat()
-    hit = []
 
-    def fn(E):
+    def at(E):
         row = _plan(comps, [E], "B" in need, opt, lambda s: None)[0]
-        acc = _factors_at(comps, E, row, need, exact, opt, seas, lambda s: None, tol, shapes)
-        hit.append(acc.any_level)
-        v, e, _ = acc.flat()
-        return v, e
+        return _factors_at(comps, E, row, need, exact, opt, seas, lambda s: None, tol, shapes)
 
     # the window rule converges to rtol / 10 of each block (10 tol): the T = 0 integrals inside keep tol
     # (rtol / 100); the estimate returned is what the rule achieved, not the target
-    val, err, n_E = smear(fn, float(mu), kT, groups, 10.0 * tol, breakpoints=edges)
+    acc, n_E = smeared(at, _Factors(need, len(comps), shapes), float(mu), kT, 10.0 * tol, edges)
     say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
-    template.unflat(val, err)
-    template.any_level = any(hit)
-    return template
+    return acc
 
 
 def _channel_models(job):
