@@ -250,7 +250,7 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
 
     # the window rule converges to rtol / 10 of each block (10 tol): the T = 0 integrals inside keep tol
     # (rtol / 100); the estimate returned is what the rule achieved, not the target
-    acc, n_E = smeared(at, _Factors(need, len(comps), shapes), float(mu), kT, 10.0 * tol, edges)
+    acc, n_E = smeared(at, _Factors(need, len(comps), shapes), float(mu), kT, 10.0 * tol, edges, line_scale=True)
     say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
     return acc
 
