@@ -69,9 +69,11 @@ q-dependent V or the Fock channels to the exchange fields (:mod:`symenh.response
 at T = 0, :mod:`symenh.responses.exchange_thermal` at T > 0); ``T_K > 0``, ``order="exact"`` and
 ``inh-full`` to :mod:`symenh.responses.quadrature_thermal` (direct finite-T rays, tilted contours).
 
-mu in a gap (no Fermi contour in any component): exactly 0.  User models: see the
-limitations in :mod:`symenh.integrate.contour` (star-shaped pockets around k = 0, k
-in the model's units, two levels for the Fermi-sea factor).
+mu in a gap (no Fermi contour in any component): exactly 0.  The rays here serve the paper
+models; a user's k.p model goes to :mod:`symenh.responses.user_quadrature` (any pocket topology,
+any number of levels) and a lattice model to :mod:`symenh.responses.lattice_quadrature` (zone
+contours), except a user model's inh-full at T > 0 or at the exact tilt, which stays on the rays
+(the limitations of :mod:`symenh.integrate.contour`: star-shaped pockets around k = 0).
 """
 
 from __future__ import annotations
