@@ -13,7 +13,7 @@ import pytest
 import symenh
 
 ROOT = Path(symenh.__file__).parent
-LAYER = {"errors": 0, "units": 0, "cache": 0, "fileio": 0, "temperature": 0, "interactions": 1, "models": 1,
+LAYER = {"errors": 0, "units": 0, "cache": 0, "fileio": 0, "temperature": 0, "threads": 0, "interactions": 1, "models": 1,
          "params": 1, "geometry": 2, "kernels": 3, "integrate": 4, "responses": 5, "asymptotics": 6,
          "asymptotics_interaction": 6, "asymptotics_user": 6, "noneq": 6, "maps": 6, "report": 7, "figures": 7, "cli": 8,
          "__init__": 9, "__main__": 9}

@@ -14,6 +14,7 @@ import importlib
 import re
 import sys
 
+from ..threads import blas_threads
 from .common import EXIT_INTERRUPTED, USER_ERRORS, CliError, Parser, fail
 
 #: command modules, in the order shown by --help
@@ -96,7 +97,8 @@ def main(argv=None) -> int:
         prog = f"symenh {args.command}"
         args.argv = argv
         try:
-            return int(args.func(args) or 0)
+            with blas_threads():     # one BLAS thread per process (symenh/threads.py; SYMENH_BLAS_THREADS)
+                return int(args.func(args) or 0)
         except (CliError, *USER_ERRORS) as exc:
             return fail(prog, str(exc))
     except KeyboardInterrupt:

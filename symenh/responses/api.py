@@ -18,6 +18,7 @@ handles (:func:`check_supported`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Mapping
 from functools import cache
@@ -29,6 +30,7 @@ from ..errors import InputTypeError, ParameterError
 from ..geometry.channels import CHANNEL_SETS, exchange_channels
 from ..interactions import Interaction, make_interaction, user_interaction
 from ..kernels.hamiltonian import values_by_name
+from ..threads import blas_threads
 from ..models.base import SymbolicModel
 from ..models.paper import MODEL_NAMES, paper_valleys
 from ..params import GAPLESS_MU_MIN_EV, MU_MAX_EV, PAPER, Parameters, check_mu, check_real, check_real_array
@@ -317,7 +319,10 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
               channels=exchange if enh else "printed", T_K=params.T_K, order=order, occupation=occupation)
     check_supported(job, method)
     path = _path_module(method)
-    with np.errstate(all="ignore"):  # overflow is reported below as one error, not as warnings
+    # the closed form is a few vectorised evaluations (no BLAS worth limiting, and 1 ms of
+    # threadpoolctl would be twice its cost); the numerical paths make many small BLAS calls
+    threads = contextlib.nullcontext() if method == "closed-form" else blas_threads()
+    with threads, np.errstate(all="ignore"):  # overflow is reported below as one error, not as warnings
         if isinstance(model, str):   # the paper models' parameter ranges exclude overflow
             out = path.compute(job)
         else:
