@@ -36,7 +36,7 @@ extrapolated with the distance from the tilted band edge; ``inh-full`` from the 
 inh (:mod:`symenh.responses.assembly`); ENH with a q-dependent V or the Fock channels by
 :mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  A lattice
 model goes to :mod:`symenh.responses.lattice_grid` (Brillouin-zone sums; T > 0, V(q) and Fock
-channels there too, the exact tilt refused).  The
+channels there too, and the exact tilt on the tilted Fermi box on the torus).  The
 error estimate below applies unchanged (the T-variant is then the best value).
 
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:

@@ -31,7 +31,10 @@ D_b = -sum int (d_b f_N) Omega_N, integration by parts on the torus, exact).
 
 Options (``symenh.sigma(model, ..., method="grid", **options)``): ``kT_fractions``,
 ``temperatures_K``, ``spacing_over_kT``, ``margin_kT``, ``chunk_points``, ``max_points`` with the
-meanings and ranges of :mod:`symenh.responses.grid`.  Measured timings: benchmarks/lattice.py.
+meanings and ranges of :mod:`symenh.responses.grid`, and ``progress`` (None, True: lines on stderr, or
+a callable taking one string: one line per request, per mu and component -- the Fermi box's points and
+step, the temperatures kT in eV, a mu without a Fermi surface -- and per filled-band sea; it changes
+no number and enters no cache key).  Measured timings: benchmarks/lattice.py.
 
 Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
 
@@ -46,8 +49,27 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
   V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
   :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
   Options :data:`EXCHANGE_DEFAULTS`.
-* refused in one line: ``order="exact"``, inh-full's field-corrected occupation,
-  ``exchange_valleys="all"`` with the exchange-field assembly.
+* ``order="exact"`` (sigma at the finite tilt alpha, contact interaction with the printed channels;
+  :func:`compute_elementwise` with ``order``): the factors *at* alpha, with the occupations at
+  eps0 + alpha tau(k) (:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``: Fermi functions and
+  band velocities d_c eps0 + alpha d_c tau; the geometry is alpha-independent, the tilt being on the
+  identity), summed over the zone on the Fermi box on the torus of the *tilted* spectrum
+  (:func:`spectrum` with ``tilted``), which also holds every k where an untilted level lies in the
+  window (the filled-band reference theta(E_ref - eps0)); it is the whole zone (periodic) where the
+  tilted contour wraps.  (The whole zone at the step the T -> 0 temperatures need would be ~1e7 points
+  for a pocket of 1/20 of the zone.)  ENH(PT): B0 = B_ref + sum int (f(eps0 + alpha tau) - theta_ref) S
+  with E_ref in the tilted gap nearest mu (refused in one line where that energy lies in an untilted
+  band).  Where mu lies, the band edges and the critical energies are those of the tilted spectrum: mu
+  crossing no tilted band is exactly zero at T = 0 (a tilted gap lies inside the untilted one: the tilt
+  lowers the band bottom and raises the band top), and the T -> 0 extrapolation is the linear order's
+  (Richardson in T^2, the same estimate) with dist = mu's distance from the nearest tilted critical
+  energy; T > 0 directly at that temperature.  Assembled by :func:`symenh.responses.assembly.sigma_of`
+  (the error bound of :func:`symenh.responses.grid_errors.bound`).  As alpha -> 0 it tends to the
+  linear order, (exact - linear)/linear ~ alpha^2; against the lattice quadrature's exact tilt (tilted
+  zone contours) within both estimates (tests/test_lattice_grid_exact.py).
+* refused in one line: inh-full's field-corrected occupation, the exact tilt with a q-dependent V or
+  the Fock channels (the exchange fields are linear order), ``exchange_valleys="all"`` with the
+  exchange-field assembly.
 """
 
 from __future__ import annotations
@@ -294,8 +316,8 @@ def _component_factors(comp, values, mu, kTs, need, opt, alpha: float = 0.0):
 
 
 #: the Job settings beyond the paper's that the lattice grid path honours (keywords of
-#: :func:`symenh.responses.job.require_default`); anything else (the exact tilt, inh-full's
-#: field-corrected occupation) is refused in one line
+#: :func:`symenh.responses.job.require_default`); anything else (inh-full's field-corrected occupation)
+#: is refused in one line
 SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact")}
 
 
@@ -305,7 +327,8 @@ def compute(job: Job):
     also returns {"channels": {group: raw tensor}} (:func:`compute_exchange`).
 
     Settings (:data:`SUPPORTS`): the contact interaction (its V_0, eps_r included), T = 0 (T -> 0
-    extrapolation) or ``T_K`` > 0 (the Fermi-box sums at that temperature itself), linear order;
+    extrapolation) or ``T_K`` > 0 (the Fermi-box sums at that temperature itself), linear order or the
+    exact tilt (``job.order``);
     ENH with screened Coulomb / a user V(q) / ``channels="fock"`` by :func:`compute_exchange`."""
     from ..temperature import kT_eV
     job = contact_job(job)
