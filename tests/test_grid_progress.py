@@ -65,7 +65,7 @@ def test_progress_lines_reach_a_callable_and_change_no_number(case):
 def test_exchange_grid_paths_report_their_boxes():
     """Screened Coulomb (the FFT exchange fields): continuum at T = 0, the lattice zone convolution at T > 0."""
     lines = []
-    kw = dict(method="grid", interaction="screened-coulomb")
+    kw = {"method": "grid", "interaction": "screened-coulomb"}
     a = symenh.sigma("tilted-dirac", "enh-t", [0.1], **kw, spacing_over_kT=1.5, progress=lines.append)
     b = symenh.sigma("tilted-dirac", "enh-t", [0.1], **kw, spacing_over_kT=1.5)
     assert np.array_equal(a.sigma, b.sigma) and np.array_equal(a.error_estimate, b.error_estimate)
@@ -124,3 +124,18 @@ def test_a_bad_progress_value_on_the_exchange_paths_is_one_line():
         with pytest.raises(InputTypeError, match="^progress: ") as exc:
             symenh.sigma(model, "enh-t", [0.1], method="grid", interaction="screened-coulomb", progress="loud", **extra)
         assert "\n" not in str(exc.value)
+
+
+def test_progress_is_no_part_of_the_memo_keys():
+    """A run with progress and one without share every memo entry (the second adds none), and the cached
+    run still reports its Fermi box."""
+    for build, memo in ((_paper, grid._BOX_CACHE), (_lattice, lattice_grid._BOXES)):
+        lines = []
+        first = _cold(**build(progress=lines.append))
+        n = len(memo)
+        assert n > 0
+        again = symenh.sigma(**build())
+        assert len(memo) == n and np.array_equal(again.sigma, first.sigma)
+        lines.clear()
+        symenh.sigma(**build(progress=lines.append))
+        assert len(memo) == n and any("Fermi box" in ln for ln in lines)

@@ -611,7 +611,7 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     direct = kT > 0
     exact = order == "exact"
     opt["say"](f"grid: {job.mechanism} of {job.model_name} at {len(job.mu_eV)} mu, {len(job.components)} "
-               f"component(s), {'kT = %.4g eV' % kT if direct else 'T -> 0'}, {order} order")
+               f"component(s), {f'kT = {kT:.4g} eV' if direct else 'T -> 0'}, {order} order")
     scans = []
     try:
         for comp in job.components:

@@ -383,7 +383,7 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     err = np.zeros((nmu, 2, 2, 2))
     alpha = job.alpha if exact else 0.0
     say(f"grid (lattice): {job.mechanism} of {job.model_name} at {nmu} mu, {len(job.components)} component(s), "
-        f"{'kT = %.4g eV' % kT if kT > 0 else 'T -> 0'}, {order} order")
+        f"{f'kT = {kT:.4g} eV' if kT > 0 else 'T -> 0'}, {order} order")
     if exact and job.alpha == 0:
         return out, err                         # sigma(alpha = 0) = 0: odd in the tilt
     specs = [spectrum(c, job.values, tilted=exact) for c in job.components]
