@@ -178,8 +178,9 @@ def test_lattice_refuses_settings_it_does_not_handle():
     m = lattice_tilted_dirac(0.5)
     vals = {p: VALS[p.name] for p in m.params}
     job = Job(m.name, (m,), "bcd", np.array([0.1]), symenh.PAPER, vals, Prefactors(1.0, 1.0, -1))
-    with pytest.raises(ResponseError, match="order"):             # T_K and V(q) are handled (test_lattice_grid_extensions)
-        compute(replace(job, order="exact"))
+    # T_K and V(q) are handled (test_lattice_grid_extensions), the exact tilt too (test_lattice_grid_exact)
+    with pytest.raises(ResponseError, match="^occupation"):
+        compute(replace(job, mechanism="inh-full", occupation="field-corrected"))
     with pytest.raises(ResponseError, match="unknown option"):
         compute(replace(job, options={"sea_cutoffs": (4.0, 8.0)}))
 

@@ -91,9 +91,9 @@ def register(sub) -> None:
 
 
 def _user_options(args, loaded) -> dict:
-    """The path options of a user model: progress (closed form, quadrature), closed_form_timeout, k_cutoff."""
+    """The path options of a user model: progress (closed form, quadrature, grid), closed_form_timeout, k_cutoff."""
     opts = {}
-    if args.progress and args.method in ("closed-form", "quadrature"):
+    if args.progress and args.method in ("closed-form", "quadrature", "grid"):
         opts["progress"] = progress
     if args.closed_form_timeout is not None:
         if args.method != "closed-form":
@@ -148,6 +148,8 @@ def run(args) -> int:
     extra = path_options(args.option)
     if loaded is not None:
         extra.update(model_values=loaded.model_values, **_user_options(args, loaded))
+    elif args.progress and args.method == "grid":      # the grid path's own lines (per mu, box, temperatures)
+        extra["progress"] = progress
     say(f"sigma: {args.mechanism} of {args.model or loaded.name} by {args.method} at {len(mu)} mu value(s)")
     t0 = time.perf_counter()
     result = api.sigma(model, args.mechanism, mu, method=args.method, convention=args.convention,

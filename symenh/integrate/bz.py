@@ -192,9 +192,11 @@ class ZoneSpectrum:
             return float(lo + width)
         return 0.5 * (lo + hi)
 
-    def fermi_box(self, lo: float, hi: float, chunk_points: int = 16384):
+    def fermi_box(self, lo: float, hi: float, chunk_points: int = 16384, also=None):
         """Fractional box ((u0, u1) or None, (v0, v1) or None) holding every k where some level lies
         in [lo, hi] (eV), and the largest band speed there (eV nm); None if no level reaches the window.
+        ``also``: a second parameter vector of the same model whose levels count too (the exact tilt: the
+        spectrum at the tilt and the untilted levels of the filled-band reference; default none).
 
         Cells of a periodic probe are marked where the corner energies, widened by twice the cell
         diagonal times the largest corner speed, reach the window; the smallest arc per fractional
@@ -202,7 +204,7 @@ class ZoneSpectrum:
         (up to three times), so a pocket much smaller than the zone gets a tight box."""
         box, vmax = (None, None), 0.0
         for _ in range(4):
-            marks, v = self._mark(box, lo, hi, chunk_points)
+            marks, v = self._mark(box, lo, hi, chunk_points, also)
             if marks is None:
                 return None
             vmax = max(vmax, v)
@@ -225,12 +227,15 @@ class ZoneSpectrum:
             box = tuple(new)
         return box, vmax
 
-    def _mark(self, box, lo, hi, chunk_points):
+    def _mark(self, box, lo, hi, chunk_points, also=None):
         n = PROBE_POINTS
         grid = zone_grid(self.lattice, box, [1.0 / n if b is None else (b[1] - b[0]) / (n - 1) for b in box])
         E, S = [], []
         for kx, ky, _ in grid.chunks(chunk_points):
             e, vel = _energies(self.num, kx, ky, self.params0)
+            if also is not None:
+                e2, vel2 = _energies(self.num, kx, ky, also)
+                e, vel = np.concatenate([e, e2], axis=-1), np.concatenate([vel, vel2], axis=-2)
             E.append(e)
             S.append(np.linalg.norm(vel, axis=-1))
         E = np.concatenate(E).reshape(grid.ny, grid.nx, -1).swapaxes(0, 1)      # (n1, n2, N)

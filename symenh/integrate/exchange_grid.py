@@ -217,6 +217,10 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
                              f"{opts['max_points']}); raise max_points or the temperatures (kT_fractions)")
     KXb, KYb = np.meshgrid(xb, yb, indexing="xy")           # (ny, nx)
     ny, nx = KXb.shape
+    if opts.get("say") is not None:                         # a progress reporter (never changes a number)
+        T = ", ".join(f"{x:.3g}" for x in np.sort(kTs)[::-1])
+        opts["say"](f"grid (exchange): mu = {mu:g} eV, {model.name}: Fermi box {nx} x {ny} = {nx * ny} points"
+                    + (f", reference sea {len(xB)} x {len(yB)} points" if need_sea else "") + f", kT = {T} eV")
     cell = h * h / TWO_PI_SQ
     conv = {"best": Convolver(interaction, h, ny, nx),
             "sub": Convolver(interaction, h, ny, nx, lattice_spacing=np.sqrt(2) * h)}

@@ -28,7 +28,9 @@ sums of absolute values.
 Options (``method="grid"``), defaults in :data:`DEFAULTS`: ``kT_fractions`` (kT_j / dist, dist the
 smaller of the distance of mu from the nearest band edge and the cusp scale v_F |V(0)/V'(0+)|), ``temperatures_K`` (explicit, overrides),
 ``spacing_over_kT``, ``margin_kT``, ``sea_window``, ``sea_levels``, ``sea_points``,
-``chunk_points``, ``max_points``, ``channel_block``.  Exchange within the valley of k only.
+``chunk_points``, ``max_points``, ``channel_block``, ``progress`` (None, True: lines on stderr, or a
+callable taking one string: one line per mu and component with the Fermi box and reference-sea points
+and the temperatures; it changes no number and enters no cache key).  Exchange within the valley of k only.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors
 from ..integrate.grid import scan_for
 from ..integrate.richardson import richardson
 from ..units import KB_EV_PER_K
-from .job import merged_options
+from .job import merged_options, progress_option
 
 DEFAULTS = {
     "kT_fractions": tuple(1.0 / (6.0 * 2 ** (j / 2)) for j in range(6)),
@@ -53,12 +55,14 @@ DEFAULTS = {
     "chunk_points": 65536,
     "max_points": 4_000_000,
     "channel_block": 4,
+    "progress": None,
 }
 ROUNDOFF = 1e-12
 
 
 def _options(options: dict) -> dict:
     opt = merged_options(options, DEFAULTS, "grid")
+    opt["say"] = progress_option(opt)          # a reporter, never part of a cache key
     fr = np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
     if fr.size < 3 or np.any(~(fr > 0)) or len(set(fr)) != fr.size:
         raise ResponseError("kT_fractions: give at least three distinct positive fractions")
@@ -159,8 +163,12 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     log_terms = cusp_slope(interaction) != 0      # no cusp (contact, a constant or smooth-in-q^2 V): pure T^2 series
     w = np.abs(np.asarray(channel_sets[0].weights, dtype=float))
     direct = kT_eV > 0
+    say = opt["say"]
+    say(f"grid (exchange): {mechanism} at {len(mu_all)} mu, {len(components)} component(s), {n_ch} channel(s), "
+        + (f"kT = {kT_eV:.4g} eV" if direct else "T -> 0"))
     for i, mu in enumerate(mu_all):
         if gap_eV is not None and abs(mu) <= gap_eV and not direct:
+            say(f"grid (exchange): mu = {mu:g} eV lies in the gap: exactly zero at T = 0")
             continue
         tot = {v: np.zeros((n_ch, 2, 2, 2)) for v in ("best", "sub", "K", "interp", "abs")}
         eT = np.zeros((2, 2, 2))

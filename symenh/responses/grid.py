@@ -36,7 +36,7 @@ extrapolated with the distance from the tilted band edge; ``inh-full`` from the 
 inh (:mod:`symenh.responses.assembly`); ENH with a q-dependent V or the Fock channels by
 :mod:`symenh.responses.exchange_grid` (FFT convolutions; at T > 0 directly at that T).  A lattice
 model goes to :mod:`symenh.responses.lattice_grid` (Brillouin-zone sums; T > 0, V(q) and Fock
-channels there too, the exact tilt refused).  The
+channels there too, and the exact tilt on the tilted Fermi box on the torus).  The
 error estimate below applies unchanged (the T-variant is then the best value).
 
 mu in the gap: at T = 0 no level crosses mu, every sigma is exactly 0.0.  Rule:
@@ -104,7 +104,11 @@ ResponseError; one line naming the option and the range):
 * ``sea_spacing``: step of the sea grid in scaled momentum, 0.02..0.5 and at most
   min(sea_cutoffs) / 10 (default 0.2);
 * ``chunk_points``: grid points diagonalised at once, an integer 64..1e6 (default 16384);
-* ``max_points``: refuse a Fermi box larger than this, an integer 1e3..1e8 (default 4e6).
+* ``max_points``: refuse a Fermi box larger than this, an integer 1e3..1e8 (default 4e6);
+* ``progress``: None (silent, default), True (lines on stderr) or a callable taking one string:
+  one line per request, per mu and component (Fermi-box points and step, the temperatures kT in eV;
+  mu in the gap) and per filled-band sea (its cutoffs).  It changes no number and enters no cache key
+  (a cached Fermi box is reported again).
 
 Measured with the defaults (paper parameters; against the closed form, relative to the
 largest tensor element; 2 shared cores):
@@ -146,7 +150,7 @@ from ..models.symbols import DELTA, HVY
 from ..units import KB_EV_PER_K
 from .assembly import FACTORS_ALL, check_mechanism
 from .grid_errors import assemble, bound, box_factor, propagate, variant_change
-from .job import Job, contact_job, merged_options, uses_exchange_path
+from .job import Job, contact_job, merged_options, progress_option, uses_exchange_path
 from .spec import FACTORS, ResponseError
 
 DEFAULTS = {
@@ -160,6 +164,7 @@ DEFAULTS = {
     "sea_spacing": 0.2,
     "chunk_points": 16384,
     "max_points": 4_000_000,
+    "progress": None,
 }
 
 #: allowed ranges of the options (inclusive; see the module docstring for why)
@@ -251,6 +256,7 @@ def real_options(name: str, xs, lo, hi, *, lo_open: bool, unit: str = "") -> tup
 
 def _options(job: Job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "grid")
+    opt["say"] = progress_option(opt)          # a reporter, never part of a cache key
     R = RANGES
     opt["kT_fractions"] = real_options("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
@@ -389,6 +395,7 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt, alpha: float = 0.0):
             raise ResponseError(f"spacing_over_kT: the grid at mu = {mu} eV still steps {step:.3g} kT/v after "
                                 "refinement; lower spacing_over_kT")
         res["n_points"] = grid.size
+        res["shape"] = (grid.nx, grid.ny)
         res["step_over_kT"] = step
     if len(_BOX_CACHE) > _CACHE_LIMIT:
         _BOX_CACHE.clear()
@@ -424,6 +431,8 @@ def _sea_reference(comp, values, E_ref, opt):
     cut = _sea_cutoffs(opt, scan)
     key = (comp.source(), p0, E_ref, tuple(cut), opt["sea_spacing"], opt["chunk_points"])
     if key not in _SEA_CACHE:
+        opt["say"](f"grid: {comp.name}: filled-band sea below E_ref = {E_ref:.4g} eV (cutoffs K = "
+                   f"{', '.join(f'{k:.3g}' for k in cut)}, spacing {opt['sea_spacing']:g}, radial tail)")
         sums = G.sea_reference_sums(num, p0, scan.k_scale, E_ref, cut, opt["sea_spacing"], opt["chunk_points"])
         try:
             tail = G.sea_tail(num, p0, scan.k_scale, E_ref, cut, chunk_points=opt["chunk_points"])
@@ -444,6 +453,22 @@ def _sea_reference(comp, values, E_ref, opt):
 
 
 
+def say_box(opt, mu: float, name: str, kTs, sums) -> None:
+    """One progress line (``opt["say"]``) for the Fermi-box sums of one component at one mu: the box's
+    points and the temperatures (eV) they were summed at (or that no level lies near mu)."""
+    say = opt.get("say")
+    if say is None:
+        return
+    T = ", ".join(f"{x:.3g}" for x in np.sort(np.asarray(kTs, dtype=float))[::-1])
+    if sums is None:
+        say(f"grid: mu = {mu:g} eV, {name}: no level near mu (no Fermi box)")
+        return
+    nx, ny = sums.get("shape", (None, None))
+    shape = f"{nx} x {ny} = " if nx is not None else ""
+    say(f"grid: mu = {mu:g} eV, {name}: Fermi box {shape}{sums['n_points']} points (step "
+        f"{sums['step_over_kT']:.3g} kT/v), kT = {T} eV")
+
+
 def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0.0, order: str = "linear"):
     """Factors of one component at alpha = 0 and d/dalpha, in variants, with their uncertainty.
 
@@ -454,6 +479,7 @@ def _component_factors(comp, values, mu, kTs, E_ref, need, opt, alpha: float = 0
     """
     exact = order == "exact"
     sums = _box_sums(comp, values, mu, kTs, E_ref, opt, alpha if exact else 0.0)
+    say_box(opt, mu, comp.name, kTs, sums)
     variants = {v: ({}, {}) for v in VARIANTS}
     unc = ({}, {})
     law = opt["n_k"] is not None     # the error-law check of the sub-lattice scaling: explicit n_k only
@@ -577,15 +603,15 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     # --- lattice models (helper "lattice"): Brillouin-zone integrals, responses/lattice_grid.py ---
     from . import lattice_grid
     if lattice_grid.is_lattice(job):
-        if order != "linear":
-            raise ResponseError("order: the lattice grid path computes linear order in alpha only; use order='linear'")
-        return lattice_grid.compute_elementwise(contact_job(job), kT)
+        return lattice_grid.compute_elementwise(contact_job(job), kT, order)
     # --- end lattice block ---
     opt = _options(job)
     need = set(FACTORS_ALL[job.mechanism])
     gap = _paper_gap(job)
     direct = kT > 0
     exact = order == "exact"
+    opt["say"](f"grid: {job.mechanism} of {job.model_name} at {len(job.mu_eV)} mu, {len(job.components)} "
+               f"component(s), {f'kT = {kT:.4g} eV' if direct else 'T -> 0'}, {order} order")
     scans = []
     try:
         for comp in job.components:
@@ -622,6 +648,7 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
             plan.append((i, mu, np.array([float(kT)]), o))
             continue
         if in_gap:
+            opt["say"](f"grid: mu = {mu:g} eV lies in the gap: exactly zero at T = 0")
             continue                        # T = 0 in the gap: exactly zero
         dist = check_edge(mu, edges, max(s.energy_scale for s in scans), gap is not None)
         kTs = temperatures(opt, dist)

@@ -15,6 +15,10 @@ the same code (:func:`symenh.responses.grid.compute_elementwise` with ``kT`` and
   (dist: mu's distance from the tilted band edge ``|Delta| sqrt(1 - (alpha/hbar v_y)^2)`` for
   the paper models).
 * T = 0, linear: the grid path itself (inh-full from the same X sums as inh).
+* a lattice model: the same three cases on the Brillouin zone (:mod:`symenh.responses.lattice_grid`;
+  the exact tilt with the tilted zone spectrum's critical energies).
+
+``progress`` (an option of the grid path): lines per mu and component, as there.
 
 Error estimate: that of the grid path (module docstring of :mod:`symenh.responses.grid`):
 the variants (checkerboard sub-lattice scaled by the observed convergence, sea cutoff, sea tail

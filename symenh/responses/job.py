@@ -127,3 +127,18 @@ def merged_options(options: dict, defaults: dict, path: str, context: str = "") 
     out = dict(defaults)
     out.update({k: v for k, v in options.items() if v is not None})
     return out
+
+
+def progress_option(options: dict):
+    """Take the ``progress`` option out of ``options`` (a dict of path options, changed in place) and
+    return the reporter msg -> None it names: None/False (silent), True (one line per step on stderr,
+    ``symenh: ...``) or a callable taking one string (:func:`symenh.geometry.timelimit.reporter`).
+    Anything else is one line (:class:`~symenh.errors.InputTypeError`).  Popping it keeps it out of
+    every option-derived cache key: progress never changes a number."""
+    from ..errors import InputTypeError
+    from ..geometry.timelimit import reporter
+    p = options.pop("progress", None)
+    if not (p is None or isinstance(p, bool) or callable(p)):
+        raise InputTypeError(f"progress: expected None, True, False or a callable taking one string, got "
+                             f"{type(p).__name__} {p!r}")
+    return reporter(p)

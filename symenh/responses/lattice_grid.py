@@ -31,7 +31,10 @@ D_b = -sum int (d_b f_N) Omega_N, integration by parts on the torus, exact).
 
 Options (``symenh.sigma(model, ..., method="grid", **options)``): ``kT_fractions``,
 ``temperatures_K``, ``spacing_over_kT``, ``margin_kT``, ``chunk_points``, ``max_points`` with the
-meanings and ranges of :mod:`symenh.responses.grid`.  Measured timings: benchmarks/lattice.py.
+meanings and ranges of :mod:`symenh.responses.grid`, and ``progress`` (None, True: lines on stderr, or
+a callable taking one string: one line per request, per mu and component -- the Fermi box's points and
+step, the temperatures kT in eV, a mu without a Fermi surface -- and per filled-band sea; it changes
+no number and enters no cache key).  Measured timings: benchmarks/lattice.py.
 
 Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
 
@@ -46,8 +49,27 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
   V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
   :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
   Options :data:`EXCHANGE_DEFAULTS`.
-* refused in one line: ``order="exact"``, inh-full's field-corrected occupation,
-  ``exchange_valleys="all"`` with the exchange-field assembly.
+* ``order="exact"`` (sigma at the finite tilt alpha, contact interaction with the printed channels;
+  :func:`compute_elementwise` with ``order``): the factors *at* alpha, with the occupations at
+  eps0 + alpha tau(k) (:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``: Fermi functions and
+  band velocities d_c eps0 + alpha d_c tau; the geometry is alpha-independent, the tilt being on the
+  identity), summed over the zone on the Fermi box on the torus of the *tilted* spectrum
+  (:func:`spectrum` with ``tilted``), which also holds every k where an untilted level lies in the
+  window (the filled-band reference theta(E_ref - eps0)); it is the whole zone (periodic) where the
+  tilted contour wraps.  (The whole zone at the step the T -> 0 temperatures need would be ~1e7 points
+  for a pocket of 1/20 of the zone.)  ENH(PT): B0 = B_ref + sum int (f(eps0 + alpha tau) - theta_ref) S
+  with E_ref in the tilted gap nearest mu (refused in one line where that energy lies in an untilted
+  band).  Where mu lies, the band edges and the critical energies are those of the tilted spectrum: mu
+  crossing no tilted band is exactly zero at T = 0 (a tilted gap lies inside the untilted one: the tilt
+  lowers the band bottom and raises the band top), and the T -> 0 extrapolation is the linear order's
+  (Richardson in T^2, the same estimate) with dist = mu's distance from the nearest tilted critical
+  energy; T > 0 directly at that temperature.  Assembled by :func:`symenh.responses.assembly.sigma_of`
+  (the error bound of :func:`symenh.responses.grid_errors.bound`).  As alpha -> 0 it tends to the
+  linear order, (exact - linear)/linear ~ alpha^2; against the lattice quadrature's exact tilt (tilted
+  zone contours) within both estimates (tests/test_lattice_grid_exact.py).
+* refused in one line: inh-full's field-corrected occupation, the exact tilt with a q-dependent V or
+  the Fock channels (the exchange fields are linear order), ``exchange_valleys="all"`` with the
+  exchange-field assembly.
 """
 
 from __future__ import annotations
@@ -58,14 +80,16 @@ from ..errors import ResponseError
 from ..integrate import bz
 from ..integrate.grid import fermi_box_sums
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
+from ..kernels.hamiltonian import param_vector, values_by_name
 from ..units import KB_EV_PER_K
 from . import grid as cgrid
-from .grid_errors import box_factor, propagate, variant_change
-from .job import Job, contact_job, merged_options, require_default, uses_exchange_path
+from .assembly import sigma_of
+from .grid_errors import assemble, bound, box_factor, propagate, variant_change
+from .job import Job, contact_job, merged_options, progress_option, require_default, uses_exchange_path
 from .spec import FACTORS, linear_sigma
 
 DEFAULTS = {k: cgrid.DEFAULTS[k] for k in ("kT_fractions", "temperatures_K", "spacing_over_kT", "margin_kT",
-                                             "chunk_points", "max_points")}
+                                             "chunk_points", "max_points", "progress")}
 MAX_STEP_OVER_KT = cgrid.MAX_STEP_OVER_KT
 EDGE_RTOL = cgrid.EDGE_RTOL
 VARIANTS = ("best", "T", "grid")
@@ -112,12 +136,16 @@ def _numerics(comp, values):
     return num, zero_tilt_values(comp, values)
 
 
-def spectrum(comp, values) -> bz.ZoneSpectrum:
-    """The alpha = 0 :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice component (cached)."""
+def spectrum(comp, values, tilted: bool = False) -> bz.ZoneSpectrum:
+    """The :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice component (cached): at alpha = 0, or
+    with ``tilted`` at the tilt of ``values`` (levels eps0 + alpha tau: the tilt is on the identity, so the
+    Hamiltonian at the full parameter vector has exactly these levels; band edges and critical energies of
+    the exact tilt)."""
     num, p0 = _numerics(comp, values)
-    key = (comp.source(), p0)
+    p = param_vector(comp, values_by_name(values)) if tilted else p0
+    key = (comp.source(), p)
     if key not in _SPECTRA:
-        _SPECTRA[key] = bz.zone_spectrum(num, p0, comp.lattice)
+        _SPECTRA[key] = bz.zone_spectrum(num, p, comp.lattice)
     return _SPECTRA[key]
 
 
@@ -137,6 +165,7 @@ def regime(model, values, mu_eV: float) -> str:
 
 def _options(job: Job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "grid", " for a lattice model")
+    opt["say"] = progress_option(opt)          # a reporter, never part of a cache key
     R = cgrid.RANGES
     opt["kT_fractions"] = cgrid.real_options("kT_fractions", opt["kT_fractions"], *R["kT_fractions"], lo_open=True)
     if opt["temperatures_K"] is not None:
@@ -169,16 +198,24 @@ def _steps(lattice, kTs, opt, v, box=(None, None)):
     return tuple(out)
 
 
-def _box_sums(comp, values, mu, kTs, E_ref, opt):
-    """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None (no level near mu)."""
+def _box_sums(comp, values, mu, kTs, E_ref, opt, alpha: float = 0.0):
+    """Fermi-box sums of one component (cached): {name: (5, nT, ...)} or None (no level near mu).
+
+    ``alpha`` != 0 (the exact tilt): the occupations at eps0 + alpha tau
+    (:func:`~symenh.integrate.grid.fermi_box_sums` with ``alpha``) on the Fermi box on the torus of the
+    tilted spectrum, which also holds every k where an untilted level lies in the window (the filled-band
+    reference theta(E_ref - eps0)), as :func:`symenh.integrate.thermal_box.tilted_box` on the plane."""
     num, p0 = _numerics(comp, values)
     key = (comp.source(), p0, float(mu), tuple(kTs), E_ref, opt["spacing_over_kT"], opt["margin_kT"],
            opt.get("box_margin_kT"), bool(opt.get("direct")), opt["chunk_points"])
+    if alpha != 0.0:
+        key = key + (float(alpha),)
     if key in _BOXES:
         return _BOXES[key]
-    spec = spectrum(comp, values)
+    spec = spectrum(comp, values, tilted=alpha != 0.0)
     W = opt.get("box_margin_kT", opt["margin_kT"]) * kTs.max()
-    found = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"])
+    found = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"],
+                           also=p0 if alpha != 0.0 else None)
     res = None
     if found is not None:
         box, v = found
@@ -189,7 +226,7 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
                                     f"(> max_points = {opt['max_points']}); raise max_points (<= "
                                     f"{cgrid.RANGES['max_points'][1]}) or give higher temperatures_K")
             res = fermi_box_sums(num, p0, grid, mu, kTs, E_ref, chunk_points=opt["chunk_points"],
-                                 vel_halfwidth=W)
+                                 vel_halfwidth=W, alpha=alpha)
             speed = float(np.hypot(*res["vmax"]))
             step = max(grid.hx, grid.hy) * speed / kTs.min()
             if step <= MAX_STEP_OVER_KT:
@@ -202,26 +239,38 @@ def _box_sums(comp, values, mu, kTs, E_ref, opt):
             res = None
         else:
             res["n_points"] = grid.size
+            res["shape"] = (grid.nx, grid.ny)
             res["step_over_kT"] = step
     _BOXES[key] = res
     return res
 
 
-def _sea(comp, values, E_ref, chunk_points):
+def _sea(comp, values, E_ref, chunk_points, say=None):
     num, p0 = _numerics(comp, values)
     key = (comp.source(), p0, E_ref)
     if key not in _SEAS:
+        if say is not None:
+            say(f"grid (lattice): {comp.name}: filled bands below E_ref = {E_ref:.4g} eV over the zone (periodic "
+                "trapezoid, doubled until converged)")
         _SEAS[key] = bz.filled_sea(num, p0, comp.lattice, E_ref, chunk_points=chunk_points)
     return _SEAS[key]
 
 
-def _component_factors(comp, values, mu, kTs, need, opt):
+def _component_factors(comp, values, mu, kTs, need, opt, alpha: float = 0.0):
     """({variant: (f0, f1)}, (u0, u1), (m0, m1)) of one component, like
-    :func:`symenh.responses.grid._component_factors`, plus the sums of |terms| of each factor (m)."""
-    spec = spectrum(comp, values)
+    :func:`symenh.responses.grid._component_factors`, plus the sums of |terms| of each factor (m).
+    ``alpha`` != 0: the exact tilt, every factor at alpha itself in f0 (f1 zero), the sea
+    B0 = B_ref + sum int (f(eps0 + alpha tau) - theta(E_ref - eps0)) S with E_ref in the tilted gap."""
+    exact = alpha != 0.0
+    spec = spectrum(comp, values, tilted=exact)
     E_ref = spec.reference_energy(mu)
+    if exact and "B" in need and spectrum(comp, values).regime(E_ref) == "band":
+        raise ResponseError(f"order: at alpha = {alpha:g} the gap of {comp.name} at E_ref = {E_ref:.4g} eV (tilted "
+                            "bands) lies in an untilted band; the filled sea of the exact tilt cannot be placed "
+                            "there (use order='linear')")
     live = spec.regime(mu) == "band" or opt.get("direct")      # at T > 0 every mu is (thermally) live
-    sums = _box_sums(comp, values, mu, kTs, E_ref, opt) if live else None
+    sums = _box_sums(comp, values, mu, kTs, E_ref, opt, alpha) if live else None
+    cgrid.say_box(opt, mu, comp.name, kTs, sums)
     variants = {v: ({}, {}) for v in VARIANTS}
     unc = ({}, {})
     mag = ({}, {})      # sums of |terms|: the scale below which a value is a certified zero
@@ -232,10 +281,16 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         unc[which][name] = np.zeros(_SHAPES[name])
         mag[which][name] = np.zeros(_SHAPES[name])
 
-    for name in ("D", "X"):
-        zero(name, 0)
-    for name, which, key in (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
-                             ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1")):
+    if exact:                        # the factors at alpha itself (which = 0); no derivatives
+        pieces = (("D", 0, "D0"), ("X", 0, "X0"), ("A", 0, "A0"), ("C", 0, "C0"))
+        for name in ("D", "X", "A", "B", "C"):
+            zero(name, 1)
+    else:
+        pieces = (("D", 1, "D1"), ("X", 1, "X1"), ("A", 0, "A0"), ("A", 1, "A1"),
+                  ("C", 0, "C0"), ("C", 1, "C1"), ("B", 1, "B1"))
+        for name in ("D", "X"):
+            zero(name, 0)
+    for name, which, key in pieces:
         if sums is None:
             zero(name, which)
             continue
@@ -245,7 +300,7 @@ def _component_factors(comp, values, mu, kTs, need, opt):
         unc[which][name] = u
         mag[which][name] = np.max(np.abs(sums[key][3]), axis=0)
     if "B" in need:
-        ref, _ref_sub, ref_err, _, ref_abs = _sea(comp, values, E_ref, opt["chunk_points"])
+        ref, _ref_sub, ref_err, _, ref_abs = _sea(comp, values, E_ref, opt["chunk_points"], opt.get("say"))
         if sums is None:
             d_best = d_t = d_g = d_unc = np.zeros((4, 2))
         else:
@@ -261,9 +316,9 @@ def _component_factors(comp, values, mu, kTs, need, opt):
 
 
 #: the Job settings beyond the paper's that the lattice grid path honours (keywords of
-#: :func:`symenh.responses.job.require_default`); anything else (the exact tilt, inh-full's
-#: field-corrected occupation) is refused in one line
-SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True}
+#: :func:`symenh.responses.job.require_default`); anything else (inh-full's field-corrected occupation)
+#: is refused in one line
+SUPPORTS = {"interaction": True, "channels": ("printed", "fock"), "T_K": True, "order": ("linear", "exact")}
 
 
 def compute(job: Job):
@@ -272,7 +327,8 @@ def compute(job: Job):
     also returns {"channels": {group: raw tensor}} (:func:`compute_exchange`).
 
     Settings (:data:`SUPPORTS`): the contact interaction (its V_0, eps_r included), T = 0 (T -> 0
-    extrapolation) or ``T_K`` > 0 (the Fermi-box sums at that temperature itself), linear order;
+    extrapolation) or ``T_K`` > 0 (the Fermi-box sums at that temperature itself), linear order or the
+    exact tilt (``job.order``);
     ENH with screened Coulomb / a user V(q) / ``channels="fock"`` by :func:`compute_exchange`."""
     from ..temperature import kT_eV
     job = contact_job(job)
@@ -280,7 +336,7 @@ def compute(job: Job):
     kT = kT_eV(job.T_K)
     if uses_exchange_path(job, "lattice grid"):
         return compute_exchange(job, kT)
-    out, err = compute_elementwise(job, kT)
+    out, err = compute_elementwise(job, kT, job.order)
     return out, err.reshape(len(out), -1).max(axis=1)
 
 
@@ -300,7 +356,7 @@ def _activated_margin(opt, mu, specs, kT):
     return opt["margin_kT"] + float(np.min(np.abs(mu - edges))) / kT
 
 
-def compute_elementwise(job: Job, kT: float = 0.0):
+def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     """Raw sigma^{cab} (len(mu), 2, 2, 2) of a lattice model in e^3/hbar nm/eV (the spec.py assembly of
     the paper's BCD, INH and Eqs. 9, 10 with Brillouin-zone integrals), linear order in alpha, and its
     error estimate per tensor element (same shape and units); contact V_0 of ``job.pre``.
@@ -309,16 +365,28 @@ def compute_elementwise(job: Job, kT: float = 0.0):
     Fermi-box sums at that temperature itself (Fermi-Dirac occupations over the zone,
     :func:`symenh.integrate.occupation.fermi_derivatives`), no extrapolation and no edge refusal;
     the zone is finite, so nothing is extrapolated or cut off in k either (no sea tail).  mu in a gap,
-    below or above every band is then thermally activated (non-zero, vanishing as T -> 0)."""
-    require_default(job, "lattice grid", T_K=True)
+    below or above every band is then thermally activated (non-zero, vanishing as T -> 0).
+
+    ``order="exact"``: sigma at the tilt alpha itself (module text, "exact tilt"): the factors with the
+    occupations at eps0 + alpha tau on the tilted Fermi box, assembled by
+    :func:`symenh.responses.assembly.sigma_of`; where mu lies, the band edges and the critical energies
+    (the T -> 0 distance) are those of the tilted spectrum."""
+    require_default(job, "lattice grid", T_K=True, order=("linear", "exact"))
     _check_lattice_only(job)
     opt = _options(job)
+    say = opt["say"]
+    exact = order == "exact"
     need = set(FACTORS[job.mechanism])
     have = need | {"D", "X", "A", "C"}      # the Fermi-surface factors come from the same sums (scale of zeros)
-    specs = [spectrum(c, job.values) for c in job.components]
     nmu = len(job.mu_eV)
     out = np.zeros((nmu, 2, 2, 2))
     err = np.zeros((nmu, 2, 2, 2))
+    alpha = job.alpha if exact else 0.0
+    say(f"grid (lattice): {job.mechanism} of {job.model_name} at {nmu} mu, {len(job.components)} component(s), "
+        f"{f'kT = {kT:.4g} eV' if kT > 0 else 'T -> 0'}, {order} order")
+    if exact and job.alpha == 0:
+        return out, err                         # sigma(alpha = 0) = 0: odd in the tilt
+    specs = [spectrum(c, job.values, tilted=exact) for c in job.components]
     plan = []
     direct = kT > 0
     for i, mu in enumerate(job.mu_eV):          # refuse before any expensive work
@@ -331,6 +399,7 @@ def compute_elementwise(job: Job, kT: float = 0.0):
             plan.append((i, mu, np.array([float(kT)]), o))
             continue
         if not any(s.regime(mu) == "band" for s in specs):
+            say(f"grid (lattice): mu = {mu:g} eV crosses no {'tilted ' if exact else ''}band: exactly zero at T = 0")
             continue                            # ZERO_REASONS: exactly zero at T = 0
         crit = np.concatenate([s.critical for s in specs])
         dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
@@ -345,7 +414,7 @@ def compute_elementwise(job: Job, kT: float = 0.0):
         u_all = ({k: [] for k in have}, {k: [] for k in have})
         m_all = ({k: [] for k in have}, {k: [] for k in have})
         for comp in job.components:
-            fac, unc, mag = _component_factors(comp, job.values, mu, kTs, need, o)
+            fac, unc, mag = _component_factors(comp, job.values, mu, kTs, need, o, alpha)
             for v, (f0, f1) in fac.items():
                 for k in have:
                     per[v][0][k].append(f0[k])
@@ -357,24 +426,32 @@ def compute_elementwise(job: Job, kT: float = 0.0):
         F = {v: ({k: np.array(f0[k]) for k in have}, {k: np.array(f1[k]) for k in have})
              for v, (f0, f1) in per.items()}
         B0, B1 = F["best"]
-        out[i] = linear_sigma(job.mechanism, B0, B1, job.alpha, job.pre, job.exchange)
         U0 = {k: np.array(u_all[0][k]) for k in need}
         U1 = {k: np.array(u_all[1][k]) for k in need}
-        err[i] = (sum(variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
-                  + propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
-        # sigma^{cab} is antisymmetric in (c, a) by construction (T - T^{acb}, exact in floating point):
-        # the elements c = a are exactly zero and carry no error
-        for c in range(2):
-            err[i][c, c, :] = 0.0
-        # the scale a zero is certified against: the largest conductivity of this model at this mu among
-        # the mechanisms computed from the same sums, and the sums of |terms| of the requested one
         M0 = {k: np.array(m_all[0][k]) for k in need}
         M1 = {k: np.array(m_all[1][k]) for k in need}
         zeros = {k: np.zeros_like(v) for k, v in M0.items()}
-        scale = float(np.max(propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
-                                              job.exchange)))
-        for mech in ("bcd", "inh", "enh-t"):
-            other = linear_sigma(mech, B0, B1, job.alpha, job.pre, job.exchange)
+        if exact:
+            out[i] = assemble(job, B0, B1, "exact")
+            err[i] = (sum(variant_change(job, F["best"], F[v], "exact") for v in VARIANTS[1:])
+                      + bound(job, B0, B1, U0, U1, "exact"))
+            scale = float(np.max(bound(job, M0, zeros, M0, zeros, "exact")))
+            others = [sigma_of(mech, B0, job.pre, job.exchange) for mech in ("bcd", "inh", "enh-t")]
+        else:
+            out[i] = linear_sigma(job.mechanism, B0, B1, job.alpha, job.pre, job.exchange)
+            err[i] = (sum(variant_change(job, F["best"], F[v]) for v in VARIANTS[1:])
+                      + propagate(job.mechanism, B0, B1, U0, U1, job.alpha, job.pre, job.exchange))
+            scale = float(np.max(propagate(job.mechanism, zeros, zeros, M0, M1, job.alpha, job.pre,
+                                           job.exchange)))
+            others = [linear_sigma(mech, B0, B1, job.alpha, job.pre, job.exchange) for mech in ("bcd", "inh", "enh-t")]
+        # sigma^{cab} is antisymmetric in (c, a) by construction (T - T^{acb}, exact in floating point):
+        # the elements c = a are exactly zero and carry no error (inh-full at the exact tilt is not antisymmetric)
+        if not (exact and job.mechanism == "inh-full"):
+            for c in range(2):
+                err[i][c, c, :] = 0.0
+        # the scale a zero is certified against: the largest conductivity of this model at this mu among
+        # the mechanisms computed from the same sums, and the sums of |terms| of the requested one
+        for other in others:
             scale = max(scale, float(np.max(np.abs(other))))
         _check_certified(mu, out[i], err[i], scale)
     return out, err
@@ -408,13 +485,14 @@ def _check_certified(mu, value, error, scale):
 #: per narrowest feature of the filled-band SBP, width ~ gap / v_max, at least 64)
 EXCHANGE_DEFAULTS = {"kT_fractions": tuple(1.0 / (6.0 * 2 ** (j / 2)) for j in range(6)), "temperatures_K": None,
                      "spacing_over_kT": 0.75, "margin_kT": 18.0, "ref_points": None, "chunk_points": 65536,
-                     "max_points": 4_000_000, "channel_block": 4}
+                     "max_points": 4_000_000, "channel_block": 4, "progress": None}
 #: relative roundoff floor of the exchange sums (of their sums of |terms|), as the continuum exchange grid
 EXCHANGE_ROUNDOFF = 1e-12
 
 
 def _exchange_options(job: Job) -> dict:
     opt = merged_options(job.options, EXCHANGE_DEFAULTS, "grid", " for a lattice model's exchange")
+    opt["say"] = progress_option(opt)          # a reporter, never part of a cache key
     fr = opt["kT_fractions"]
     opt["kT_fractions"] = tuple(cgrid.option_real("kT_fractions", x, 0.0, 0.5, lo_open=True) for x in np.ravel(fr))
     if len(opt["kT_fractions"]) < 3 or len(set(opt["kT_fractions"])) != len(opt["kT_fractions"]):
@@ -501,6 +579,9 @@ def compute_exchange(job: Job, kT: float = 0.0):
     V0 = float(inter.V(np.array([0.0]))[0])
     w = np.abs(np.asarray(sets[0].weights, dtype=float))
     direct = kT > 0
+    say = opt["say"]
+    say(f"grid (lattice exchange): {mech} of {job.model_name} at {len(mu_all)} mu, {n_ch} channel(s), "
+        + (f"kT = {kT:.4g} eV" if direct else "T -> 0"))
     for i, mu in enumerate(mu_all):
         if direct:
             kTs = np.array([float(kT)])
@@ -508,6 +589,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
             W = (opt["margin_kT"] if margin is None else margin) * kT
         else:
             if not any(s.regime(mu) == "band" for s in specs):
+                say(f"grid (lattice exchange): mu = {mu:g} eV crosses no band: exactly zero at T = 0")
                 continue                                    # ZERO_REASONS: exactly zero at T = 0
             crit = np.concatenate([s.critical for s in specs])
             dist = cgrid.check_edge(mu, crit, max(s.energy_scale for s in specs), False)
@@ -532,6 +614,10 @@ def compute_exchange(job: Job, kT: float = 0.0):
                 raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points (> max_points "
                                     f"= {opt['max_points']}); raise max_points or the temperatures")
             _, p0 = _numerics(comp, job.values)
+            n_ref = _ref_points(spec, comp.lattice, E_ref, opt)
+            say(f"grid (lattice exchange): mu = {mu:g} eV, {comp.name}: Fermi box {grid.nx} x {grid.ny} = {grid.size} "
+                f"points, reference sea {n_ref} x {n_ref} points, kT = "
+                f"{', '.join(f'{x:.3g}' for x in np.sort(kTs)[::-1])} eV")
             res = zone_channel_tensors(comp.lattice, ch, p0, grid, float(mu), kTs, mech, inter, E_ref,
                                        _ref_points(spec, comp.lattice, E_ref, opt), opt["chunk_points"],
                                        opt["channel_block"])

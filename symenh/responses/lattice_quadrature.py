@@ -96,7 +96,6 @@ from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
 from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
-from ..kernels.hamiltonian import param_vector, values_by_name
 from ..temperature import kT_eV
 from .assembly import error_bound, sigma_of
 from .factor_set import FactorSet, smeared
@@ -116,13 +115,12 @@ FAR_REASON = ("mu lies more than 80 kT from every band: the thermally activated 
 SIZE_ACCURACY = 0.1
 _NORM = 1.0 / (4 * np.pi ** 2)
 _SEAS: dict = {}
-_TILTED: dict = {}
 
 
 def clear_caches() -> None:
-    """Forget the memoised filled-band seas (benchmarks time cold runs)."""
+    """Forget the memoised filled-band seas (benchmarks time cold runs; the zone spectra, tilted ones
+    included, are :mod:`symenh.responses.lattice_grid`'s)."""
     _SEAS.clear()
-    _TILTED.clear()
 
 
 def _options(job) -> dict:
@@ -149,13 +147,9 @@ def _reference_sea(model, values, E_ref):
 
 def tilted_spectrum(model, values) -> bz.ZoneSpectrum:
     """The :class:`~symenh.integrate.bz.ZoneSpectrum` of a lattice model at the tilt of ``values``
-    (the tilt symbol kept), cached: where mu lies, the band edges and critical energies at the exact tilt."""
-    num = ModelNumerics.build(model)
-    p = param_vector(model, values_by_name(values))
-    key = (model.source(), p)
-    if key not in _TILTED:
-        _TILTED[key] = bz.zone_spectrum(num, p, model.lattice)
-    return _TILTED[key]
+    (the tilt symbol kept), cached: where mu lies, the band edges and critical energies at the exact tilt
+    (:func:`symenh.responses.lattice_grid.spectrum` with ``tilted``, shared with the grid's exact tilt)."""
+    return spectrum(model, values, tilted=True)
 
 
 def _level_F(comp: UserComponent, level: int):
