@@ -35,13 +35,115 @@ def dagger(m: sp.Matrix) -> sp.Matrix:
 # ---------------------------------------------------------------------------
 # Exact zero checks
 # ---------------------------------------------------------------------------
+class _RationalForm:
+    """Exact normal form of a rational expression in its symbols and ``I``.
+
+    ``expr`` is turned into ``N / prod_j f_j^{e_j}`` with polynomials over QQ in the
+    generators ``(D, I, symbols...)``; the numerator is kept reduced modulo ``I**2 + 1``
+    and, when a root ``D = sqrt(D2)`` is given, modulo ``D**2 - D2`` (these two relations
+    have coprime leading monomials, so the reduction is a unique normal form).  The
+    denominator factors are the bases of the negative powers (made monic), combined by
+    their largest exponents, so no polynomial gcd is ever computed.  ``N == 0`` then
+    means ``expr == 0`` exactly.  Anything that is not a rational function of symbols
+    and ``I`` (a float, sqrt, a function) raises NotImplementedError.
+    """
+
+    def __init__(self, expr, D=None, D2=None):
+        from sympy.polys.rings import ring
+        extra = set() if D2 is None else sp.sympify(D2).free_symbols
+        syms = sorted((expr.free_symbols | extra) - {D}, key=sp.default_sort_key)
+        head = [sp.I] if D is None else [D, sp.I]
+        self.R, *gens = ring(head + syms, sp.QQ)
+        self.gens = dict(zip(head + syms, gens))
+        ig = self.gens[sp.I]
+        self.memo = {}
+        self.G = [ig**2 + 1]
+        if D is not None:
+            d2, den = self.convert(sp.expand(D2))
+            if den:
+                raise NotImplementedError("D2 must be a polynomial")
+            self.G = [self.gens[D]**2 - d2, ig**2 + 1]
+            self.memo = {}
+
+    def _red(self, p):
+        return p.rem(self.G)
+
+    def convert(self, e):
+        """(numerator, {denominator factor: exponent}) of ``e``."""
+        got = self.memo.get(e)
+        if got is not None:
+            return got
+        R = self.R
+        if e in self.gens:
+            out = (self.gens[e], {})
+        elif e.is_Rational:
+            out = (R(sp.QQ(int(e.p), int(e.q))), {})
+        elif e.is_Add:
+            terms = [self.convert(a) for a in e.args]
+            lcm = {}
+            for _, den in terms:
+                for f, j in den.items():
+                    if lcm.get(f, 0) < j:
+                        lcm[f] = j
+            num = R.zero
+            for n, den in terms:
+                for f, j in lcm.items():
+                    if j > den.get(f, 0):
+                        n = self._red(n * f ** (j - den.get(f, 0)))
+                num += n
+            out = (num, lcm)
+        elif e.is_Mul:
+            num, lcm = R.one, {}
+            for a in e.args:
+                n, den = self.convert(a)
+                num = self._red(num * n)
+                for f, j in den.items():
+                    lcm[f] = lcm.get(f, 0) + j
+            out = (num, lcm)
+        elif e.is_Pow and e.exp.is_Integer:
+            n, den = self.convert(e.base)
+            j = int(e.exp)
+            if j > 0:
+                out = (self._red(n ** j), {f: i * j for f, i in den.items()})
+            else:
+                j = -j
+                if n == 0:
+                    raise ZeroDivisionError(f"a denominator of the expression vanishes: {e.base}")
+                num = R.one
+                for f, i in den.items():
+                    num = self._red(num * f ** (i * j))
+                num = num * (1 / n.LC) ** j
+                out = (num, {}) if n.is_ground else (num, {n.monic(): j})
+        else:
+            raise NotImplementedError(f"not rational: {type(e).__name__}")
+        self.memo[e] = out
+        return out
+
+
+def rational_zero(expr, D=None, D2=None):
+    """Exact zero test of a rational expression in its symbols and ``I`` (optionally modulo
+    ``D**2 = D2``, see zero_mod_root): True / False, or None if ``expr`` is not rational."""
+    try:
+        form = _RationalForm(expr, D, D2)
+        num, _den = form.convert(expr)
+    except NotImplementedError:
+        return None
+    return num == 0
+
+
 def is_zero(expr) -> bool:
-    """True if ``expr`` simplifies to exactly 0 (matrices: every entry)."""
+    """True if ``expr`` is exactly 0 (matrices: every entry).
+
+    A rational function of its symbols and ``I`` is decided by its exact polynomial
+    normal form (_RationalForm); anything else by simplify."""
     if isinstance(expr, sp.MatrixBase):
         return all(is_zero(e) for e in expr)
     e = sp.sympify(expr)
     if e == 0:
         return True
+    fast = rational_zero(e)
+    if fast is not None:
+        return fast
     e = sp.simplify(sp.expand(e))
     if e == 0:
         return True
@@ -85,10 +187,15 @@ def zero_mod_root(expr, D, D2) -> bool:
     The numerator is reduced modulo ``D**2 - D2``; what is left is
     ``p0 + p1*D`` with p0, p1 free of D, and both must vanish identically.
     (For generic parameters D is irrational, so this is also necessary.)
+    A rational ``expr`` (symbols, ``I``, integer powers) is reduced by _RationalForm
+    without any gcd; anything else by together/expand as before.
     """
     expr = sp.sympify(expr)
     if expr == 0:
         return True
+    fast = rational_zero(expr, D, D2)
+    if fast is not None:
+        return fast
     num, _den = sp.fraction(sp.together(expr))
     num = sp.expand(num)
     if num == 0:
