@@ -58,8 +58,21 @@ KHAT = (sp.cos(th), sp.sin(th))
 THHAT = (-sp.sin(th), sp.cos(th))
 
 
+_FOURIER = {}
+
+
 def fourier(f) -> dict:
-    """{('c', n): c_n, ('s', n): s_n} with f = sum c_n cos(n th) + s_n sin(n th) (exact)."""
+    """{('c', n): c_n, ('s', n): s_n} with f = sum c_n cos(n th) + s_n sin(n th) (exact).
+    Memoised on the expression (the reduction asks for the same products many times);
+    the returned dict is shared: read it, do not change it."""
+    f = sp.sympify(f)
+    got = _FOURIER.get(f)
+    if got is None:
+        got = _FOURIER[f] = _fourier(f)
+    return got
+
+
+def _fourier(f) -> dict:
     e = sp.expand(f)
     for _ in range(12):
         new = sp.expand(TR8(e))
@@ -115,8 +128,19 @@ def model(name, xi=1):
     return H, [kron(s0, s) for s in PAULI], ky, (hv * kron(ty, s1), hv * kron(ty, s2))
 
 
+_GEOMETRY = {}
+
+
 def geometry(name, xi=1, ops=None):
-    """Per level (+1 upper, -1 lower): traced SBP S[i][a], spin <G_i>; and tau."""
+    """Per level (+1 upper, -1 lower): traced SBP S[i][a], spin <G_i>; and tau.
+    Memoised per (model, valley, operators): derived once per script; the result is shared."""
+    key = (name, xi, None if ops is None else tuple(sp.ImmutableMatrix(o) for o in ops))
+    if key not in _GEOMETRY:
+        _GEOMETRY[key] = _geometry(name, xi, ops)
+    return _GEOMETRY[key]
+
+
+def _geometry(name, xi=1, ops=None):
     H, spin, tau, v = model(name, xi)
     if ops is not None:
         spin = ops
@@ -238,6 +262,8 @@ def reduce(name, mechanism, doping=1, ops=None, channels=None):
 
 def canon(expr, kk=kF, EE=EF):
     """Exact canonical form modulo EE^2 = Delta^2 + hv^2 kk^2 (numerator linear in EE)."""
+    if expr == 0:
+        return sp.Integer(0)
     num, den = sp.fraction(sp.together(sp.expand(expr)))
     num = sp.Poly(sp.expand(num), EE).rem(sp.Poly(EE**2 - Delta**2 - hv**2 * kk**2, EE)).as_expr()
     return sp.Integer(0) if num == 0 else sp.factor(num / den)
