@@ -206,6 +206,19 @@ def zero_mod_root(expr, D, D2) -> bool:
     return all(sp.expand(cf) == 0 for cf in rem.all_coeffs())
 
 
+def integral_to_infinity(f, x, a):
+    """Exact int_a^oo f dx by the fundamental theorem of calculus: SymPy's antiderivative F of f
+    (asserted exactly: dF/dx - f == 0), F(oo) as a limit, minus F(a).  For integrands continuous
+    on [a, oo) whose antiderivative has no singularity there (the caller's: rational functions
+    with poles off the ray, positive symbols); cheaper than the definite sp.integrate."""
+    F = sp.integrate(f, x)
+    assert not F.has(sp.Integral), f"no antiderivative found for {f}"
+    assert is_zero(sp.diff(F, x) - f), f"antiderivative check failed for {f}"
+    top = sp.limit(F, x, sp.oo)
+    assert top.is_finite, f"divergent at infinity: {f}"
+    return top - F.subs(x, a)
+
+
 # ---------------------------------------------------------------------------
 # Markdown output
 # ---------------------------------------------------------------------------
