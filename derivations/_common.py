@@ -45,13 +45,16 @@ class _RationalForm:
     denominator factors are the bases of the negative powers (made monic), combined by
     their largest exponents, so no polynomial gcd is ever computed.  ``N == 0`` then
     means ``expr == 0`` exactly.  Anything that is not a rational function of symbols
-    and ``I`` (a float, sqrt, a function) raises NotImplementedError.
+    and ``I`` (a float, sqrt, a function) raises NotImplementedError; ``pi`` is allowed and
+    treated as one more indeterminate (it is transcendental, so this is exact).
     """
 
     def __init__(self, expr, D=None, D2=None):
         from sympy.polys.rings import ring
         extra = set() if D2 is None else sp.sympify(D2).free_symbols
         syms = sorted((expr.free_symbols | extra) - {D}, key=sp.default_sort_key)
+        if expr.has(sp.pi):
+            syms.append(sp.pi)   # transcendental: an independent indeterminate over QQ(symbols)
         head = [sp.I] if D is None else [D, sp.I]
         self.R, *gens = ring(head + syms, sp.QQ)
         self.gens = dict(zip(head + syms, gens))
@@ -149,6 +152,15 @@ def is_zero(expr) -> bool:
         return True
     e = sp.simplify(sp.radsimp(sp.together(e)))
     return e == 0
+
+
+def simplifies_to_zero(expr) -> bool:
+    """``sp.simplify(expr) == 0`` with an exact fast path: a rational function of its symbols and
+    ``I`` is decided by its polynomial normal form (_RationalForm), anything else by simplify as before."""
+    fast = rational_zero(sp.sympify(expr))
+    if fast is not None:
+        return fast
+    return sp.simplify(expr) == 0
 
 
 def assert_zero(expr, what: str) -> None:

@@ -72,7 +72,31 @@ def fourier(f) -> dict:
     return got
 
 
+_TRIG = {}
+
+
 def _fourier(f) -> dict:
+    """Expand once; each term is (th-free part) x (a product of powers of cos(n th), sin(n th)).
+    The few distinct trigonometric products are reduced to harmonics once (_fourier_tr8, cached)."""
+    e = sp.expand(f)
+    acc = {}
+    for term in ([] if e == 0 else sp.Add.make_args(e)):
+        trig, rest = [], []
+        for x in sp.Mul.make_args(term):
+            (trig if x.has(th) else rest).append(x)
+        t = sp.Mul(*trig)
+        h = _TRIG.get(t)
+        if h is None:
+            h = _TRIG[t] = _fourier_tr8(t)
+        r = sp.Mul(*rest)
+        for key, c in h.items():
+            acc.setdefault(key, []).append(c * r)
+    out = {key: sp.expand(sp.Add(*v)) for key, v in acc.items()}
+    return {key: v for key, v in out.items() if v != 0}
+
+
+def _fourier_tr8(f) -> dict:
+    """Harmonics by repeated product-to-sum rewriting (TR8) of the expanded expression."""
     e = sp.expand(f)
     for _ in range(12):
         new = sp.expand(TR8(e))
