@@ -262,7 +262,7 @@ def bcp_upper(dvec):
             ra = I * me(v[a], 0, 1) / (-2 * Dsym)        # r^a_cv = i v^a_cv/(e_v - e_c)
             rb = I * me(v[b], 1, 0) / (2 * Dsym)         # r^b_vc = i v^b_vc/(e_c - e_v)
             z = sp.expand(ra * rb)
-            out[a][b] = sp.simplify((z + sp.conjugate(z).subs({sp.conjugate(Dsym): Dsym})) / (2 * Dsym))
+            out[a][b] = (z + sp.conjugate(z).subs({sp.conjugate(Dsym): Dsym})) / (2 * Dsym)   # checked by zero_mod_root
     return out, D2
 
 
@@ -289,7 +289,11 @@ polar = {kx: p * sp.cos(th) / vx, ky: p * sp.sin(th) / vy}
 
 def contour(F):
     """int d^2k/(2 pi)^2 delta(mu - E) F at T = 0 (mu > Delta), scaled polar coordinates."""
-    g = sp.simplify(F.subs(polar))
+    # on the contour E(k) = E: replace |d|^2 = v_x^2 k_x^2 + v_y^2 k_y^2 + Delta^2 (the base of every
+    # power of E(k) in F) by E^2 before the polar substitution, then p = sqrt(E^2 - Delta^2)
+    Fe = F.xreplace({Ek**2: En**2})
+    assert all(w.exp.is_Integer for w in Fe.atoms(sp.Pow)), "a power of E(k) was not replaced"
+    g = Fe.subs(polar)
     ang = sp.integrate(sp.expand(g), (th, 0, 2 * sp.pi))
     ang = sp.simplify(ang.subs(p, sp.sqrt(En**2 - Delta**2)))
     return sp.factor(sp.simplify(En * ang / (4 * sp.pi**2 * vx * vy)).subs(En, mu))
