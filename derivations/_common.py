@@ -231,6 +231,36 @@ def integral_to_infinity(f, x, a):
     return top - F.subs(x, a)
 
 
+def trig_period_integral(expr, x):
+    """Exact int_0^{2 pi} expr dx of a polynomial in cos(n x), sin(n x) (integer n; other symbols
+    free): with z = exp(i x), cos(n x) = (z^n + z^-n)/2, sin(n x) = (z^n - z^-n)/(2i), the integral
+    is 2 pi times the z^0 coefficient of the Laurent polynomial.  Anything else raises ValueError."""
+    z = sp.Dummy("z")
+    expr = sp.sympify(expr)
+    rep = {}
+    for t in expr.atoms(sp.cos, sp.sin):
+        if not t.has(x):
+            continue
+        n = sp.cancel(t.args[0] / x)
+        if not n.is_Integer:
+            raise ValueError(f"not a harmonic of {x}: {t}")
+        zn = z ** int(n)
+        rep[t] = (zn + 1 / zn) / 2 if t.func is sp.cos else (zn - 1 / zn) / (2 * sp.I)
+    e = sp.expand(expr.xreplace(rep))
+    if e.has(x):
+        raise ValueError(f"not a trigonometric polynomial in {x}: {expr}")
+    const = []
+    for term in sp.Add.make_args(e):
+        c, zpart = term.as_independent(z, as_Add=False)
+        if zpart == 1:
+            const.append(c)
+            continue
+        base, k = zpart.as_base_exp()
+        if base != z or not k.is_Integer:
+            raise ValueError(f"not a trigonometric polynomial in {x}: {expr}")
+    return 2 * sp.pi * sp.expand(sp.Add(*const))
+
+
 # ---------------------------------------------------------------------------
 # Markdown output
 # ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import time
 
 import sympy as sp
 
-from _common import PAULI, assert_zero_at_points, kron, simplifies_to_zero, write_markdown
+from _common import PAULI, assert_zero_at_points, kron, simplifies_to_zero, trig_period_integral, write_markdown
 import _exchange_reduction as X
 from _exchange_reduction import Delta, hv, k, kF, kp, th
 
@@ -48,9 +48,10 @@ for Vq in (q**2, q**4):
     q2 = k**2 + kk**2 - 2 * k * kk * sp.cos(th - thp)
     Vexpr = sp.expand(Vq.subs(q, sp.sqrt(q2)))
     for n in range(3):
-        lhs = sp.integrate(sp.expand(sp.expand_trig(Vexpr * sp.cos(n * thp))), (thp, 0, 2 * sp.pi))
-        Vn = sp.integrate(sp.expand(Vq.subs(q, sp.sqrt(k**2 + kk**2 - 2 * k * kk * sp.cos(phi))) * sp.cos(n * phi)),
-                          (phi, 0, 2 * sp.pi))
+        # exact period integrals of trigonometric polynomials (Laurent constant term in exp(i theta'))
+        lhs = trig_period_integral(sp.expand(sp.expand_trig(Vexpr * sp.cos(n * thp))), thp)
+        Vn = trig_period_integral(sp.expand(Vq.subs(q, sp.sqrt(k**2 + kk**2 - 2 * k * kk * sp.cos(phi)))
+                                            * sp.cos(n * phi)), phi)
         assert simplifies_to_zero(sp.expand_trig(lhs - sp.cos(n * th) * Vn)), (Vq, n)
 ok("int dth' V(|k-k'|) cos(n th') = cos(n th) V_n(k,k') (exact for V = q^2, q^4, n = 0..2)")
 
