@@ -21,7 +21,7 @@ import time
 
 import sympy as sp
 
-from _common import PAULI, assert_zero_at_points, kron, simplifies_to_zero, trig_period_integral, write_markdown
+from _common import PAULI, assert_zero_at_points, is_zero, kron, simplifies_to_zero, trig_period_integral, write_markdown
 import _exchange_reduction as X
 from _exchange_reduction import Delta, hv, k, kF, kp, th
 
@@ -127,8 +127,23 @@ tau_h = sp.Symbol("tau_over_hbar", positive=True)
 sub_mu = {kF: sp.sqrt(mu**2 - Delta**2) / hv}
 
 
+def sea_integral(g):
+    """int_{k_F}^oo k' g(k', E') dk' exactly, in the variable E' = sqrt(Delta^2 + hv^2 k'^2) (monotone,
+    k' dk' = E' dE'/hv^2; g is even in k', so the integrand becomes rational in E'): SymPy's antiderivative,
+    checked by differentiation, its limit at infinity minus its value at E_F."""
+    Es = sp.Symbol("E_s")   # plain symbol (SymPy 1.14 can return a wrong 0 for rational integrals of positive ones)
+    g_E = sp.cancel(sp.sympify(g).subs(X.Ep, Es).subs(kp, sp.sqrt(Es**2 - Delta**2) / hv))
+    assert not g_E.has(kp) and all(w.exp.is_Integer for w in g_E.atoms(sp.Pow)), g_E
+    f = Es / hv**2 * g_E
+    F = sp.integrate(f, Es)
+    assert not F.has(sp.Integral) and is_zero(sp.diff(F, Es) - f)
+    top = sp.limit(F, Es, sp.oo)
+    assert top.is_finite
+    return X.explicit(top - F.subs(Es, X.EF))
+
+
 def contact(A, B, G):
-    val = 2 * sp.pi * V0 * X.explicit(A[0]) + 2 * sp.pi * V0 * sp.integrate(kp * X.explicit(G[0]), (kp, kF, sp.oo))
+    val = 2 * sp.pi * V0 * X.explicit(A[0]) + 2 * sp.pi * V0 * sea_integral(G[0])
     return val
 
 
