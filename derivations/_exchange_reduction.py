@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.simplify.fu import TR8
 
-from _common import PAULI, kron
+from _common import PAULI, kron, rational_zero
 
 k, th, kF, hv, kp = sp.symbols("k theta k_F hbar_v kp", positive=True)
 E, EF, Ep = sp.symbols("E E_F E_p", positive=True)
@@ -152,6 +152,17 @@ def model(name, xi=1):
     return H, [kron(s0, s) for s in PAULI], ky, (hv * kron(ty, s1), hv * kron(ty, s2))
 
 
+_C, _S = sp.symbols("c_th s_th", real=True)
+
+
+def _zero_on_circle(x) -> bool:
+    """Exact: x (polynomial in cos th, sin th) vanishes identically, by reduction modulo
+    sin^2 + cos^2 - 1 (a single relation with leading term s^2: unique remainder, linear in s)."""
+    e = sp.expand(sp.sympify(x).xreplace({sp.cos(th): _C, sp.sin(th): _S}))
+    assert not e.has(th), e
+    return sp.expand(sp.rem(e, _S**2 + _C**2 - 1, _S)) == 0
+
+
 _GEOMETRY = {}
 
 
@@ -169,8 +180,7 @@ def _geometry(name, xi=1, ops=None):
     if ops is not None:
         spin = ops
     n = H.shape[0]
-    assert (H * H - (Delta**2 + hv**2 * k**2) * sp.eye(n)).applyfunc(lambda x: sp.trigsimp(sp.expand(x))) \
-        == sp.zeros(n), "not Clifford"
+    assert all(_zero_on_circle(x) for x in H * H - (Delta**2 + hv**2 * k**2) * sp.eye(n)), "not Clifford"
     P = {s: (sp.eye(n) + s * H / E) / 2 for s in (1, -1)}
     out = {}
     for s in (1, -1):
@@ -286,7 +296,7 @@ def reduce(name, mechanism, doping=1, ops=None, channels=None):
 
 def canon(expr, kk=kF, EE=EF):
     """Exact canonical form modulo EE^2 = Delta^2 + hv^2 kk^2 (numerator linear in EE)."""
-    if expr == 0:
+    if expr == 0 or rational_zero(expr, EE, Delta**2 + hv**2 * kk**2):
         return sp.Integer(0)
     num, den = sp.fraction(sp.together(sp.expand(expr)))
     num = sp.Poly(sp.expand(num), EE).rem(sp.Poly(EE**2 - Delta**2 - hv**2 * kk**2, EE)).as_expr()
