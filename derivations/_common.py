@@ -58,18 +58,33 @@ class _RationalForm:
         head = [sp.I] if D is None else [D, sp.I]
         self.R, *gens = ring(head + syms, sp.QQ)
         self.gens = dict(zip(head + syms, gens))
-        ig = self.gens[sp.I]
+        self.iI = head.index(sp.I)
+        self.iD = None
         self.memo = {}
-        self.G = [ig**2 + 1]
         if D is not None:
             d2, den = self.convert(sp.expand(D2))
-            if den:
-                raise NotImplementedError("D2 must be a polynomial")
-            self.G = [self.gens[D]**2 - d2, ig**2 + 1]
+            if den or any(m[self.iI] for m in d2):
+                raise NotImplementedError("D2 must be a polynomial free of I")
+            self.iD = head.index(D)
+            self.relD = [self.gens[D]**2 - d2]
             self.memo = {}
 
     def _red(self, p):
-        return p.rem(self.G)
+        """Normal form modulo I^2 + 1 (a sign per monomial) and D^2 - D2 (division; D2 is free of I)."""
+        iI = self.iI
+        if any(m[iI] > 1 for m in p):
+            q = {}
+            for m, c in p.items():
+                j = m[iI]
+                if j > 1:
+                    if (j // 2) % 2:
+                        c = -c
+                    m = m[:iI] + (j % 2,) + m[iI + 1:]
+                q[m] = q[m] + c if m in q else c
+            p = self.R({m: c for m, c in q.items() if c})
+        if self.iD is not None and any(m[self.iD] > 1 for m in p):
+            p = p.rem(self.relD)
+        return p
 
     def convert(self, e):
         """(numerator, {denominator factor: exponent}) of ``e``."""
