@@ -89,9 +89,8 @@ ok("delta rho_nm = H'_nm f_nm/eps_nm (n != m),  delta rho_nn = f'(eps_n) H'_nn  
 
 # independent exact check: f a generic cubic polynomial, rho = f(H0 + lam H') exactly
 c = sp.symbols("c0:4")
-Hl = H0 + lam * Hp
-fH = c[0] * sp.eye(N) + c[1] * Hl + c[2] * Hl**2 + c[3] * Hl**3
-dfH = fH.diff(lam).subs(lam, 0).applyfunc(sp.expand)
+# d/dlambda (H0 + lambda H')^j at lambda = 0 = sum_{i < j} H0^i H' H0^(j-1-i) (Leibniz; the matrices do not commute)
+dfH = (c[1] * Hp + c[2] * (H0 * Hp + Hp * H0) + c[3] * (H0 * H0 * Hp + H0 * Hp * H0 + Hp * H0 * H0)).applyfunc(sp.expand)
 fpoly = lambda x: c[0] + c[1] * x + c[2] * x**2 + c[3] * x**3  # noqa: E731
 for n in range(N):
     for m in range(N):
