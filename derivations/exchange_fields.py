@@ -31,7 +31,8 @@ import time
 
 import sympy as sp
 
-from _common import PAULI, assert_zero, integral_to_infinity, kron, simplifies_to_zero, write_markdown
+from _common import (PAULI, assert_zero, integral_to_infinity, kron, simplifies_to_zero, trig_period_integral,
+                     write_markdown)
 
 T0 = time.time()
 checks = []
@@ -194,11 +195,11 @@ for c, kc in ((0, kx), (1, ky)):
     # LHS: int (d_c f) g = -int_{eps < mu} d_c g over the tilted disc k_x^2 + (k_y + alpha)^2 < 2 mu + alpha^2
     R2 = 2 * mu + al ** 2
     integrand = (-sp.diff(g, kc)).subs({kx: rr * sp.cos(th), ky: rr * sp.sin(th) - al}) * rr
-    lhs = sp.integrate(sp.integrate(sp.expand(integrand), (th, 0, 2 * sp.pi)), (rr, 0, sp.sqrt(R2)))
+    lhs = sp.integrate(trig_period_integral(sp.expand(integrand), th), (rr, 0, sp.sqrt(R2)))
     dlhs = sp.simplify(sp.diff(lhs, al).subs(al, 0))
     # RHS: oint over |k| = sqrt(2 mu): delta(mu - eps0) d^2k = dtheta (|grad eps0| = k, k dk dtheta)
     k0 = sp.sqrt(2 * mu)
-    rhs = sp.integrate((ky * sp.diff(g, kc)).subs({kx: k0 * sp.cos(th), ky: k0 * sp.sin(th)}), (th, 0, 2 * sp.pi))
+    rhs = trig_period_integral(sp.expand((ky * sp.diff(g, kc)).subs({kx: k0 * sp.cos(th), ky: k0 * sp.sin(th)})), th)
     assert_zero(sp.simplify(dlhs - rhs), f"linear-order identity, c = {c}")
 ok("d/dalpha int d^2k (d_c f) g = int d^2k tau delta(mu - eps0) d_c g  (exact, both c)")
 
