@@ -35,6 +35,26 @@ def dagger(m: sp.Matrix) -> sp.Matrix:
 # ---------------------------------------------------------------------------
 # Exact zero checks
 # ---------------------------------------------------------------------------
+_SQUARE = {}
+
+
+def _is_square(p) -> bool:
+    """True if the polynomial p (rational coefficients) is a square in QQ(i)(symbols): every
+    irreducible factor over QQ to an even power and +-(content) a rational square.  Memoised."""
+    p = sp.expand(p)
+    if p not in _SQUARE:
+        _SQUARE[p] = _is_square_uncached(p)
+    return _SQUARE[p]
+
+
+def _is_square_uncached(p) -> bool:
+    c, facs = sp.factor_list(p)
+    if any(j % 2 for _, j in facs):
+        return False
+    c = sp.Rational(c)
+    return any(sp.sqrt(x).is_Rational for x in (c, -c) if x >= 0)
+
+
 class _RationalForm:
     """Exact normal form of a rational expression in its symbols and ``I``.
 
@@ -65,6 +85,10 @@ class _RationalForm:
             d2, den = self.convert(sp.expand(D2))
             if den or any(m[self.iI] for m in d2):
                 raise NotImplementedError("D2 must be a polynomial free of I")
+            if _is_square(D2):
+                # then D is rational and QQ(i)(x)[D]/(D^2 - D2) has zero divisors: without the gcd
+                # cancellation of together() a vanishing numerator would not be conclusive
+                raise NotImplementedError("D2 is a perfect square")
             self.iD = head.index(D)
             self.relD = [self.gens[D]**2 - d2]
             self.memo = {}
