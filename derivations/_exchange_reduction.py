@@ -19,7 +19,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.simplify.fu import TR8
 
-from _common import PAULI, kron
+from _common import PAULI, kron, rational_zero
 
 k, th, kF, hv, kp = sp.symbols("k theta k_F hbar_v kp", positive=True)
 E, EF, Ep = sp.symbols("E E_F E_p", positive=True)
@@ -58,8 +58,45 @@ KHAT = (sp.cos(th), sp.sin(th))
 THHAT = (-sp.sin(th), sp.cos(th))
 
 
+_FOURIER = {}
+
+
 def fourier(f) -> dict:
-    """{('c', n): c_n, ('s', n): s_n} with f = sum c_n cos(n th) + s_n sin(n th) (exact)."""
+    """{('c', n): c_n, ('s', n): s_n} with f = sum c_n cos(n th) + s_n sin(n th) (exact).
+    Memoised on the expression (the reduction asks for the same products many times);
+    the returned dict is shared: read it, do not change it."""
+    f = sp.sympify(f)
+    got = _FOURIER.get(f)
+    if got is None:
+        got = _FOURIER[f] = _fourier(f)
+    return got
+
+
+_TRIG = {}
+
+
+def _fourier(f) -> dict:
+    """Expand once; each term is (th-free part) x (a product of powers of cos(n th), sin(n th)).
+    The few distinct trigonometric products are reduced to harmonics once (_fourier_tr8, cached)."""
+    e = sp.expand(f)
+    acc = {}
+    for term in ([] if e == 0 else sp.Add.make_args(e)):
+        trig, rest = [], []
+        for x in sp.Mul.make_args(term):
+            (trig if x.has(th) else rest).append(x)
+        t = sp.Mul(*trig)
+        h = _TRIG.get(t)
+        if h is None:
+            h = _TRIG[t] = _fourier_tr8(t)
+        r = sp.Mul(*rest)
+        for key, c in h.items():
+            acc.setdefault(key, []).append(c * r)
+    out = {key: sp.expand(sp.Add(*v)) for key, v in acc.items()}
+    return {key: v for key, v in out.items() if v != 0}
+
+
+def _fourier_tr8(f) -> dict:
+    """Harmonics by repeated product-to-sum rewriting (TR8) of the expanded expression."""
     e = sp.expand(f)
     for _ in range(12):
         new = sp.expand(TR8(e))
@@ -115,14 +152,35 @@ def model(name, xi=1):
     return H, [kron(s0, s) for s in PAULI], ky, (hv * kron(ty, s1), hv * kron(ty, s2))
 
 
+_C, _S = sp.symbols("c_th s_th", real=True)
+
+
+def _zero_on_circle(x) -> bool:
+    """Exact: x (polynomial in cos th, sin th) vanishes identically, by reduction modulo
+    sin^2 + cos^2 - 1 (a single relation with leading term s^2: unique remainder, linear in s)."""
+    e = sp.expand(sp.sympify(x).xreplace({sp.cos(th): _C, sp.sin(th): _S}))
+    assert not e.has(th), e
+    return sp.expand(sp.rem(e, _S**2 + _C**2 - 1, _S)) == 0
+
+
+_GEOMETRY = {}
+
+
 def geometry(name, xi=1, ops=None):
-    """Per level (+1 upper, -1 lower): traced SBP S[i][a], spin <G_i>; and tau."""
+    """Per level (+1 upper, -1 lower): traced SBP S[i][a], spin <G_i>; and tau.
+    Memoised per (model, valley, operators): derived once per script; the result is shared."""
+    key = (name, xi, None if ops is None else tuple(sp.ImmutableMatrix(o) for o in ops))
+    if key not in _GEOMETRY:
+        _GEOMETRY[key] = _geometry(name, xi, ops)
+    return _GEOMETRY[key]
+
+
+def _geometry(name, xi=1, ops=None):
     H, spin, tau, v = model(name, xi)
     if ops is not None:
         spin = ops
     n = H.shape[0]
-    assert (H * H - (Delta**2 + hv**2 * k**2) * sp.eye(n)).applyfunc(lambda x: sp.trigsimp(sp.expand(x))) \
-        == sp.zeros(n), "not Clifford"
+    assert all(_zero_on_circle(x) for x in H * H - (Delta**2 + hv**2 * k**2) * sp.eye(n)), "not Clifford"
     P = {s: (sp.eye(n) + s * H / E) / 2 for s in (1, -1)}
     out = {}
     for s in (1, -1):
@@ -238,6 +296,8 @@ def reduce(name, mechanism, doping=1, ops=None, channels=None):
 
 def canon(expr, kk=kF, EE=EF):
     """Exact canonical form modulo EE^2 = Delta^2 + hv^2 kk^2 (numerator linear in EE)."""
+    if expr == 0 or rational_zero(expr, EE, Delta**2 + hv**2 * kk**2):
+        return sp.Integer(0)
     num, den = sp.fraction(sp.together(sp.expand(expr)))
     num = sp.Poly(sp.expand(num), EE).rem(sp.Poly(EE**2 - Delta**2 - hv**2 * kk**2, EE)).as_expr()
     return sp.Integer(0) if num == 0 else sp.factor(num / den)

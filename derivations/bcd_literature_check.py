@@ -28,7 +28,7 @@ import time
 
 import sympy as sp
 
-from _common import PAULI, dagger, write_markdown, zero_mod_root
+from _common import PAULI, dagger, simplifies_to_zero, write_markdown, zero_mod_root
 
 T0 = time.time()
 checks = []
@@ -87,13 +87,13 @@ ok("Kubo: Omega_(+/-) = -/+ xi Delta v_x v_y / (2 E^3) (upper band negative for 
 f = sp.Function("f")
 eps0 = sp.Symbol("epsilon0", real=True)
 first = sp.diff(f(eps0 + t * ky), t).subs(t, 0)
-assert sp.simplify(first - ky * sp.Subs(sp.diff(f(eps0), eps0), eps0, eps0).doit()) == 0
+assert simplifies_to_zero(first - ky * sp.Subs(sp.diff(f(eps0), eps0), eps0, eps0).doit())
 ok("d/dt f(eps_n^0 + t k_y)|_0 = k_y f'(eps_n^0)")
 xi = 1
 Op, Om = Omega[xi]
 for Omn, en in ((Op, Ek), (Om, -Ek)):
     integrand0 = f(en) * sp.diff(Omn, ky)
-    assert sp.simplify(integrand0.subs(ky, -ky) + integrand0) == 0
+    assert simplifies_to_zero(integrand0.subs(ky, -ky) + integrand0)
 ok("t^0 term: f(eps_n^0) d_y Omega_n is odd in k_y -> integrates to 0")
 
 # ---------------------------------------------------------------------------
@@ -112,7 +112,7 @@ ang = sp.simplify(ang.subs(p, sp.sqrt(En**2 - Delta**2)))
 radial = sp.simplify(En * ang).subs(En, mu)
 m_ = sp.Symbol("m", positive=True)
 radial_dd = sp.integrate((En * sp.DiracDelta(En - (Delta + m_)) * ang), (En, Delta, sp.oo))
-assert sp.simplify(radial_dd - radial.subs(mu, Delta + m_)) == 0
+assert simplifies_to_zero(radial_dd - radial.subs(mu, Delta + m_))
 Dy_surface = sp.factor(sp.simplify(-t * radial / (2 * sp.pi) ** 2))
 literature = -3 * t * Delta * (mu**2 - Delta**2) / (8 * sp.pi * mu**4)
 assert not (Dy_surface.free_symbols & {vx, vy})
@@ -128,7 +128,7 @@ Fimp = sp.sqrt(p**2 + Delta**2) + t * p * sp.sin(th) / vy - mu
 dpF_dt = (-sp.diff(Fimp, t) / sp.diff(Fimp, p)).subs(t, 0).subs(p, pF0)
 sea_integrand = (sp.diff(Op, ky).subs(polar) * jac).subs(p, pF0)
 Dy_sea = sp.simplify(t * sp.integrate(sp.simplify(sea_integrand * dpF_dt), (th, 0, 2 * sp.pi)) / (2 * sp.pi) ** 2)
-assert sp.simplify(Dy_sea - Dy_surface) == 0
+assert simplifies_to_zero(Dy_sea - Dy_surface)
 ok("Fermi-sea deformation gives the same D_y")
 
 # ---------------------------------------------------------------------------
@@ -147,11 +147,11 @@ Op_m = Omega[-1][0]
 gm = sp.simplify((ky * sp.diff(Op_m, ky)).subs(polar))
 ang_m = sp.simplify(sp.integrate(gm * jac / p, (th, 0, 2 * sp.pi)).subs(p, sp.sqrt(En**2 - Delta**2)))
 Dy_m = sp.simplify(-(-t) * (En * ang_m).subs(En, mu) / (2 * sp.pi) ** 2)
-assert sp.simplify(Dy_m - Dy_surface) == 0
+assert simplifies_to_zero(Dy_m - Dy_surface)
 ok("valley xi = -1 of H_T (Omega -> -Omega, tilt -> -tilt): same D_y; total over valleys = 2 x D_y(xi=+1)")
 # opposite chirality with the SAME tilt flips the sign
 Dy_same_tilt = sp.simplify(-t * (En * ang_m).subs(En, mu) / (2 * sp.pi) ** 2)
-assert sp.simplify(Dy_same_tilt + Dy_surface) == 0
+assert simplifies_to_zero(Dy_same_tilt + Dy_surface)
 ok("opposite chirality with the same tilt: D_y -> -D_y")
 
 verdict = ("**agrees** with" if agrees else "**has the opposite sign of**")

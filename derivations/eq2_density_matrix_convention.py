@@ -36,7 +36,7 @@ import time
 
 import sympy as sp
 
-from _common import write_markdown
+from _common import simplifies_to_zero, write_markdown
 
 T0 = time.time()
 checks = []
@@ -74,7 +74,7 @@ vecs = [basis[n] + lam * sum((Hp[m, n] / (ev[n] - ev[m]) * basis[m] for m in ran
 vals = [ev[n] + lam * Hp[n, n] for n in range(N)]
 for n in range(N):
     resid = (H0 + lam * Hp) * vecs[n] - vals[n] * vecs[n]
-    assert all(sp.simplify(sp.diff(x, lam).subs(lam, 0)) == 0 for x in resid)
+    assert all(simplifies_to_zero(sp.diff(x, lam).subs(lam, 0)) for x in resid)
 ok("|n'> = |n> + sum_m H'_mn/(eps_n - eps_m)|m>, eps_n' = eps_n + H'_nn solve (H0+H')|n'> = eps_n'|n'> to O(H')")
 rho = sum((f(vals[n]) * vecs[n] * vecs[n].conjugate().T for n in range(N)), sp.zeros(N))
 drho = rho.diff(lam).subs(lam, 0)
@@ -84,14 +84,13 @@ for n in range(N):
             target = sp.diff(f(ev[n]), ev[n]) * Hp[n, n]
         else:
             target = Hp[n, m] * (f(ev[n]) - f(ev[m])) / (ev[n] - ev[m])
-        assert sp.simplify(drho[n, m] - target) == 0, (n, m)
+        assert simplifies_to_zero(drho[n, m] - target), (n, m)
 ok("delta rho_nm = H'_nm f_nm/eps_nm (n != m),  delta rho_nn = f'(eps_n) H'_nn   (generic f)")
 
 # independent exact check: f a generic cubic polynomial, rho = f(H0 + lam H') exactly
 c = sp.symbols("c0:4")
-Hl = H0 + lam * Hp
-fH = c[0] * sp.eye(N) + c[1] * Hl + c[2] * Hl**2 + c[3] * Hl**3
-dfH = fH.diff(lam).subs(lam, 0).applyfunc(sp.expand)
+# d/dlambda (H0 + lambda H')^j at lambda = 0 = sum_{i < j} H0^i H' H0^(j-1-i) (Leibniz; the matrices do not commute)
+dfH = (c[1] * Hp + c[2] * (H0 * Hp + Hp * H0) + c[3] * (H0 * H0 * Hp + H0 * Hp * H0 + Hp * H0 * H0)).applyfunc(sp.expand)
 fpoly = lambda x: c[0] + c[1] * x + c[2] * x**2 + c[3] * x**3  # noqa: E731
 for n in range(N):
     for m in range(N):
@@ -124,7 +123,7 @@ F = [-sp.diff(Hprime, x), -sp.diff(Hprime, y)]        # force = -grad_r H'
 kdot = [F[0] / hbar, F[1] / hbar]                     # hbar dk/dt = F
 # stationary, homogeneous, linearised: kdot . grad_k f0 = -delta_f / tau
 sol = sp.solve(sp.Eq(kdot[0] * sp.diff(f0, kx) + kdot[1] * sp.diff(f0, ky), -df / tau), df)[0]
-assert sp.simplify(sol - sgn * (e * tau / hbar) * (Ex * sp.diff(f0, kx) + Ey * sp.diff(f0, ky))) == 0
+assert simplifies_to_zero(sol - sgn * (e * tau / hbar) * (Ex * sp.diff(f0, kx) + Ey * sp.diff(f0, ky)))
 ok("delta f = sgn (e tau/hbar) E.grad_k f  for H' = sgn e E.r  (electron, sgn=+1: +e tau/hbar)")
 intra_printed = -(e * tau / hbar) * (Ex * sp.diff(f0, kx) + Ey * sp.diff(f0, ky))
 sol_intra = sp.solve(sp.Eq(sol, intra_printed), sgn)
@@ -170,7 +169,7 @@ for cc in range(2):
     div = sum(sp.diff(W[b], K[b]) for b in range(2))
     assert sp.expand(integrand - claimed - div) == 0
 bcd_pref = sp.expand(-(q**3) * tau / hbar**2)
-assert sp.simplify(bcd_pref.subs(q, -sgn * e) - sgn**3 * e**3 * tau / hbar**2) == 0
+assert simplifies_to_zero(bcd_pref.subs(q, -sgn * e) - sgn**3 * e**3 * tau / hbar**2)
 assert bcd_pref.subs(q, -e) == e**3 * tau / hbar**2
 ok("BCD: sigma^{cab} = -(q^3 tau/hbar^2) eps^{ca} D_b = sgn^3 (e^3 tau/hbar^2) eps^{ca} D_b = sgn (...)")
 ok("     electron (q = -e, sgn = +1): sigma_BCD^{cab} = +(e^3 tau/hbar^2) eps^{ca} D_b, D_b = sum int f d_b Omega")
@@ -193,7 +192,7 @@ ok("INH: sigma^{cab} = sgn (e^3/hbar) sum [G^{ba} d_c f - G^{bc} d_a f]; the pri
 s_nm, Vk = sp.symbols("s_nm V")
 drho_generic = sp.Symbol("X")          # delta rho for sgn = +1
 U_of = lambda sg: -Vk * s_nm * (sg * drho_generic)  # noqa: E731
-assert sp.simplify(U_of(-1) + U_of(1)) == 0
+assert simplifies_to_zero(U_of(-1) + U_of(1))
 ok("U^eta(sgn = +1) = -U^eta(sgn = -1): the exchange field flips with the convention")
 ok("ENH (Eq. 8, prefactor even in charge) ~ U ~ sgn: consistent = -(Eq. 9), -(Eq. 10) as printed")
 

@@ -49,6 +49,7 @@ import random
 import time
 
 import sympy as sp
+from sympy.polys.rings import PolyElement
 
 from _common import dagger, write_markdown
 
@@ -67,31 +68,49 @@ N = 3
 ORDER = 2   # Taylor order in k kept everywhere: enough for every (at most second) k-derivative at k = 0
 
 
-# ---------------------------------------------------------------------------
 # Taylor jets in (k_x, k_y) at k = 0: exact coefficients up to total degree ``order``
 # ---------------------------------------------------------------------------
+# The coefficients are exact polynomials with Gaussian-rational coefficients in every symbol they can
+# contain (lambda, the uniform U, the k-dependent U_0 + U_1 k_x + U_2 k_y; all real), held in SymPy's
+# sparse polynomial ring over QQ_I: the same exact arithmetic as expanded SymPy expressions, without
+# the expression-tree overhead.  ``at0`` hands back ordinary SymPy expressions.
+COEFF, *_ = sp.ring([lam] + list(sp.symbols("U U_0 U_1 U_2", real=True)), sp.QQ_I)
+
+
+def _c(x):
+    """A coefficient in COEFF (from a SymPy expression or a ring element)."""
+    if isinstance(x, PolyElement):
+        return x
+    return COEFF.from_expr(sp.sympify(x))
+
+
 def _dual(v):
     """Keep only lambda^0 and lambda^1 (first-order perturbation theory): v is a polynomial in lambda."""
-    v = sp.expand(v)
-    if not v.has(lam):
+    v = _c(v)
+    if all(m[0] <= 1 for m in v):
         return v
-    return v.coeff(lam, 0) + lam * v.coeff(lam, 1)
+    return COEFF({m: c for m, c in v.items() if m[0] <= 1})
+
+
+def _lam_coeff(v, j):
+    """The coefficient of lambda^j of v (in COEFF, free of lambda)."""
+    return COEFF({(0,) + m[1:]: c for m, c in _c(v).items() if m[0] == j})
 
 
 class Jet:
     """A function of k known through its Taylor coefficients c[(i, j)] (of k_x^i k_y^j) up to total
     degree ``order``; products truncate, a k-derivative lowers the order by one.  Coefficients are
-    exact SymPy numbers or polynomials in symbols (s^eta entries, U, lambda)."""
+    exact polynomials in symbols (U, lambda) with Gaussian-rational coefficients (ring COEFF)."""
 
     __slots__ = ("c", "order")
 
     def __init__(self, c, order=ORDER):
-        self.c = {k: v for k, v in c.items() if v != 0 and sum(k) <= order}
+        self.c = {k: w for k, w in ((k, _c(v)) for k, v in c.items() if sum(k) <= order) if w}
         self.order = order
 
     @staticmethod
     def const(x, order=ORDER):
-        return Jet({(0, 0): sp.sympify(x)}, order)
+        return Jet({(0, 0): x}, order)
 
     def _lift(self, o):
         return o if isinstance(o, Jet) else Jet.const(o, self.order)
@@ -100,7 +119,7 @@ class Jet:
         o = self._lift(o)
         c = dict(self.c)
         for k, v in o.c.items():
-            c[k] = sp.expand(c.get(k, 0) + v)
+            c[k] = c[k] + v if k in c else v
         return Jet(c, min(self.order, o.order))
 
     __radd__ = __add__
@@ -116,21 +135,23 @@ class Jet:
 
     def __mul__(self, o):
         if not isinstance(o, Jet):
-            o = sp.sympify(o)
-            return Jet({k: sp.expand(v * o) for k, v in self.c.items()}, self.order)
+            o = _c(o)
+            return Jet({k: _dual(v * o) for k, v in self.c.items()}, self.order)
         order = min(self.order, o.order)
         c = {}
         for k1, v1 in self.c.items():
             for k2, v2 in o.c.items():
                 k = (k1[0] + k2[0], k1[1] + k2[1])
                 if sum(k) <= order:
-                    c[k] = c.get(k, 0) + v1 * v2
+                    c[k] = c[k] + v1 * v2 if k in c else v1 * v2
         return Jet({k: _dual(v) for k, v in c.items()}, order)
 
     __rmul__ = __mul__
 
     def conj(self):
-        return Jet({k: sp.expand(sp.conjugate(v)) for k, v in self.c.items()}, self.order)
+        # every symbol is real: conjugate the Gaussian-rational coefficients
+        return Jet({k: COEFF({m: q.new(q.x, -q.y) for m, q in v.items()}) for k, v in self.c.items()},
+                   self.order)
 
     def d(self, a):
         """d/dk_a (a = 0: x, 1: y); the result is known to one order less."""
@@ -139,18 +160,19 @@ class Jet:
         c = {}
         for (i, j), v in self.c.items():
             if a == 0 and i > 0:
-                c[(i - 1, j)] = i * v
+                c[(i - 1, j)] = v * i
             if a == 1 and j > 0:
-                c[(i, j - 1)] = j * v
+                c[(i, j - 1)] = v * j
         return Jet(c, self.order - 1)
 
     def inv(self):
         """1/self as a truncated series (the value at k = 0 must be non-zero)."""
-        a0 = _dual(self.c.get((0, 0), 0))
-        p0, p1 = a0.coeff(lam, 0), a0.coeff(lam, 1)
-        assert p0 != 0
-        ia0 = 1 / p0 - lam * p1 / p0**2              # 1/a0 to first order in lambda
-        delta = self - a0
+        a0 = _dual(self.c.get((0, 0), COEFF.zero))
+        p0, p1 = _lam_coeff(a0, 0), _lam_coeff(a0, 1)
+        assert p0 != 0 and p0.is_ground, "1/jet needs a non-zero constant value at k = 0, lambda = 0"
+        ip0 = COEFF.domain.one / p0.LC
+        ia0 = COEFF(ip0) - COEFF.gens[0] * p1 * ip0**2      # 1/a0 to first order in lambda
+        delta = self - Jet.const(a0, self.order)
         out, term = Jet.const(ia0, self.order), Jet.const(1, self.order)
         for n in range(1, self.order + 1):
             term = term * delta
@@ -163,11 +185,11 @@ class Jet:
         return self * (1 / sp.sympify(o))
 
     def at0(self):
-        return sp.expand(self.c.get((0, 0), sp.Integer(0)))
+        return self.c[(0, 0)].as_expr() if (0, 0) in self.c else sp.Integer(0)
 
     def first_order(self):
         """d/dlambda at lambda = 0 (a jet; coefficients are kept linear in lambda)."""
-        return Jet({k: _dual(v).coeff(lam, 1) for k, v in self.c.items()}, self.order)
+        return Jet({k: _lam_coeff(v, 1) for k, v in self.c.items()}, self.order)
 
 
 def jet_of(expr):

@@ -31,7 +31,8 @@ import time
 
 import sympy as sp
 
-from _common import PAULI, assert_zero, kron, write_markdown
+from _common import (PAULI, assert_zero, integral_to_infinity, kron, simplifies_to_zero, trig_period_integral,
+                     write_markdown)
 
 T0 = time.time()
 checks = []
@@ -97,7 +98,7 @@ for p in range(NK):
         Yf = [sum(V[p][q] * sum(G[q][i][n, n] * df[q][n][b] for n in range(NB)) for q in range(NK)) for b in range(2)]
         s = -sgn
         closed = s * e * sum(E[b] * Wf[b] for b in range(2)) + s * (e * tau / hbar) * sum(E[b] * Yf[b] for b in range(2))
-        assert_zero(sp.expand(U - closed), f"U at k{p}, channel {i}")
+        assert_zero(U - closed, f"U at k{p}, channel {i}")
 ok("Eq. 3 with Eq. 2: U^i_k = s e E^b W^{ib}(k) + s (e tau/hbar) E^b Y^{ib}(k), s = -sgn (any channels)")
 
 # Eq. 8 with this U (fields as symbols) -> sigma of physics.md 6
@@ -132,7 +133,7 @@ def sigma(c, a, b, field, pref):
 for c in range(2):
     jj = sum((sigma(c, a, b, Ws, e ** 3 / hbar) + sigma(c, a, b, Ys, e ** 3 * tau / hbar ** 2)) * E[a] * E[b]
              for a in range(2) for b in range(2))
-    assert_zero(sp.expand(j[c] - jj), f"Eq. 8 current j^{c}")
+    assert_zero(j[c] - jj, f"Eq. 8 current j^{c}")
 ok("Eq. 8: sigma = s (e^3/hbar) sum_i w_i int (d_c f) S^{ia} W^{ib} + s (e^3 tau/hbar^2) sum_i w_i int (d_c f) "
    "S^{ia} Y^{ib} - (c <-> a)")
 
@@ -169,7 +170,7 @@ ok("N = 2: sum_i Gamma_i (x) Gamma_i = swap with Gamma = s^eta/sqrt2; it equals 
 four = [kron(A, B) / 2 for A in PAULI for B in PAULI]
 for i, A in enumerate(four):
     for k, B in enumerate(four):
-        assert sp.simplify((A * B).trace() - (1 if i == k else 0)) == 0
+        assert simplifies_to_zero((A * B).trace() - (1 if i == k else 0))
 res4 = sum((kron(Gm, Gm) for Gm in four), sp.zeros(16))
 target4 = sp.zeros(16)
 for a in range(4):
@@ -194,11 +195,11 @@ for c, kc in ((0, kx), (1, ky)):
     # LHS: int (d_c f) g = -int_{eps < mu} d_c g over the tilted disc k_x^2 + (k_y + alpha)^2 < 2 mu + alpha^2
     R2 = 2 * mu + al ** 2
     integrand = (-sp.diff(g, kc)).subs({kx: rr * sp.cos(th), ky: rr * sp.sin(th) - al}) * rr
-    lhs = sp.integrate(sp.integrate(sp.expand(integrand), (th, 0, 2 * sp.pi)), (rr, 0, sp.sqrt(R2)))
+    lhs = sp.integrate(trig_period_integral(sp.expand(integrand), th), (rr, 0, sp.sqrt(R2)))
     dlhs = sp.simplify(sp.diff(lhs, al).subs(al, 0))
     # RHS: oint over |k| = sqrt(2 mu): delta(mu - eps0) d^2k = dtheta (|grad eps0| = k, k dk dtheta)
     k0 = sp.sqrt(2 * mu)
-    rhs = sp.integrate((ky * sp.diff(g, kc)).subs({kx: k0 * sp.cos(th), ky: k0 * sp.sin(th)}), (th, 0, 2 * sp.pi))
+    rhs = trig_period_integral(sp.expand((ky * sp.diff(g, kc)).subs({kx: k0 * sp.cos(th), ky: k0 * sp.sin(th)})), th)
     assert_zero(sp.simplify(dlhs - rhs), f"linear-order identity, c = {c}")
 ok("d/dalpha int d^2k (d_c f) g = int d^2k tau delta(mu - eps0) d_c g  (exact, both c)")
 
@@ -212,12 +213,12 @@ ser = sp.series(Vsc, qs, sp.oo, 3).removeO()
 assert_zero(sp.expand(ser - (Vc - Vc * q / qs + Vc * q ** 2 / qs ** 2)), "expansion in 1/q_s")
 ok("V = V_c (1 - q/q_s + q^2/q_s^2 - ...): a compact double integral deviates by -V_c <q>/q_s")
 kk = sp.Symbol("k", positive=True)
-tail = sp.integrate(kk * kk ** -3 * (Vsc.subs(q, kk) - Vc), (kk, k0s, sp.oo))   # the sea tail with S ~ M/k^3
+tail = integral_to_infinity(kk * kk ** -3 * (Vsc.subs(q, kk) - Vc), kk, k0s)   # the sea tail with S ~ M/k^3
 tail_exact = -Vc * sp.log(1 + qs / k0s) / qs
 assert_zero(sp.simplify(tail - tail_exact), "monopolar sea tail")
 ok("sea tail: int_{k0}^inf k dk (M/k^3) [V(k) - V_c] = -V_c M log(1 + q_s/k_0)/q_s  (log(q_s)/q_s)")
 # p-wave part P(theta)/k^2 with the first-order term -(k.k_hat') dV/dq: int k' dk' k'^-2 V'(k')
-tail_p = sp.integrate(kk * kk ** -2 * sp.diff(Vsc, q).subs(q, kk), (kk, k0s, sp.oo))
+tail_p = integral_to_infinity(kk * kk ** -2 * sp.diff(Vsc, q).subs(q, kk), kk, k0s)
 assert_zero(sp.simplify(tail_p - (-Vc / qs * sp.log(1 + qs / k0s) + Vc / (k0s + qs))), "p-wave sea tail")
 ok("p-wave part: int k dk k^-2 V'(k) = -(V_c/q_s) log(1 + q_s/k_0) + V_c/(k_0 + q_s): also log(q_s)/q_s")
 
