@@ -33,6 +33,12 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   eps_N + alpha tau = mu (:mod:`symenh.integrate.user_tilt`; the tilt is on the identity, so the
   eigenvectors and every interband quantity are those at alpha = 0), assembled by
   :func:`symenh.responses.assembly.sigma_of`; at T > 0 convolved as above.
+* ``inh-full`` (the full intrinsic conductivity, :mod:`symenh.responses.assembly`): its one factor X is
+  computed like INH's at every setting above -- at T = 0 and linear order (dX/d alpha on the alpha = 0
+  contours), at the exact tilt (X on the tilted contours), at T > 0 (X(E) convolved with the Fermi
+  window, split at the level extrema) -- and assembled as ``(1/2) T^{cab} - T^{acb}`` (``occupation=
+  "bare"``) or ``T^{cab} - T^{acb}`` (``"field-corrected"``: inh exactly); any pocket topology, the
+  error bound that of X propagated through the assembly (:func:`symenh.responses.assembly.error_bound`).
 * ``exchange="fock"`` (contact interaction): the channels Gamma_i of
   :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
   contribution of each channel group is returned; linear order.
@@ -153,14 +159,15 @@ def _plan(comps, mu_all, need_sea, opt, say):
 
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
-    order linear or exact, channels printed or fock, a contact interaction (physics.md 6-7)."""
+    order linear or exact, channels printed or fock, a contact interaction, either occupation of inh-full
+    (physics.md 6-7)."""
     inter = job.interaction
     if inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None:
         raise ResponseError(f"interaction: the quadrature path for a user model takes the contact interaction only, "
                             f"not {getattr(inter, 'kind', 'q-dependent')!r} (the exchange fields W(k), Y(k) of a "
                             "q-dependent V are not integrated on its contours yet); use interaction='contact'")
     require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
-                    channels=("printed", "fock"))
+                    channels=("printed", "fock"), occupation=True)
     if job.order == "exact" and job.channels != "printed":
         raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
                             "channels only; use order='linear' for channels='fock'")
@@ -281,6 +288,8 @@ def compute(job):
     kT = kT_eV(job.T_K)
     exact = job.order == "exact"
     need = FACTORS[job.mechanism]
+    # inh-full with the field-corrected occupations is inh exactly (assembly.py): its error bound is inh's
+    mech_err = "inh" if (job.mechanism == "inh-full" and job.occupation == "field-corrected") else job.mechanism
     models, chan = _channel_models(job) if job.mechanism.startswith("enh") else (job.components, None)
     comps = [UserComponent.build(m, job.values) for m in models]
     if exact:
@@ -310,13 +319,13 @@ def compute(job):
             continue                 # mu in a gap of every component (at T = 0): exactly zero
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         if exact:
-            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange)
-            e = error_bound(job.mechanism, [(1.0, f0, u0)], job.pre, job.exchange)
-            size = error_bound(job.mechanism, [(1.0, n0, n0)], job.pre, job.exchange)
+            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange, job.occupation)
+            e = error_bound(mech_err, [(1.0, f0, u0)], job.pre, job.exchange)
+            size = error_bound(mech_err, [(1.0, n0, n0)], job.pre, job.exchange)
         else:
-            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
-            e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-            size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
+            e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+            size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
             raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
