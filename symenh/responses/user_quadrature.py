@@ -161,16 +161,32 @@ def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
     order linear or exact, channels printed or fock, a contact interaction, either occupation of inh-full
     (physics.md 6-7)."""
-    inter = job.interaction
-    if inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None:
-        raise ResponseError(f"interaction: the quadrature path for a user model takes the contact interaction only, "
-                            f"not {getattr(inter, 'kind', 'q-dependent')!r} (the exchange fields W(k), Y(k) of a "
-                            "q-dependent V are not integrated on its contours yet); use interaction='contact'")
+    if _q_dependent(job):
+        kind = getattr(job.interaction, "kind", "q-dependent")
+        if job.mechanism != "enh-t":
+            raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
+                                f"({kind!r}) for enh-t only (the sea field W(k) of enh-pt is not integrated on its "
+                                "contours yet); use method='grid' or interaction='contact'")
+        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("channels", job.channels != "printed", "'printed'"),
+                                   ("exchange_valleys", job.exchange != "same", "'same'")):
+            if bad:
+                raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
+                                    f"with {name} = {allowed} only; use method='grid'")
+        V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
+        if not np.isfinite(V00):
+            raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a user model "
+                                "needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
     require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
                     channels=("printed", "fock"), occupation=True)
     if job.order == "exact" and job.channels != "printed":
         raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
                             "channels only; use order='linear' for channels='fock'")
+
+
+def _q_dependent(job) -> bool:
+    """True for an interaction that is neither the contact one nor a constant user V."""
+    inter = job.interaction
+    return inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None
 
 
 def _constant_V(inter):
@@ -185,8 +201,11 @@ def _constant_V(inter):
 
 
 def _uniform_job(job):
-    """``job`` with ``pre.V0`` the constant of a q-independent user V (else ``job`` itself)."""
+    """``job`` with ``pre.V0`` the constant of a q-independent user V, or V(0) of a q-dependent one (its
+    contact part; the rest is :mod:`symenh.integrate.user_exchange`); else ``job`` itself."""
     V0 = None if job.interaction is None else _constant_V(job.interaction)
+    if V0 is None and _q_dependent(job):
+        V0 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
     if V0 is None:
         return job
     from dataclasses import replace
@@ -262,6 +281,48 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
+def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
+    """The q-dependent part of ENH(T) (raw sigma (2, 2, 2) and its error bound (2, 2, 2)) at one mu, T = 0:
+    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) on the contours of every
+    component, at the tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` by central
+    differences at h = alpha/4, alpha/8 on the tilted contours with one Richardson step (the change from the
+    h/2 quotient plus the propagated rule errors is the error).  ``n0``: natural sizes of A and C."""
+    from ..integrate.user_exchange import pair_exchange
+
+    scale = abs(pre.V0) * max(float(np.max(n0["A"])), 1e-300) * max(float(np.max(n0["C"])), 1e-300)
+
+    def T_at(cs):
+        total, err = np.zeros((2, 2, 2)), 0.0
+        for comp in cs:
+            try:
+                levels, K = crossing_box(comp, float(mu))
+            except ContourError as exc:
+                raise ResponseError(f"quadrature: {exc}") from None
+            T, e = pair_exchange(comp, levels, lambda N, comp=comp, K=K: level_contours(comp, N, float(mu), K,
+                                                                                       n0=opt["mesh"]),
+                                 dV, tol, scale)
+            total, err = total + T, err + e
+        return total, err
+
+    if exact:
+        T, e = T_at(comps)
+        eT = np.full((2, 2, 2), e)
+    else:
+        D, E = [], []
+        for h in (alpha / 4, alpha / 8):
+            Tp, ep = T_at([TiltedComponent(c, h) for c in comps])
+            Tm, em = T_at([TiltedComponent(c, -h) for c in comps])
+            D.append((Tp - Tm) / (2 * h))
+            E.append((ep + em) / (2 * abs(h)))
+        R = (4 * D[1] - D[0]) / 3
+        T = alpha * R
+        eT = abs(alpha) * (np.abs(R - D[1]) + (4 * E[1] + E[0]) / 3)
+    k = pre.enh_sign * pre.tau_over_hbar
+    sig = k * (T - np.swapaxes(T, 0, 1))
+    err = abs(k) * (eT + np.swapaxes(eT, 0, 1))
+    return sig, np.max(err)
+
+
 def _channel_models(job):
     """(components, ChannelSet or None): for channels="fock" the components with their spin operators
     replaced by the N^2 orthonormal channels Gamma_i (weight 1; :mod:`symenh.geometry.channels`)."""
@@ -275,6 +336,11 @@ def _channel_models(job):
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error per mu (module docstring)."""
     _check_settings(job)
+    dV = None
+    if _q_dependent(job):
+        inter = job.interaction
+        V00 = float(np.asarray(inter.V(np.array([0.0])))[0])
+        dV = lambda q, inter=inter, V00=V00: inter.V(q) - V00          # noqa: E731  (eV nm^2; 0 at q = 0)
     job = _uniform_job(job)
     opt = _options(job)
     say = reporter(opt["progress"])
@@ -326,6 +392,9 @@ def compute(job):
             sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
             e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+        if dV is not None:
+            sig_d, e_d = _dV_part(comps, mu, plan[i], exact, alpha, dV, opt, tol, n0, job.pre)
+            sig, e = sig + sig_d, e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
             raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
