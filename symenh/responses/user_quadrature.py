@@ -43,8 +43,17 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
   contribution of each channel group is returned; linear order.
 * an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
-* a q-dependent V(q): refused in one line before anything is built (the exchange fields W(k), Y(k) are
-  not integrated on the any-topology contours).
+* a q-dependent V(q) (``interaction="screened-coulomb"`` or a user V bounded at q = 0) for ENH(T), T = 0,
+  printed channels, exchange within each component: V(0) is the contact V_0 of the factors above (the same
+  numbers as the contact interaction with that V_0), and the rest, dV = V - V(0) in the exchange field
+  Y(k) = int_k' V(|k - k'|) (d'_b f) <s^eta>(k') (paper Eqs. 3, 10; physics.md 6), is the double sum over the
+  Fermi-contour nodes of every level and loop (:mod:`symenh.integrate.user_exchange`, any topology): at the
+  tilt itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` by central differences at
+  h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (the last change and the
+  propagated node-rule errors are the error).  A constant V gives dV = 0: the contact numbers bit for bit.
+  Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
+  not integrated on these contours), with T > 0, Fock channels or ``exchange_valleys="all"``, and a V
+  that is infinite at q = 0.
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -159,8 +168,8 @@ def _plan(comps, mu_all, need_sea, opt, say):
 
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
-    order linear or exact, channels printed or fock, a contact interaction, either occupation of inh-full
-    (physics.md 6-7)."""
+    order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
+    T = 0 with the printed channels), either occupation of inh-full (physics.md 6-7)."""
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
         if job.mechanism != "enh-t":
@@ -285,8 +294,8 @@ def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
     """The q-dependent part of ENH(T) (raw sigma (2, 2, 2) and its error bound (2, 2, 2)) at one mu, T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) on the contours of every
     component, at the tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` by central
-    differences at h = alpha/4, alpha/8 on the tilted contours with one Richardson step (the change from the
-    h/2 quotient plus the propagated rule errors is the error).  ``n0``: natural sizes of A and C."""
+    differences at h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (h^2, h^4;
+    the change from the last one-step value plus the propagated rule errors is the error).  ``n0``: natural sizes of A and C."""
     from ..integrate.user_exchange import pair_exchange
 
     scale = abs(pre.V0) * max(float(np.max(n0["A"])), 1e-300) * max(float(np.max(n0["C"])), 1e-300)
@@ -309,14 +318,16 @@ def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
         eT = np.full((2, 2, 2), e)
     else:
         D, E = [], []
-        for h in (alpha / 4, alpha / 8):
+        for h in (alpha / 4, alpha / 8, alpha / 16):
             Tp, ep = T_at([TiltedComponent(c, h) for c in comps])
             Tm, em = T_at([TiltedComponent(c, -h) for c in comps])
             D.append((Tp - Tm) / (2 * h))
             E.append((ep + em) / (2 * abs(h)))
-        R = (4 * D[1] - D[0]) / 3
-        T = alpha * R
-        eT = abs(alpha) * (np.abs(R - D[1]) + (4 * E[1] + E[0]) / 3)
+        R1, R2 = (4 * D[1] - D[0]) / 3, (4 * D[2] - D[1]) / 3          # h^2 removed
+        RR = (16 * R2 - R1) / 15                                        # h^4 removed
+        T = alpha * RR
+        # the rule errors through the weights (|16 (4 E2 + E1) + (4 E1 + E0)| / 45 <= the sum below)
+        eT = abs(alpha) * (np.abs(RR - R2) + (64 * E[2] + 20 * E[1] + E[0]) / 45)
     k = pre.enh_sign * pre.tau_over_hbar
     sig = k * (T - np.swapaxes(T, 0, 1))
     err = abs(k) * (eT + np.swapaxes(eT, 0, 1))

@@ -1,0 +1,78 @@
+"""ENH(T) with a q-dependent interaction V(q) on the user k.p quadrature path (issue 11;
+symenh/integrate/user_exchange.py, symenh/responses/user_quadrature.py): V(0) as the contact part plus
+the double Fermi-line sum of dV = V - V(0) on the any-topology contours.
+
+Independent references: the paper model's own exchange-field quadrature (symenh/responses/
+exchange_quadrature.py: rays, adaptive inner integrals, linear order by derived identities) for H_T typed
+in by hand; the grid path (FFT convolution of the exchange fields) for a user two-level model; and the
+limit V = const, which must give the contact numbers exactly."""
+
+
+import numpy as np
+import pytest
+from test_user_quadrature import VALS, h_t
+
+import symenh
+from symenh.errors import ResponseError
+from symenh.interactions import make_interaction, user_interaction
+from symenh.params import PAPER
+
+
+
+@pytest.mark.parametrize("order", ["linear", "exact"])
+def test_constant_V_through_the_q_dependent_route_is_contact_exactly(order):
+    """A callable V (no SymPy form: the q-dependent route) that is constant: dV = 0, so the contact numbers
+    come out unchanged bit for bit."""
+    model = (h_t(1), h_t(-1))
+    V0 = make_interaction("contact", PAPER.q_s_per_nm, 1.0).V0_eV_nm2
+    flat = user_interaction(lambda q: V0 + 0.0 * np.asarray(q))
+    con = symenh.sigma(model, "enh-t", [0.15], method="quadrature", model_values=VALS, rtol=1e-4, order=order)
+    got = symenh.sigma(model, "enh-t", [0.15], method="quadrature", model_values=VALS, rtol=1e-4, order=order,
+                       interaction=flat)
+    assert np.max(np.abs(con.sigma)) > 0
+    assert np.array_equal(got.sigma, con.sigma)
+    assert np.array_equal(got.error_estimate, con.error_estimate)
+
+
+def test_hand_typed_H_T_screened_coulomb_matches_the_built_in_quadrature():
+    model = (h_t(1), h_t(-1))
+    got = symenh.sigma(model, "enh-t", [0.15], method="quadrature", model_values=VALS, rtol=1e-6,
+                       interaction="screened-coulomb")
+    ref = symenh.sigma("tilted-dirac", "enh-t", [0.15], method="quadrature", interaction="screened-coulomb")
+    con = symenh.sigma("tilted-dirac", "enh-t", [0.15], method="quadrature")
+    scale = np.max(np.abs(ref.sigma))
+    assert np.max(np.abs(got.sigma - ref.sigma)) <= got.error_estimate[0] + ref.error_estimate[0]
+    assert got.error_estimate[0] < 1e-3 * scale
+    # the q dependence is resolved: far from the contact value with V(0)... and from the paper's contact
+    assert np.max(np.abs(got.sigma - con.sigma)) > 100 * (got.error_estimate[0] + con.error_estimate[0])
+
+
+def test_exact_tilt_with_screened_coulomb_tends_to_linear_order():
+    """exact - linear = O(alpha^3) (sigma odd in alpha): the paper's tilt and half of it, ratio 8."""
+    d = []
+    for scale in (1.0, 0.5):
+        vals = dict(VALS, alpha=VALS["alpha"] * scale)
+        model = (h_t(1), h_t(-1))
+        kw = dict(method="quadrature", model_values=vals, rtol=1e-6, interaction="screened-coulomb")
+        e = symenh.sigma(model, "enh-t", [0.15], order="exact", **kw)
+        lin = symenh.sigma(model, "enh-t", [0.15], **kw)
+        diff = e.sigma[0] - lin.sigma[0]
+        assert np.max(np.abs(diff)) > 10 * (e.error_estimate[0] + lin.error_estimate[0])
+        d.append(diff)
+    i = np.unravel_index(np.argmax(np.abs(d[1])), d[1].shape)
+    assert abs(d[0][i] / d[1][i] - 8.0) < 0.5
+
+
+@pytest.mark.parametrize("kw, what", [({"mechanism": "enh-pt"}, "interaction"), ({"T_K": 30.0}, "T_K"),
+                                      ({"exchange": "fock"}, "channels")])
+def test_what_the_q_dependent_route_does_not_do_is_one_line(kw, what):
+    import dataclasses
+    mech = kw.get("mechanism", "enh-t")
+    extra = {k: v for k, v in kw.items() if k == "exchange"}
+    params = dataclasses.replace(PAPER, T_K=kw["T_K"]) if "T_K" in kw else PAPER
+    from test_user_quadrature import h_pt
+    model = h_pt() if mech == "enh-pt" else (h_t(1), h_t(-1))
+    with pytest.raises(ResponseError, match=what) as exc:
+        symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS, params=params,
+                     interaction="screened-coulomb", **extra)
+    assert "\n" not in str(exc.value)
