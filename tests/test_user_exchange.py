@@ -76,3 +76,60 @@ def test_what_the_q_dependent_route_does_not_do_is_one_line(kw, what):
         symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS, params=params,
                      interaction="screened-coulomb", **extra)
     assert "\n" not in str(exc.value)
+
+
+def test_separable_V_on_an_annulus_matches_single_line_integrals():
+    """V(q) = V0 + V2 q^2 is separable, dV(|k - k'|) = V2 (|k|^2 + |k'|^2 - 2 k.k'), so the pair sum is a
+    combination of single Fermi-line moments of the A and C integrands, done here by the adaptive line
+    rule of cells.py (no pair sum, no node doubling): an annulus (two loops, inter-loop pairs) at the exact
+    tilt.  The full sigma is then the contact sigma with V0 plus s tau/hbar (T - T^{acb})."""
+    import sympy as sp
+    from test_user_topology import annulus_model
+
+    from symenh.integrate.cells import line_integral
+    from symenh.integrate.user_fermi import UserComponent, crossing_box, level_contours
+    from symenh.integrate.user_tilt import TiltedComponent
+    from symenh.interactions import Q
+    from symenh.responses.spec import enh_sign
+    from symenh.units import sigma_to_si
+
+    model, values, mu = annulus_model()
+    V0 = 1.0
+    V2 = 0.3 * V0
+    kw = dict(method="quadrature", model_values=values, order="exact", rtol=1e-8)
+    got = symenh.sigma(model, "enh-t", [mu], interaction=user_interaction(V0 + V2 * Q**2), **kw)
+    con = symenh.sigma(model, "enh-t", [mu], interaction=sp.Float(V0) + 0 * Q, **kw)
+    comp = TiltedComponent(UserComponent.build(model, values), values["a"])
+    levels, K = crossing_box(comp, mu)
+    mom = {}
+    n_loops = 0
+    for N in levels:
+        cont = level_contours(comp, N, mu, K)
+        n_loops += len(cont.loops)
+
+        def integrand(nd, N=N):
+            kx, ky = nd["kx"], nd["ky"]
+            grad = np.stack([nd["gx"], nd["gy"]], axis=-1)
+            lv = comp.kernel.only(("sbp", "spin"), kx, ky, comp.values)
+            a = -np.einsum("nc,nea->ncea", grad, lv["sbp"][:, N]) / (4 * np.pi**2)
+            c = -np.einsum("nb,ne->neb", grad, lv["spin"][:, N]) / (4 * np.pi**2)
+            ws = [np.ones_like(kx), kx, ky, kx**2 + ky**2]
+            out = [(w[:, None] * a.reshape(len(kx), -1)) for w in ws] + [(w[:, None] * c.reshape(len(kx), -1))
+                                                                        for w in ws]
+            v = np.concatenate(out, axis=1)
+            return v, 1e-15 * np.abs(v)
+        v, _ = line_integral(cont, integrand, 1e-13)
+        mom[N] = v
+    assert n_loops == 2
+    v = sum(mom.values())
+    n_ops = len(model.spin)
+    na, nc = 2 * n_ops * 2, n_ops * 2
+    A = [v[i * na:(i + 1) * na].reshape(2, n_ops, 2) for i in range(4)]
+    C = [v[4 * na + i * nc:4 * na + (i + 1) * nc].reshape(n_ops, 2) for i in range(4)]
+    pair = lambda x, y: np.einsum("cea,eb->cab", x, y)                         # noqa: E731
+    T = V2 * (pair(A[3], C[0]) + pair(A[0], C[3]) - 2 * (pair(A[1], C[1]) + pair(A[2], C[2])))
+    k = enh_sign("consistent") * PAPER.tau_over_hbar_per_eV
+    ref = con.sigma[0] + sigma_to_si(k * (T - np.swapaxes(T, 0, 1)))
+    assert np.max(np.abs(ref - con.sigma[0])) > 1e-2 * np.max(np.abs(con.sigma[0]))   # dV matters
+    assert np.max(np.abs(got.sigma[0] - ref)) <= got.error_estimate[0] + con.error_estimate[0] \
+        + 1e-10 * np.max(np.abs(ref))
