@@ -18,7 +18,6 @@ from symenh.interactions import make_interaction, user_interaction
 from symenh.params import PAPER
 
 
-
 @pytest.mark.parametrize("order", ["linear", "exact"])
 def test_constant_V_through_the_q_dependent_route_is_contact_exactly(order):
     """A callable V (no SymPy form: the q-dependent route) that is constant: dV = 0, so the contact numbers
@@ -53,7 +52,7 @@ def test_exact_tilt_with_screened_coulomb_tends_to_linear_order():
     for scale in (1.0, 0.5):
         vals = dict(VALS, alpha=VALS["alpha"] * scale)
         model = (h_t(1), h_t(-1))
-        kw = dict(method="quadrature", model_values=vals, rtol=1e-6, interaction="screened-coulomb")
+        kw = {"method": "quadrature", "model_values": vals, "rtol": 1e-6, "interaction": "screened-coulomb"}
         e = symenh.sigma(model, "enh-t", [0.15], order="exact", **kw)
         lin = symenh.sigma(model, "enh-t", [0.15], **kw)
         diff = e.sigma[0] - lin.sigma[0]
@@ -96,7 +95,7 @@ def test_separable_V_on_an_annulus_matches_single_line_integrals():
     model, values, mu = annulus_model()
     V0 = 1.0
     V2 = 0.3 * V0
-    kw = dict(method="quadrature", model_values=values, order="exact", rtol=1e-8)
+    kw = {"method": "quadrature", "model_values": values, "order": "exact", "rtol": 1e-8}
     got = symenh.sigma(model, "enh-t", [mu], interaction=user_interaction(V0 + V2 * Q**2), **kw)
     con = symenh.sigma(model, "enh-t", [mu], interaction=sp.Float(V0) + 0 * Q, **kw)
     comp = TiltedComponent(UserComponent.build(model, values), values["a"])
@@ -126,7 +125,7 @@ def test_separable_V_on_an_annulus_matches_single_line_integrals():
     na, nc = 2 * n_ops * 2, n_ops * 2
     A = [v[i * na:(i + 1) * na].reshape(2, n_ops, 2) for i in range(4)]
     C = [v[4 * na + i * nc:4 * na + (i + 1) * nc].reshape(n_ops, 2) for i in range(4)]
-    pair = lambda x, y: np.einsum("cea,eb->cab", x, y)                         # noqa: E731
+    pair = lambda x, y: np.einsum("cea,eb->cab", x, y)
     T = V2 * (pair(A[3], C[0]) + pair(A[0], C[3]) - 2 * (pair(A[1], C[1]) + pair(A[2], C[2])))
     k = enh_sign("consistent") * PAPER.tau_over_hbar_per_eV
     ref = con.sigma[0] + sigma_to_si(k * (T - np.swapaxes(T, 0, 1)))

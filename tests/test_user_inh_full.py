@@ -86,7 +86,7 @@ def test_inh_full_is_not_inh_and_field_corrected_is_inh():
     """The energy term -(1/2) X^{cba} is resolved at the exact tilt (not antisymmetric in c, a), and
     with the field-corrected occupations inh-full is inh to rounding (assembly.py)."""
     model, values, mu = annulus_model()
-    kw = dict(method="quadrature", model_values=values, order="exact", rtol=1e-4)
+    kw = {"method": "quadrature", "model_values": values, "order": "exact", "rtol": 1e-4}
     full = symenh.sigma(model, "inh-full", [mu], **kw)
     inh = symenh.sigma(model, "inh", [mu], **kw)
     fc = symenh.sigma(model, "inh-full", [mu], occupation="field-corrected", **kw)
@@ -125,7 +125,7 @@ def test_low_temperature_tends_to_T0_at_the_sommerfeld_rate():
     window of 1 K and 2 K stays 20 meV from the hat's top and the ring's bottom), so the difference
     quadruples from 1 K to 2 K, and both differences are resolved (far above the estimates)."""
     model, values, mu = annulus_model()
-    kw = dict(method="quadrature", model_values=values, order="exact", rtol=1e-3)
+    kw = {"method": "quadrature", "model_values": values, "order": "exact", "rtol": 1e-3}
     s0 = symenh.sigma(model, "inh-full", [mu], **kw)
     s1 = symenh.sigma(model, "inh-full", [mu], params=at(1.0), **kw)
     s2 = symenh.sigma(model, "inh-full", [mu], params=at(2.0), **kw)

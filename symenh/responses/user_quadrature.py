@@ -351,7 +351,8 @@ def compute(job):
     if _q_dependent(job):
         inter = job.interaction
         V00 = float(np.asarray(inter.V(np.array([0.0])))[0])
-        dV = lambda q, inter=inter, V00=V00: inter.V(q) - V00          # noqa: E731  (eV nm^2; 0 at q = 0)
+        def dV(q, inter=inter, V00=V00):
+            return inter.V(q) - V00                      # eV nm^2, q in 1/nm; 0 at q = 0
     job = _uniform_job(job)
     opt = _options(job)
     say = reporter(opt["progress"])
