@@ -63,11 +63,11 @@ def test_exact_tilt_with_screened_coulomb_tends_to_linear_order():
 
 
 @pytest.mark.parametrize("kw, what", [({"mechanism": "enh-pt"}, "interaction"), ({"T_K": 30.0}, "T_K"),
-                                      ({"exchange": "fock"}, "channels")])
+                                      ({"exchange": "fock", "order": "exact"}, "order")])
 def test_what_the_q_dependent_route_does_not_do_is_one_line(kw, what):
     import dataclasses
     mech = kw.get("mechanism", "enh-t")
-    extra = {k: v for k, v in kw.items() if k == "exchange"}
+    extra = {k: v for k, v in kw.items() if k in ("exchange", "order")}
     params = dataclasses.replace(PAPER, T_K=kw["T_K"]) if "T_K" in kw else PAPER
     from test_user_quadrature import h_pt
     model = h_pt() if mech == "enh-pt" else (h_t(1), h_t(-1))
@@ -165,3 +165,15 @@ def test_annulus_screened_coulomb_matches_the_grid():
     # the q dependence is resolved at this accuracy: the contact value with V(0) is 2.8 x larger
     con = symenh.sigma(model, "enh-t", [mu], method="quadrature", model_values=values, rtol=1e-6)
     assert abs(con.sigma[0, 0, 1, 1] - ref) > 100 * (eg + con.error_estimate[0])
+
+
+def test_fock_channels_with_screened_coulomb_are_half_the_printed():
+    """Two-band identity: the four Fock channels Gamma_i = s^i / sqrt(2) give sum_i Gamma_i (x) Gamma_i =
+    (1/2) sum_eta s^eta (x) s^eta, so ENH with any V(q) is half the printed-channel value (physics.md 6)."""
+    model = (h_t(1), h_t(-1))
+    kw = dict(method="quadrature", model_values=VALS, rtol=1e-6, interaction="screened-coulomb")  # noqa: C408
+    printed = symenh.sigma(model, "enh-t", [0.15], **kw)
+    fock = symenh.sigma(model, "enh-t", [0.15], exchange="fock", **kw)
+    assert np.max(np.abs(printed.sigma)) > 0
+    assert np.max(np.abs(fock.sigma - 0.5 * printed.sigma)) <= fock.error_estimate[0] + 0.5 * printed.error_estimate[0]
+    assert fock.error_estimate[0] < 1e-3 * np.max(np.abs(fock.sigma))

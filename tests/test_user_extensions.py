@@ -76,10 +76,11 @@ def test_q_dependent_interaction_refused_before_any_sympy(monkeypatch):
 
     monkeypatch.setattr(symbolic, "derive_geometry", boom)
     monkeypatch.setattr(user_fermi.UserComponent, "build", classmethod(lambda cls, *a, **k: boom()))
-    # enh-t takes a q-dependent V on this path now (tests/test_user_exchange.py); enh-pt does not yet
-    for mech, kw in (("enh-pt", {}), ("enh-t", {"exchange": "fock"})):
+    # enh-t takes a q-dependent V on this path now (tests/test_user_exchange.py); enh-pt does not yet, nor
+    # the exact tilt with Fock channels
+    for mech, kw in (("enh-pt", {}), ("enh-t", {"exchange": "fock", "order": "exact"})):
         model = (h_t(1), h_t(-1)) if mech == "enh-t" else h_pt()
-        with pytest.raises(ResponseError, match="interaction|channels") as exc:
+        with pytest.raises(ResponseError, match="interaction|order") as exc:
             symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS,
                          interaction="screened-coulomb", **kw)
         assert "\n" not in str(exc.value)

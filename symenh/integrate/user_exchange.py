@@ -49,25 +49,27 @@ def _nodes(comp, level: int, contours, N: int):
 
 
 def _pair_sum(k, a, c, dV):
-    """sum_{n,m} a_n dV(|k_n - k_m|) c_m -> (2, 2, 2) [c][a][b] (rows in blocks of 1024)."""
-    out = np.zeros((2, 2, 2))
+    """sum_{n,m} a_n dV(|k_n - k_m|) c_m per channel -> (n_ops, 2, 2, 2) [eta][c][a][b] (rows in blocks of 1024)."""
+    out = np.zeros((c.shape[1], 2, 2, 2))
     cm = c.reshape(len(c), -1)                                    # (m, eta*b)
     for i in range(0, len(k), 1024):
         q = np.hypot(k[i:i + 1024, None, 0] - k[None, :, 0], k[i:i + 1024, None, 1] - k[None, :, 1])
         Y = (dV(q) @ cm).reshape(-1, c.shape[1], 2)                # (n, eta, b)
-        out += np.einsum("ncea,neb->cab", a[i:i + 1024], Y)
+        out += np.einsum("ncea,neb->ecab", a[i:i + 1024], Y)
     return out
 
 
 def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float):
-    """T_dV^{cab} (2, 2, 2) of one component and its error (module docstring).
+    """T_dV^{cab} per channel, (n_ops, 2, 2, 2) [eta][c][a][b], of one component and its error (module docstring;
+    the sum over eta is the T_dV of the assembly, the channels are kept apart for channel groups; the rule
+    converges, and its error bounds, the channel sum).
 
     ``plan_levels``: the crossing levels; ``contour_fn(level)`` -> their :class:`~symenh.integrate.cells.Contours`;
     ``dV(q)`` = V(q) - V(0) (eV nm^2, q in 1/nm); ``scale``: the natural size the rule converges against."""
     conts = [(N, contour_fn(N)) for N in plan_levels]
     conts = [(N, c) for N, c in conts if len(c)]
     if not conts:
-        return np.zeros((2, 2, 2)), 0.0
+        return np.zeros((len(comp.model.spin), 2, 2, 2)), 0.0
     prev, n = None, _N0
     while True:
         parts = [_nodes(comp, N, c, n) for N, c in conts]
@@ -76,10 +78,10 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float):
         c = np.concatenate([p[2] for p in parts])
         T = _pair_sum(k, a, c, dV)
         if prev is not None:
-            d = float(np.max(np.abs(T - prev)))
+            d = float(np.max(np.abs(np.sum(T - prev, axis=0))))          # of the channel sum
             if d <= tol * scale or 2 * n > _N_MAX:
                 # the N^-2 rule: the error of T is about d / 3; d is kept (conservative)
-                return T, d + 1e-14 * float(np.max(np.abs(T)))
+                return T, d + 1e-14 * float(np.max(np.abs(np.sum(T, axis=0))))
         prev, n = T, 2 * n
 
 

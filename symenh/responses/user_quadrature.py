@@ -44,7 +44,8 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   contribution of each channel group is returned; linear order.
 * an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
 * a q-dependent V(q) (``interaction="screened-coulomb"`` or a user V bounded at q = 0) for ENH(T), T = 0,
-  printed channels, exchange within each component: V(0) is the contact V_0 of the factors above (the same
+  printed channels (linear or exact order) or Fock channels (linear order; per channel group), exchange
+  within each component: V(0) is the contact V_0 of the factors above (the same
   numbers as the contact interaction with that V_0), and the rest, dV = V - V(0) in the exchange field
   Y(k) = int_k' V(|k - k'|) (d'_b f) <s^eta>(k') (paper Eqs. 3, 10; physics.md 6), is the double sum over the
   Fermi-contour nodes of every level and loop (:mod:`symenh.integrate.user_exchange`, any topology): at the
@@ -52,8 +53,8 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (the last change and the
   propagated node-rule errors are the error).  A constant V gives dV = 0: the contact numbers bit for bit.
   Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
-  not integrated on these contours), with T > 0, Fock channels or ``exchange_valleys="all"``, and a V
-  that is infinite at q = 0.
+  not integrated on these contours), with T > 0, with Fock channels at the exact tilt, with
+  ``exchange_valleys="all"``, and a V that is infinite at q = 0.
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -169,15 +170,14 @@ def _plan(comps, mu_all, need_sea, opt, say):
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
     order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
-    T = 0 with the printed channels), either occupation of inh-full (physics.md 6-7)."""
+    T = 0), either occupation of inh-full (physics.md 6-7)."""
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
         if job.mechanism != "enh-t":
             raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
                                 f"({kind!r}) for enh-t only (the sea field W(k) of enh-pt is not integrated on its "
                                 "contours yet); use method='grid' or interaction='contact'")
-        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("channels", job.channels != "printed", "'printed'"),
-                                   ("exchange_valleys", job.exchange != "same", "'same'")):
+        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
             if bad:
                 raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
                                     f"with {name} = {allowed} only; use method='grid'")
@@ -291,7 +291,8 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
 
 
 def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
-    """The q-dependent part of ENH(T) (raw sigma (2, 2, 2) and its error bound (2, 2, 2)) at one mu, T = 0:
+    """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
+    every element of the channel sum) at one mu, T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) on the contours of every
     component, at the tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` by central
     differences at h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (h^2, h^4;
@@ -301,7 +302,7 @@ def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
     scale = abs(pre.V0) * max(float(np.max(n0["A"])), 1e-300) * max(float(np.max(n0["C"])), 1e-300)
 
     def T_at(cs):
-        total, err = np.zeros((2, 2, 2)), 0.0
+        total, err = 0.0, 0.0
         for comp in cs:
             try:
                 levels, K = crossing_box(comp, float(mu))
@@ -314,8 +315,8 @@ def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
         return total, err
 
     if exact:
-        T, e = T_at(comps)
-        eT = np.full((2, 2, 2), e)
+        T, e_rule = T_at(comps)
+        eT = np.zeros(T.shape[1:])
     else:
         D, E = [], []
         for h in (alpha / 4, alpha / 8, alpha / 16):
@@ -327,11 +328,13 @@ def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
         RR = (16 * R2 - R1) / 15                                        # h^4 removed
         T = alpha * RR
         # the rule errors through the weights (|16 (4 E2 + E1) + (4 E1 + E0)| / 45 <= the sum below)
-        eT = abs(alpha) * (np.abs(RR - R2) + (64 * E[2] + 20 * E[1] + E[0]) / 45)
+        eT = abs(alpha) * np.abs(np.sum(RR - R2, axis=0))              # of the channel sum
+        e_rule = abs(alpha) * (64 * E[2] + 20 * E[1] + E[0]) / 45
     k = pre.enh_sign * pre.tau_over_hbar
-    sig = k * (T - np.swapaxes(T, 0, 1))
-    err = abs(k) * (eT + np.swapaxes(eT, 0, 1))
-    return sig, np.max(err)
+    sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    # the Richardson change of the channel sum and the node-rule error (which bounds the channel sum)
+    err = abs(k) * (eT + np.swapaxes(eT, -3, -2) + 2 * e_rule)
+    return sig, float(np.max(err))
 
 
 def _channel_models(job):
@@ -404,9 +407,10 @@ def compute(job):
             sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
             e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+        sig_ch = None
         if dV is not None:
-            sig_d, e_d = _dV_part(comps, mu, plan[i], exact, alpha, dV, opt, tol, n0, job.pre)
-            sig, e = sig + sig_d, e + e_d
+            sig_ch, e_d = _dV_part(comps, mu, plan[i], exact, alpha, dV, opt, tol, n0, job.pre)
+            sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
             raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
@@ -422,6 +426,8 @@ def compute(job):
                 m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
                 groups.setdefault(label, np.zeros_like(out))[i] = linear_sigma(job.mechanism, m0, m1, alpha,
                                                                               job.pre, job.exchange)
+                if sig_ch is not None:
+                    groups[label][i] += np.einsum("e,ecab->cab", mask.astype(float), sig_ch)
         if opt["k_cutoff"] is not None and "B" in need:
             slope = np.stack([seas[(c, round(float(plan[i][c][2]), 12))].cutoff_slope for c in range(len(comps))])
             zero = {n: np.zeros_like(v) for n, v in f0.items()}
