@@ -309,7 +309,8 @@ def compute(job):
     # --- end lattice block ---
     job = contact_job(job)
     # --- usermodels (issue 11): a user's model goes through the any-topology user path, whatever the
-    # settings (T > 0, exact tilt, Fock channels there; a q-dependent V refused there in one line), inh-full
+    # settings (T > 0, exact tilt, Fock channels, a q-dependent V for ENH(T) there; what it does not take it
+    # refuses in one line), inh-full
     # included at T > 0 and at the exact tilt (its factor X on the tilted contours, Fermi-window convolved;
     # tests/test_user_inh_full.py: annulus and two pockets vs the grid, a star-shaped model vs the rays) ---
     if job.model_name not in MODEL_NAMES and job.mechanism in FACTORS:
