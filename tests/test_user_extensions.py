@@ -1,6 +1,7 @@
 """A user's k.p model beyond the paper's setting on the any-topology quadrature path (issue 11 items 1, 2,
 4; physics.md 6, 7): T > 0 (the T = 0 factors convolved with the Fermi window), the exact tilt (the
-tilted contours), the Fock channels and a constant V(q); a q-dependent V refused in one cheap line.
+tilted contours), the Fock channels and a constant V(q); a q-dependent V where this path does not take it
+(enh-pt, Fock channels) refused in one cheap line.
 
 Independent references: the built-in paper models on their own (ray-based) quadrature routes, the
 grid at the same temperature, the two-band Fock identity (fock = printed / 2), and the limits
@@ -75,11 +76,13 @@ def test_q_dependent_interaction_refused_before_any_sympy(monkeypatch):
 
     monkeypatch.setattr(symbolic, "derive_geometry", boom)
     monkeypatch.setattr(user_fermi.UserComponent, "build", classmethod(lambda cls, *a, **k: boom()))
-    for mech in ("enh-t", "enh-pt"):
+    # enh-t takes a q-dependent V on this path now (tests/test_user_exchange.py); enh-pt does not yet, nor
+    # the exact tilt with Fock channels
+    for mech, kw in (("enh-pt", {}), ("enh-t", {"exchange": "fock", "order": "exact"})):
         model = (h_t(1), h_t(-1)) if mech == "enh-t" else h_pt()
-        with pytest.raises(ResponseError, match="interaction") as exc:
+        with pytest.raises(ResponseError, match="interaction|order") as exc:
             symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS,
-                         interaction="screened-coulomb")
+                         interaction="screened-coulomb", **kw)
         assert "\n" not in str(exc.value)
     # the ray-based exchange-field routes called directly: refused before the closed-form kernel is derived
     import symenh.integrate.exchange as exchange_fields

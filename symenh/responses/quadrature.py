@@ -67,7 +67,9 @@ is an InputTypeError, a value outside its range a ResponseError, both one line):
 Beyond the paper's setting :func:`compute` dispatches on the Job (:data:`SUPPORTS`): ENH with a
 q-dependent V or the Fock channels to the exchange fields (:mod:`symenh.responses.exchange_quadrature`
 at T = 0, :mod:`symenh.responses.exchange_thermal` at T > 0); ``T_K > 0``, ``order="exact"`` and
-``inh-full`` to :mod:`symenh.responses.quadrature_thermal` (direct finite-T rays, tilted contours).
+``inh-full`` of the paper's models to :mod:`symenh.responses.quadrature_thermal` (direct finite-T rays,
+tilted contours).  A user's k.p model goes, whatever the settings (inh-full at T > 0 and at the exact
+tilt included), to the any-topology path :mod:`symenh.responses.user_quadrature`.
 
 mu in a gap (no Fermi contour in any component): exactly 0.  The rays here serve the paper
 models; a user's k.p model goes to :mod:`symenh.responses.user_quadrature` (any pocket topology,
@@ -309,12 +311,11 @@ def compute(job):
     # --- end lattice block ---
     job = contact_job(job)
     # --- usermodels (issue 11): a user's model goes through the any-topology user path, whatever the
-    # settings (T > 0, exact tilt, Fock channels there; a q-dependent V refused there in one line) ---
-    # inh-full at T > 0 or at the exact tilt stays on the finite-T rays (star-shaped pockets; they refuse
-    # others in one line): the user path differed there from the grid by 1.4 % (k^2-mass model, 100 K,
-    # tests/test_thermal_paths.py), beyond its estimate -- not certified yet
-    uncertified = job.mechanism == "inh-full" and (job.T_K > 0 or job.order == "exact")
-    if job.model_name not in MODEL_NAMES and job.mechanism in FACTORS and not uncertified:
+    # settings (T > 0, exact tilt, Fock channels, a q-dependent V for ENH(T) there; what it does not take it
+    # refuses in one line), inh-full
+    # included at T > 0 and at the exact tilt (its factor X on the tilted contours, Fermi-window convolved;
+    # tests/test_user_inh_full.py: annulus and two pockets vs the grid, a star-shaped model vs the rays) ---
+    if job.model_name not in MODEL_NAMES and job.mechanism in FACTORS:
         from . import user_quadrature
         return user_quadrature.compute(job)
     if job.is_paper_setting and job.mechanism in FACTORS:

@@ -33,12 +33,28 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   eps_N + alpha tau = mu (:mod:`symenh.integrate.user_tilt`; the tilt is on the identity, so the
   eigenvectors and every interband quantity are those at alpha = 0), assembled by
   :func:`symenh.responses.assembly.sigma_of`; at T > 0 convolved as above.
+* ``inh-full`` (the full intrinsic conductivity, :mod:`symenh.responses.assembly`): its one factor X is
+  computed like INH's at every setting above -- at T = 0 and linear order (dX/d alpha on the alpha = 0
+  contours), at the exact tilt (X on the tilted contours), at T > 0 (X(E) convolved with the Fermi
+  window, split at the level extrema) -- and assembled as ``(1/2) T^{cab} - T^{acb}`` (``occupation=
+  "bare"``) or ``T^{cab} - T^{acb}`` (``"field-corrected"``: inh exactly); any pocket topology, the
+  error bound that of X propagated through the assembly (:func:`symenh.responses.assembly.error_bound`).
 * ``exchange="fock"`` (contact interaction): the channels Gamma_i of
   :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
   contribution of each channel group is returned; linear order.
 * an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
-* a q-dependent V(q): refused in one line before anything is built (the exchange fields W(k), Y(k) are
-  not integrated on the any-topology contours).
+* a q-dependent V(q) (``interaction="screened-coulomb"`` or a user V bounded at q = 0) for ENH(T), T = 0,
+  printed channels (linear or exact order) or Fock channels (linear order; per channel group), exchange
+  within each component: V(0) is the contact V_0 of the factors above (the same
+  numbers as the contact interaction with that V_0), and the rest, dV = V - V(0) in the exchange field
+  Y(k) = int_k' V(|k - k'|) (d'_b f) <s^eta>(k') (paper Eqs. 3, 10; physics.md 6), is the double sum over the
+  Fermi-contour nodes of every level and loop (:mod:`symenh.integrate.user_exchange`, any topology): at the
+  tilt itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` by central differences at
+  h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (the last change and the
+  propagated node-rule errors are the error).  A constant V gives dV = 0: the contact numbers bit for bit.
+  Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
+  not integrated on these contours), with T > 0, with Fock channels at the exact tilt, with
+  ``exchange_valleys="all"``, and a V that is infinite at q = 0.
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -153,17 +169,33 @@ def _plan(comps, mu_all, need_sea, opt, say):
 
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
-    order linear or exact, channels printed or fock, a contact interaction (physics.md 6-7)."""
-    inter = job.interaction
-    if inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None:
-        raise ResponseError(f"interaction: the quadrature path for a user model takes the contact interaction only, "
-                            f"not {getattr(inter, 'kind', 'q-dependent')!r} (the exchange fields W(k), Y(k) of a "
-                            "q-dependent V are not integrated on its contours yet); use interaction='contact'")
+    order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
+    T = 0), either occupation of inh-full (physics.md 6-7)."""
+    if _q_dependent(job):
+        kind = getattr(job.interaction, "kind", "q-dependent")
+        if job.mechanism != "enh-t":
+            raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
+                                f"({kind!r}) for enh-t only (the sea field W(k) of enh-pt is not integrated on its "
+                                "contours yet); use method='grid' or interaction='contact'")
+        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
+            if bad:
+                raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
+                                    f"with {name} = {allowed} only; use method='grid'")
+        V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
+        if not np.isfinite(V00):
+            raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a user model "
+                                "needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
     require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
-                    channels=("printed", "fock"))
+                    channels=("printed", "fock"), occupation=True)
     if job.order == "exact" and job.channels != "printed":
         raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
                             "channels only; use order='linear' for channels='fock'")
+
+
+def _q_dependent(job) -> bool:
+    """True for an interaction that is neither the contact one nor a constant user V."""
+    inter = job.interaction
+    return inter is not None and not getattr(inter, "is_uniform", False) and _constant_V(inter) is None
 
 
 def _constant_V(inter):
@@ -178,8 +210,11 @@ def _constant_V(inter):
 
 
 def _uniform_job(job):
-    """``job`` with ``pre.V0`` the constant of a q-independent user V (else ``job`` itself)."""
+    """``job`` with ``pre.V0`` the constant of a q-independent user V, or V(0) of a q-dependent one (its
+    contact part; the rest is :mod:`symenh.integrate.user_exchange`); else ``job`` itself."""
     V0 = None if job.interaction is None else _constant_V(job.interaction)
+    if V0 is None and _q_dependent(job):
+        V0 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
     if V0 is None:
         return job
     from dataclasses import replace
@@ -255,6 +290,53 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
+def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
+    """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
+    every element of the channel sum) at one mu, T = 0:
+    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) on the contours of every
+    component, at the tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` by central
+    differences at h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (h^2, h^4;
+    the change from the last one-step value plus the propagated rule errors is the error).  ``n0``: natural sizes of A and C."""
+    from ..integrate.user_exchange import pair_exchange
+
+    scale = abs(pre.V0) * max(float(np.max(n0["A"])), 1e-300) * max(float(np.max(n0["C"])), 1e-300)
+
+    def T_at(cs):
+        total, err = 0.0, 0.0
+        for comp in cs:
+            try:
+                levels, K = crossing_box(comp, float(mu))
+            except ContourError as exc:
+                raise ResponseError(f"quadrature: {exc}") from None
+            T, e = pair_exchange(comp, levels, lambda N, comp=comp, K=K: level_contours(comp, N, float(mu), K,
+                                                                                       n0=opt["mesh"]),
+                                 dV, tol, scale)
+            total, err = total + T, err + e
+        return total, err
+
+    if exact:
+        T, e_rule = T_at(comps)
+        eT = np.zeros(T.shape[1:])
+    else:
+        D, E = [], []
+        for h in (alpha / 4, alpha / 8, alpha / 16):
+            Tp, ep = T_at([TiltedComponent(c, h) for c in comps])
+            Tm, em = T_at([TiltedComponent(c, -h) for c in comps])
+            D.append((Tp - Tm) / (2 * h))
+            E.append((ep + em) / (2 * abs(h)))
+        R1, R2 = (4 * D[1] - D[0]) / 3, (4 * D[2] - D[1]) / 3          # h^2 removed
+        RR = (16 * R2 - R1) / 15                                        # h^4 removed
+        T = alpha * RR
+        # the rule errors through the weights (|16 (4 E2 + E1) + (4 E1 + E0)| / 45 <= the sum below)
+        eT = abs(alpha) * np.abs(np.sum(RR - R2, axis=0))              # of the channel sum
+        e_rule = abs(alpha) * (64 * E[2] + 20 * E[1] + E[0]) / 45
+    k = pre.enh_sign * pre.tau_over_hbar
+    sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    # the Richardson change of the channel sum and the node-rule error (which bounds the channel sum)
+    err = abs(k) * (eT + np.swapaxes(eT, -3, -2) + 2 * e_rule)
+    return sig, float(np.max(err))
+
+
 def _channel_models(job):
     """(components, ChannelSet or None): for channels="fock" the components with their spin operators
     replaced by the N^2 orthonormal channels Gamma_i (weight 1; :mod:`symenh.geometry.channels`)."""
@@ -268,6 +350,12 @@ def _channel_models(job):
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error per mu (module docstring)."""
     _check_settings(job)
+    dV = None
+    if _q_dependent(job):
+        inter = job.interaction
+        V00 = float(np.asarray(inter.V(np.array([0.0])))[0])
+        def dV(q, inter=inter, V00=V00):
+            return inter.V(q) - V00                      # eV nm^2, q in 1/nm; 0 at q = 0
     job = _uniform_job(job)
     opt = _options(job)
     say = reporter(opt["progress"])
@@ -281,6 +369,8 @@ def compute(job):
     kT = kT_eV(job.T_K)
     exact = job.order == "exact"
     need = FACTORS[job.mechanism]
+    # inh-full with the field-corrected occupations is inh exactly (assembly.py): its error bound is inh's
+    mech_err = "inh" if (job.mechanism == "inh-full" and job.occupation == "field-corrected") else job.mechanism
     models, chan = _channel_models(job) if job.mechanism.startswith("enh") else (job.components, None)
     comps = [UserComponent.build(m, job.values) for m in models]
     if exact:
@@ -310,13 +400,17 @@ def compute(job):
             continue                 # mu in a gap of every component (at T = 0): exactly zero
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         if exact:
-            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange)
-            e = error_bound(job.mechanism, [(1.0, f0, u0)], job.pre, job.exchange)
-            size = error_bound(job.mechanism, [(1.0, n0, n0)], job.pre, job.exchange)
+            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange, job.occupation)
+            e = error_bound(mech_err, [(1.0, f0, u0)], job.pre, job.exchange)
+            size = error_bound(mech_err, [(1.0, n0, n0)], job.pre, job.exchange)
         else:
-            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange)
-            e = _propagate(job.mechanism, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-            size = _propagate(job.mechanism, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
+            e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
+            size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+        sig_ch = None
+        if dV is not None:
+            sig_ch, e_d = _dV_part(comps, mu, plan[i], exact, alpha, dV, opt, tol, n0, job.pre)
+            sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
             raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
@@ -332,6 +426,8 @@ def compute(job):
                 m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
                 groups.setdefault(label, np.zeros_like(out))[i] = linear_sigma(job.mechanism, m0, m1, alpha,
                                                                               job.pre, job.exchange)
+                if sig_ch is not None:
+                    groups[label][i] += np.einsum("e,ecab->cab", mask.astype(float), sig_ch)
         if opt["k_cutoff"] is not None and "B" in need:
             slope = np.stack([seas[(c, round(float(plan[i][c][2]), 12))].cutoff_slope for c in range(len(comps))])
             zero = {n: np.zeros_like(v) for n, v in f0.items()}
