@@ -74,8 +74,7 @@ tilt included), to the any-topology path :mod:`symenh.responses.user_quadrature`
 mu in a gap (no Fermi contour in any component): exactly 0.  The rays here serve the paper
 models; a user's k.p model goes to :mod:`symenh.responses.user_quadrature` (any pocket topology,
 any number of levels) and a lattice model to :mod:`symenh.responses.lattice_quadrature` (zone
-contours), except a user model's inh-full at T > 0 or at the exact tilt, which stays on the rays
-(the limitations of :mod:`symenh.integrate.contour`: star-shaped pockets around k = 0).
+contours).
 """
 
 from __future__ import annotations
