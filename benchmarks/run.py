@@ -51,7 +51,7 @@ from symenh.responses.spec import Prefactors, enh_sign
 from symenh.units import sigma_to_si
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import reproduce_breakdown  # noqa: E402  (this folder)
+import reproduce_breakdown
 
 CASES = (("tilted-dirac", "bcd", "xyy"), ("tilted-dirac", "enh-t", "xyy"),
          ("pt-dirac", "inh", "yxx"), ("pt-dirac", "enh-pt", "yxx"))
