@@ -69,3 +69,22 @@ def test_the_window_is_cut_where_its_weight_is_below_the_tolerance():
     for tol in (1e-4, 1e-8, 1e-12):
         X = window_reach(tol)
         assert 2 * np.exp(-X) < 1e-5 * tol and X <= 80
+
+
+@pytest.mark.parametrize("width, tol", [(0.1, 1e-8), (0.15, 1e-10)])
+def test_geometric_acceptance_covers_the_true_error(width, tol):
+    """Lorentzians 10 and 15 kT wide: the 24-node rule still changes by more than tol, but two doublings
+    show geometric convergence, and the rule is accepted with error d * rho (the branch the user path's
+    k^2-mass model at 100 K takes).  The estimate must cover the true error and be small (below 10 tol: the
+    unconverged fallback 2 (d + d_prev) is orders larger here)."""
+    def F(E):
+        return 1 / (1 + ((E - 0.1) / width) ** 2)
+
+    def fn(E):
+        v = np.array([float(F(mp.mpf(E)))])
+        return v, 1e-16 * np.abs(v)
+
+    val, err, used = smear(fn, MU, KT, np.zeros(1, int), tol)
+    ref = _ref(F)
+    assert abs(val[0] - ref) <= err[0]
+    assert err[0] <= 10 * tol * abs(ref) and used == 45
