@@ -210,11 +210,11 @@ def energy_scale(comps, values) -> float:
             for (i, j), a in poly.terms():
                 amp[i + j] = max(amp.get(i + j, 0.0), abs(complex(a)) * norm)
     if not polynomial:
-        from .kernels.hamiltonian import NumericHamiltonian
+        from .kernels.numeric import numeric_kernel
 
         scale = 0.0
         for c in comps:
-            h = NumericHamiltonian.build(c).H(0.0, 0.0, tuple(_values_at_zero_tilt(c, values)[p] for p in c.params))
+            h = numeric_kernel(c).ham.H(0.0, 0.0, tuple(_values_at_zero_tilt(c, values)[p] for p in c.params))
             scale = max(scale, float(np.max(np.abs(np.linalg.eigvalsh(h)))))
         return scale if scale > 0 else SCALE_FREE_EV
     degrees = sorted(d for d, a in amp.items() if a > 0)
@@ -230,7 +230,7 @@ def check_unbounded(comps, values, mu_max: float, name: str) -> None:
     """One ResponseError line unless, in each of 16 directions of k, the top band exceeds
     ``mu_max`` (eV) somewhere at |k| <= 1e5 / nm (zero tilt): otherwise the band is bounded or flat
     in that direction and the Fermi sea at large mu is not a closed pocket."""
-    from .kernels.hamiltonian import NumericHamiltonian
+    from .kernels.numeric import numeric_kernel
 
     theta = np.arange(_ANGLES) * (2 * np.pi / _ANGLES)
     k = np.geomspace(1e-3, _K_MAX, 97)
@@ -239,7 +239,7 @@ def check_unbounded(comps, values, mu_max: float, name: str) -> None:
     with np.errstate(all="ignore"):
         for c in comps:
             vals = _values_at_zero_tilt(c, values)
-            e = np.linalg.eigvalsh(NumericHamiltonian.build(c).H(kx, ky, tuple(vals[p] for p in c.params)))
+            e = np.linalg.eigvalsh(numeric_kernel(c).ham.H(kx, ky, tuple(vals[p] for p in c.params)))
             top = np.maximum(top, np.nanmax(e[..., -1], axis=1))
     low = np.flatnonzero(~(top > mu_max))
     if low.size:
@@ -310,7 +310,7 @@ def _series(name, comps, values, mechanism, params, convention, exchange, timeou
 # numeric path
 # ---------------------------------------------------------------------------------------------
 
-def _slope_fit(mu, s, err, r_log, slope_tol):
+def _slope_fit(s, err, r_log):
     """(p, u, slopes, quadrature share of u) of one sampled element: the last local slope p, its
     uncertainty u (spread of the last two slopes plus the quadrature's share) and every local slope;
     u = inf when the last three points are not usable (one sign, above ten times the error estimate)."""
@@ -328,7 +328,7 @@ def _slope_fit(mu, s, err, r_log, slope_tol):
 
 def _numeric_expansion(name, mechanism, element, mu, s, err, units, convention, slope_tol, r_log):
     """The :class:`NumericExpansion` of one sampled element, or ResponseError (not settled)."""
-    p, u, slopes, quad = _slope_fit(mu, s, err, r_log, slope_tol)
+    p, u, slopes, quad = _slope_fit(s, err, r_log)
     shown = ", ".join("nan" if math.isnan(x) else f"{x:.4f}" for x in slopes)
     if not u <= slope_tol:
         what = (f"the quadrature error grows at large mu (its share {quad:.2g}); lower mu_max or tighten rtol"
@@ -400,7 +400,7 @@ def _numeric(name, comps, values, mechanism, params, convention, exchange, ratio
         if j < 2:
             continue
         names = nonzero_elements(sig.reshape(-1, 2, 2, 2), error=err)
-        fits = [_slope_fit(grid[:j + 1], sig[:, cf.ELEMENTS.index(el)], err, r_log, slope_tol) for el in names]
+        fits = [_slope_fit(sig[:, cf.ELEMENTS.index(el)], err, r_log) for el in names]
         if names and all(f[1] <= slope_tol for f in fits):
             break
         main = np.argmax(np.abs(sig[-1]))

@@ -20,12 +20,12 @@ and, for the numeric path, ``"energy_scale_eV"``, ``"note"`` (why not the series
 
 from __future__ import annotations
 
+from ..asymptotics_user import METHODS
 from ..units import parse_quantity
 from .common import CliError, add_response_options, check_exchange_option, params_from, print_json, progress
 from .user_model import DEFAULT_CLOSED_FORM_TIMEOUT, add_progress_option, add_timeout_options, load, model_entry
 
 #: the analysis methods (--method)
-METHODS = ("auto", "series", "numeric")
 
 
 def register(sub) -> None:

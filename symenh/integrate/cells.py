@@ -207,14 +207,11 @@ class Loop:
         t = np.asarray(t, float)
         m = 1j * self.modes
         C = np.stack([self.coef, m * self.coef, m * m * self.coef], axis=-1)      # (2M + 1, 3)
-        M = (len(self.modes) - 1) // 2
-        if M > 0 and np.array_equal(self.modes, np.arange(-M, M + 1)):
-            # e^{i m t} for m = 1..M by running products of e^{i t} (one exp per t, not one per mode);
-            # |e^{i t}| = 1, so m < 0 are the conjugates
-            zp = np.cumprod(np.broadcast_to(np.exp(1j * t)[:, None], (t.size, M)), axis=1)
-            e = np.concatenate([np.conj(zp[:, ::-1]), np.ones((t.size, 1)), zp], axis=1)
-        else:
-            e = np.exp(1j * np.outer(t, self.modes))
+        M = (len(self.modes) - 1) // 2              # modes are -M..M (_fit_loop)
+        # e^{i m t} for m = 1..M by running products of e^{i t} (one exp per t, not one per mode);
+        # |e^{i t}| = 1, so m < 0 are the conjugates
+        zp = np.cumprod(np.broadcast_to(np.exp(1j * t)[:, None], (t.size, M)), axis=1)
+        e = np.concatenate([np.conj(zp[:, ::-1]), np.ones((t.size, 1)), zp], axis=1)
         c, c1, c2 = (e @ C).T
         if self.wind:
             c, c1 = c + self.wind * t / (2 * np.pi), c1 + self.wind / (2 * np.pi)

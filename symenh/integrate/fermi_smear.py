@@ -139,8 +139,6 @@ def smear(fn, mu: float, kT: float, groups, tol: float, *, breakpoints=(), n0: i
     energies used)."""
     groups = np.asarray(groups)
     n_groups = int(groups.max()) + 1 if groups.size else 0
-    groups = np.asarray(groups)
-    n_groups = int(groups.max()) + 1 if groups.size else 0
     X = window_reach(tol, reach)
     reach = reach_kT(tol) if reach is None else float(reach)
     xs = sorted({round((float(e) - mu) / kT, 9) for e in breakpoints if abs(float(e) - mu) < reach * kT})

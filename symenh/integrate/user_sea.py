@@ -95,7 +95,8 @@ N_OCTAVES = 24
 
 
 def decay_exponent(S_of, R: float) -> float:
-    """The decay q of a(k) = k^2 <S>(k) per octave at large k (np.inf where a vanishes to roundoff).
+    """The decay q of a(k) = k^2 <S>(k) per octave at large k (np.inf where a vanishes to roundoff);
+    ``S_of(kx, ky)`` the filled-subspace SBP (nm/eV) at k in 1/nm, ``R`` (1/nm) beyond every Fermi contour.
 
     Measured on the rings k = R 2^j, j = 0..:data:`N_OCTAVES`, from the outermost three whose a(k) is
     above 1e-13 of its largest value (beyond, a is roundoff): a tiny pocket (mu just above a band

@@ -456,16 +456,13 @@ def _sea_reference(comp, values, E_ref, opt):
 def say_box(opt, mu: float, name: str, kTs, sums) -> None:
     """One progress line (``opt["say"]``) for the Fermi-box sums of one component at one mu: the box's
     points and the temperatures (eV) they were summed at (or that no level lies near mu)."""
-    say = opt.get("say")
-    if say is None:
-        return
+    say = opt["say"]
     T = ", ".join(f"{x:.3g}" for x in np.sort(np.asarray(kTs, dtype=float))[::-1])
     if sums is None:
         say(f"grid: mu = {mu:g} eV, {name}: no level near mu (no Fermi box)")
         return
-    nx, ny = sums.get("shape", (None, None))
-    shape = f"{nx} x {ny} = " if nx is not None else ""
-    say(f"grid: mu = {mu:g} eV, {name}: Fermi box {shape}{sums['n_points']} points (step "
+    nx, ny = sums["shape"]
+    say(f"grid: mu = {mu:g} eV, {name}: Fermi box {nx} x {ny} = {sums['n_points']} points (step "
         f"{sums['step_over_kT']:.3g} kT/v), kT = {T} eV")
 
 

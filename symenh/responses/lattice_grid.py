@@ -619,7 +619,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
                 f"points, reference sea {n_ref} x {n_ref} points, kT = "
                 f"{', '.join(f'{x:.3g}' for x in np.sort(kTs)[::-1])} eV")
             res = zone_channel_tensors(comp.lattice, ch, p0, grid, float(mu), kTs, mech, inter, E_ref,
-                                       _ref_points(spec, comp.lattice, E_ref, opt), opt["chunk_points"],
+                                       n_ref, opt["chunk_points"],
                                        opt["channel_block"])
             found = True
             if direct:

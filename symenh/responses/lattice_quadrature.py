@@ -315,7 +315,7 @@ def window_edges(specs) -> list:
     return sorted({float(e) for s in specs for e in np.concatenate([np.ravel(s.ranges), np.ravel(s.critical)])})
 
 
-def window_reach(specs, mu: float, kT: float, tol: float) -> float:
+def breakpoint_reach(specs, mu: float, kT: float, tol: float) -> float:
     """|E - mu| / kT within which the energies of :func:`window_edges` split the Fermi window at ``mu``:
     :func:`~symenh.integrate.fermi_smear.reach_kT` of ``tol``, and for a mu in no band at least to the
     nearest band edge (the thermally activated tail is then computed on a Gauss rule inside the band,
@@ -380,7 +380,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
                                        specs0)
             acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
-                               line_scale=True, reach=window_reach(specs, mu, kT, tol))
+                               line_scale=True, reach=breakpoint_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
             say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
             if not acc.any_level:

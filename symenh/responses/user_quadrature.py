@@ -75,6 +75,7 @@ import numpy as np
 
 from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
+from ..integrate.exchange import checked_V
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.user_fermi import (
     UserComponent,
@@ -355,7 +356,7 @@ def compute(job):
         inter = job.interaction
         V00 = float(np.asarray(inter.V(np.array([0.0])))[0])
         def dV(q, inter=inter, V00=V00):
-            return inter.V(q) - V00                      # eV nm^2, q in 1/nm; 0 at q = 0
+            return checked_V(inter, q) - V00             # eV nm^2, q in 1/nm; 0 at q = 0; non-finite refused
     job = _uniform_job(job)
     opt = _options(job)
     say = reporter(opt["progress"])
