@@ -49,7 +49,7 @@ import numpy as np
 import sympy as sp
 
 from . import asymptotics as asy
-from .errors import ParameterError
+from .errors import ClosedFormUnavailable, ParameterError
 from .models.symbols import HVX, HVY
 from .params import MU_MAX_EV, PAPER, Parameters
 from .responses import closed_form as cf
@@ -279,7 +279,8 @@ def _series(name, comps, values, mechanism, params, convention, exchange, timeou
             say(f"asymptotics: {mech} component {i} ({comps[i].name}) factor {ent}: "
                 f"{'closed form' if ok else 'NOT in closed form'}")
         if not all(report.values()):
-            raise ResponseError(f"closed-form: SymPy left integrals unevaluated for {name}; use method='numeric'")
+            raise ClosedFormUnavailable(f"closed-form: SymPy left integrals unevaluated for {name}; "
+                                        "use method='numeric'")
         exprs[mech] = {el: sp.sympify(e).subs(cf.ENH_SIGN, sign).subs(flip, simultaneous=True)
                        for el, e in zip(cf.ELEMENTS, got["conduction"])}
         if mech == mechanism and all(e == 0 for e in exprs[mech].values()):
@@ -510,9 +511,7 @@ def analyse(model, mechanism: str, *, model_values=None, params: Parameters = PA
             exps, r, r_note = _series(name, comps, values, mechanism, params, convention, exchange,
                                       float(closed_form_timeout), ratio, say)
             return UserAsymptotics(name, mechanism, "series", exps, r, r_note, None, None, convention)
-        except ResponseError as exc:
-            if not str(exc).startswith(("closed-form", "closed_form_timeout")):
-                raise
+        except ClosedFormUnavailable as exc:
             if method == "series":
                 raise ResponseError(str(exc).replace("use method='quadrature'", "use method='numeric'")) from None
             note = str(exc).replace("; use method='quadrature'", "")

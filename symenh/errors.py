@@ -60,10 +60,16 @@ class ResponseError(SymenhError):
     """An unknown mechanism, method or convention, or an invalid response parameter."""
 
 
+class ClosedFormUnavailable(ResponseError):
+    """A valid request the closed form does not cover (a model that is not two-level Dirac-like, a
+    derivation that timed out or left integrals unevaluated): the message names the numerical method
+    to use instead.  Callers that fall back to quadrature catch this class, never message text."""
+
+
 class CacheError(SymenhError):
     """An on-disk cache entry that is unreadable, of the wrong shape or fails its checksum
     (never reaches a user: the entry is rebuilt)."""
 
 
 __all__ = ["SymenhError", "UnitError", "ParameterError", "InputTypeError", "ModelError", "ContourError",
-           "IntegrationError", "ResponseError", "CacheError"]
+           "IntegrationError", "ResponseError", "ClosedFormUnavailable", "CacheError"]

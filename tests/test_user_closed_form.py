@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 import symenh
-from symenh.errors import ResponseError
+from symenh.errors import ClosedFormUnavailable, ResponseError
 from symenh.models.base import from_matrix
 from symenh.models.symbols import PAULI
 from symenh.params import PAPER
@@ -38,16 +38,25 @@ def test_refusals_name_quadrature():
     H = sp.kronecker_product(S2, U * QX * S1 + W * QY * S2 + M * S3) + T * QY * sp.eye(4)
     four = from_matrix(H, kx=QX, ky=QY, spin=[sp.kronecker_product(S0, s) for s in PAULI[1:]],
                        params=(M, U, W, T), tilt_symbol=T, name="four")
-    with pytest.raises(ResponseError, match="two-level.*quadrature"):
+    with pytest.raises(ClosedFormUnavailable, match="two-level.*quadrature"):
         symenh.sigma(four, "inh", [0.1], method="closed-form", model_values=VALS)
     warped = from_matrix(U * QX * S1 + W * QY * S2 + (M + 0.5 * QX**3) * S3 + T * QY * S0, kx=QX, ky=QY,
                          params=(M, U, W, T), tilt_symbol=T, name="warped")
-    with pytest.raises(ResponseError, match="dispersion.*quadrature"):
+    with pytest.raises(ClosedFormUnavailable, match="dispersion.*quadrature"):
         symenh.sigma(warped, "bcd", [0.1], method="closed-form", model_values=VALS)
     other = from_matrix(U * QX * S1 + W * QY * S2 + M * S3 + T * QY * S0, kx=QX, ky=QY,
                         params=(M, U, W, T), tilt_symbol=T, name="fresh-two-band")
-    with pytest.raises(ResponseError, match="closed_form_timeout.*quadrature"):
+    with pytest.raises(ClosedFormUnavailable, match="closed_form_timeout.*quadrature"):
         symenh.sigma(other, "enh-pt", [0.1], method="closed-form", model_values=VALS, closed_form_timeout=0.05)
+
+
+def test_bad_closed_form_options_are_input_errors_not_a_missing_closed_form():
+    """A caller that falls back to quadrature on ClosedFormUnavailable (asymptotics' method 'auto') must not
+    fall back on a wrong option: those are plain ResponseErrors."""
+    for bad in ({"closed_form_timeout": -1.0}, {"closed_form_timeout": float("nan")}, {"n_steps": 3}):
+        with pytest.raises(ResponseError) as info:
+            symenh.sigma(h_t(1), "bcd", [0.1], method="closed-form", model_values=VALS, **bad)
+        assert not isinstance(info.value, ClosedFormUnavailable), bad
 
 
 def test_non_polynomial_dispersion_refused_in_one_line():

@@ -33,7 +33,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from ..errors import ModelError, ResponseError
+from ..errors import ClosedFormUnavailable, ModelError, ResponseError
 from ..geometry.timelimit import GeometryTimeout, call_with_timeout, reporter
 from ..models.base import SymbolicModel, decompose
 from ..models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY
@@ -48,24 +48,25 @@ def _dirac_map(model: SymbolicModel) -> dict:
     one-line ResponseError saying why the closed form does not cover it."""
     name = model.name
     if model.dim != 2:
-        raise ResponseError(f"closed-form: {name} has {model.dim} bands; the closed form covers two-level "
+        raise ClosedFormUnavailable(f"closed-form: {name} has {model.dim} bands; the closed form covers two-level "
                             f"models (Dirac-type dispersion); {_QUAD}")
     if model.tilt_symbol is None:
-        raise ResponseError(f"closed-form: {name} needs a tilt_symbol; {_QUAD}")
+        raise ClosedFormUnavailable(f"closed-form: {name} needs a tilt_symbol; {_QUAD}")
     h = model.matrix()
     t = model.identity_part()
     h0 = (h - t * sp.eye(2)).applyfunc(sp.expand)
     e2 = sp.expand((h0 * h0)[0, 0])
     if getattr(model, "lattice", None) is not None:
-        raise ResponseError(f"closed-form: {name} is a lattice model (integrals over the Brillouin zone); "
+        raise ClosedFormUnavailable(f"closed-form: {name} is a lattice model (integrals over the Brillouin zone); "
                             "use method='grid'")
     try:
         poly = sp.Poly(e2, KX, KY)
     except sp.PolynomialError:
-        raise ResponseError(f"closed-form: the dispersion of {name} is not a polynomial in k; {_QUAD}") from None
+        raise ClosedFormUnavailable(f"closed-form: the dispersion of {name} is not a polynomial in k; "
+                                    f"{_QUAD}") from None
     allowed = {(0, 0), (2, 0), (0, 2)}
     if any(m not in allowed for m in poly.monoms()):
-        raise ResponseError(f"closed-form: the dispersion of {name} is not of the form Delta^2 + (v_x k_x)^2 + "
+        raise ClosedFormUnavailable(f"closed-form: the dispersion of {name} is not of the form Delta^2 + (v_x k_x)^2 + "
                             f"(v_y k_y)^2 (E^2 = {sp.sstr(e2)[:80]}); {_QUAD}")
     coeff = {m: poly.coeff_monomial(KX**m[0] * KY**m[1]) for m in allowed}
     mapping = {}
@@ -75,18 +76,18 @@ def _dirac_map(model: SymbolicModel) -> dict:
         if isinstance(c, sp.Pow) and c.exp == 2 and isinstance(c.base, sp.Symbol):
             base, ok = c.base, True
         if not ok or base in mapping or base == model.tilt_symbol:
-            raise ResponseError(f"closed-form: the {target.name}^2 term of {name} is {sp.sstr(c)}, not the "
+            raise ClosedFormUnavailable(f"closed-form: the {target.name}^2 term of {name} is {sp.sstr(c)}, not the "
                                 f"square of one parameter; {_QUAD}")
         mapping[base] = target
     mapping[model.tilt_symbol] = ALPHA
     tau = sp.expand(model.tilt() / model.tilt_symbol)
     if sp.simplify(tau.diff(KX)) != 0 or sp.simplify(tau.diff(KY, 2)) != 0 or tau.subs(KY, 0) != 0:
-        raise ResponseError(f"closed-form: the tilt of {name} is {sp.sstr(tau)} times alpha; the closed form "
+        raise ClosedFormUnavailable(f"closed-form: the tilt of {name} is {sp.sstr(tau)} times alpha; the closed form "
                             f"covers a tilt c k_y; {_QUAD}")
     extra = set(model.params) - set(mapping)
     free = set().union(*(c.free_symbols for c, _ in model.terms))
     if extra & free:
-        raise ResponseError(f"closed-form: {name} has parameters {sorted(p.name for p in extra & free)} beyond "
+        raise ClosedFormUnavailable(f"closed-form: {name} has parameters {sorted(p.name for p in extra & free)} beyond "
                             f"Delta, v_x, v_y, alpha; {_QUAD}")
     return mapping
 
@@ -140,7 +141,7 @@ def paper_form(components, values) -> tuple:
         for user, paper in m.items():
             v = float(values[user])
             if paper in vals and vals[paper] != v:
-                raise ResponseError("closed-form: the components map onto different Delta, v_x, v_y or alpha "
+                raise ClosedFormUnavailable("closed-form: the components map onto different Delta, v_x, v_y or alpha "
                                     f"values; {_QUAD}")
             vals[paper] = v
     return comps, vals, maps
@@ -154,9 +155,9 @@ def derive(comps: tuple, mechanism: str, branches: tuple, exchange: str, timeout
         return call_with_timeout(_derive_all, (comps, mechanism, branches, exchange), timeout,
                                  what=f"the closed form of {what}")
     except GeometryTimeout as exc:
-        raise ResponseError(f"closed_form_timeout: {exc}; {_QUAD} (or raise closed_form_timeout)") from None
+        raise ClosedFormUnavailable(f"closed_form_timeout: {exc}; {_QUAD} (or raise closed_form_timeout)") from None
     except ModelError as exc:
-        raise ResponseError(f"closed-form: {exc}; {_QUAD}") from None
+        raise ClosedFormUnavailable(f"closed-form: {exc}; {_QUAD}") from None
 
 
 def compute(job):
@@ -181,7 +182,7 @@ def compute(job):
         say(f"closed-form: component {i} ({job.components[i].name}) factor {ent}: "
             f"{'closed form' if ok else 'NOT in closed form'}")
     if not all(report.values()):
-        raise ResponseError(f"closed-form: SymPy left integrals unevaluated for {job.model_name}; {_QUAD}")
+        raise ClosedFormUnavailable(f"closed-form: SymPy left integrals unevaluated for {job.model_name}; {_QUAD}")
     say(f"closed-form: derived in {time.monotonic() - t0:.1f} s")
     pre = job.pre
     args = (vals[DELTA], vals[HVX], vals[HVY], vals[ALPHA], float(pre.tau_over_hbar), float(pre.V0),
