@@ -298,9 +298,9 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, mu, plan_row, exact, alpha, inter, opt, tol, n0, n1, pre, contours):
+def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
     """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
-    every element of every channel group and of the channel sum) at one mu, T = 0:
+    every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
     cusp correction V'(0+) on the ``contours`` of every component that :func:`_factors_at` built -- at the
     tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` from the exact alpha-derivative on the
@@ -411,7 +411,7 @@ def compute(job):
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
         sig_ch = None
         if pair is not None:
-            sig_ch, e_d = _dV_part(comps, mu, plan[i], exact, alpha, pair, opt, tol, n0, n1, job.pre, conts)
+            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts)
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
