@@ -191,3 +191,29 @@ def test_alpha_derivative_rule_converges_as_N4_with_the_corrections(circle):
     e = {(N, x): np.max(np.abs(rule(N, x) - ref)) for N in (128, 256) for x in (0.0, s)}
     assert 14 < e[128, s] / e[256, s] < 18
     assert 3.5 < e[128, 0.0] / e[256, 0.0] < 4.5
+
+
+def test_four_band_linear_order_is_the_limit_of_the_exact_tilt():
+    """A four-band model (two coupled cones, spin s (x) 1): here sum_eta S^{eta a} <s^eta> does not vanish, so
+    the cusp correction enters the channel sum too.  Linear order (exact alpha-derivative, alpha = 0 contours)
+    against the exact tilt on the tilted contours (no derivative formula): sigma is odd in alpha, so
+    alpha sigma_1 = (8 sigma(alpha/2) - sigma(alpha)) / 3 + O(alpha^5)."""
+    import symenh
+    s0, s1, s2, s3 = PAULI
+    v, d, m, w, a = sp.symbols("v Delta m w a", real=True)
+    kron = sp.kronecker_product
+    H = (kron(s0, v * KX * s1 + v * KY * s2) + d * kron(s3, s3) + m * kron(s1, s0) + w * KX ** 2 * kron(s0, s3)
+         + a * KY * sp.eye(4))
+    model = from_matrix(H, kx=KX, ky=KY, spin=[kron(s0, s) for s in PAULI[1:]], params=(v, d, m, w, a),
+                        tilt_symbol=a, name="four-band")
+    vals = {"v": 0.3, "Delta": 0.05, "m": 0.03, "w": 0.2, "a": 0.004}
+    kw = {"method": "quadrature", "interaction": "screened-coulomb", "rtol": 1e-8}
+    lin = symenh.sigma(model, "enh-t", [0.15], model_values=vals, **kw)
+    g1 = symenh.sigma(model, "enh-t", [0.15], model_values=vals, order="exact", **kw)
+    g2 = symenh.sigma(model, "enh-t", [0.15], model_values=dict(vals, a=0.002), order="exact", **kw)
+    ref = (8 * g2.sigma[0] - g1.sigma[0]) / 3
+    e_ref = (8 * g2.error_estimate[0] + g1.error_estimate[0]) / 3
+    scale = np.max(np.abs(ref))
+    assert scale > 0
+    assert np.max(np.abs(lin.sigma[0] - ref)) <= lin.error_estimate[0] + e_ref
+    assert lin.error_estimate[0] < 1e-7 * scale and e_ref < 1e-6 * scale
