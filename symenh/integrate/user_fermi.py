@@ -154,20 +154,25 @@ def factor_shapes(n_ops: int) -> dict:
     return {"D": (2,), "X": (2, 2, 2), "A": (2, n_ops, 2), "B": (n_ops, 2), "C": (n_ops, 2)}
 
 
-def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol: float):
-    """Fermi-line parts of the factors of one level: ({name: f0}, {name: f1}, {name: err0}, {name: err1},
-    {(kind, name): natural size}) -- the last the integral of a non-cancelling bound of the integrand.
+def fd_step(loop) -> tuple:
+    """(h, size) of one loop: its size (1/nm, the largest distance of 16 reference points from their mean)
+    and the step h = 1e-3 size of the central differences d_c Q on it."""
+    c0 = loop.reference(np.linspace(0, 2 * np.pi, 16, endpoint=False))[0]
+    size = float(np.max(np.abs(c0 - np.mean(c0))))
+    return 1e-3 * max(size, 1e-12), size
 
-    ``need0``: factors wanted at alpha = 0 among ("A", "C"); ``need1``: d/dalpha wanted among
-    ("D", "X", "A", "C", "B").  Units per :mod:`symenh.responses.spec` (f1 per eV nm of alpha)."""
+
+def node_integrands(comp: UserComponent, level: int, nd, keys, h_fd: float, extra=()):
+    """The Fermi-line integrands of the factors ``keys`` [(kind, name)] of :func:`surface_factors` at the
+    nodes ``nd`` (:meth:`symenh.integrate.cells.Loop.nodes`) of one loop of ``level``, with the 1/(2 pi)^2
+    and without the line weight (module docstring): kind "0" A, C: ``-(d_c eps) S^{eta a}``,
+    ``-(d_b eps) <s^eta>``; kind "1": ``-tau d_b Omega``, ``tau d_c G^{ab}``, ``tau d_c S^{eta a}``,
+    ``tau d_b <s^eta>``, ``-tau S^{eta b}`` (d_c Q by :func:`_stencil` at step ``h_fd``).
+
+    Returns ({key: values (n, n_k)}, {key: point errors (n, n_k)}, the kernel's level quantities (sbp,
+    spin and ``extra``) at the nodes, tau at the nodes); n_k the flattened factor shape."""
     ker, vals = comp.kernel, comp.values
     n_ops = len(comp.model.spin)
-    shapes = factor_shapes(n_ops)
-    keys = [("0", n) for n in need0] + [("1", n) for n in need1]
-    sizes = [int(np.prod(shapes[n])) for _, n in keys]
-    if not keys:
-        return {}, {}, {}, {}, {}
-
     qnames = sorted({_QUANT[name] for kind, name in keys if kind == "1" and name != "B"})
     qshape = {"berry-curvature": (), "bcp": (2, 2), "sbp": (n_ops, 2), "spin": (n_ops,)}
 
@@ -175,57 +180,74 @@ def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol
         lv = ker.only(qnames, kx, ky, vals)
         return np.concatenate([lv[q][:, level].reshape(kx.size, -1) for q in qnames], axis=1)
 
+    kx, ky = nd["kx"], nd["ky"]
+    n = kx.size
+    grad = np.stack([nd["gx"], nd["gy"]], axis=-1)                       # (n, c)
+    lv = ker.only(("sbp", "spin") + tuple(q for q in extra if q not in ("sbp", "spin")), kx, ky, vals)
+    S, spin = lv["sbp"][:, level], lv["spin"][:, level]
+    tau, _, _ = comp.tilt(kx, ky)
+    h = np.full(n, h_fd)
+    out_v, out_e = {}, {}
+    cache = {}
+    if qnames:
+        dall, eall = _stencil(stacked, kx, ky, h)                     # (n, 2, m)
+        pos = 0
+        for q in qnames:
+            m = int(np.prod(qshape[q]))
+            cache[q] = (dall[..., pos:pos + m].reshape((n, 2) + qshape[q]),
+                        eall[..., pos:pos + m].reshape((n, 2) + qshape[q]))
+            pos += m
+    for kind, name in keys:
+        if kind == "0" and name == "A":
+            v, e = -np.einsum("nc,nea->ncea", grad, S), 0.0
+        elif kind == "0" and name == "C":
+            v, e = -np.einsum("nb,ne->neb", grad, spin), 0.0
+        elif name == "B":
+            v, e = -tau[:, None, None] * S, 0.0
+        else:
+            dQ, eQ = cache[_QUANT[name]]
+            t = tau.reshape((n,) + (1,) * (dQ.ndim - 1))
+            if name == "D":
+                v, e = -t * dQ, np.abs(t) * eQ                       # (n, b)
+            elif name == "X":                                        # X[c, b, a] = tau d_c G[a][b]
+                v, e = t * np.swapaxes(dQ, -1, -2), np.abs(t) * np.swapaxes(eQ, -1, -2)
+            elif name == "A":
+                v, e = t * dQ, np.abs(t) * eQ                        # (n, c, eta, a)
+            else:                                                    # C[eta, b] = tau d_b <s^eta>
+                v, e = t * np.swapaxes(dQ, 1, 2), np.abs(t) * np.swapaxes(eQ, 1, 2)
+        v = np.asarray(v).reshape(n, -1) * _NORM
+        e = np.broadcast_to(np.asarray(e), v.shape if np.ndim(e) == 0 else np.shape(e)).reshape(n, -1) * _NORM
+        out_v[(kind, name)] = v
+        out_e[(kind, name)] = e + 16 * _U * np.abs(v)
+    return out_v, out_e, lv, tau
+
+
+def surface_factors(comp: UserComponent, level: int, contours, need0, need1, tol: float):
+    """Fermi-line parts of the factors of one level: ({name: f0}, {name: f1}, {name: err0}, {name: err1},
+    {(kind, name): natural size}) -- the last the integral of a non-cancelling bound of the integrand.
+
+    ``need0``: factors wanted at alpha = 0 among ("A", "C"); ``need1``: d/dalpha wanted among
+    ("D", "X", "A", "C", "B").  Units per :mod:`symenh.responses.spec` (f1 per eV nm of alpha)."""
+    n_ops = len(comp.model.spin)
+    shapes = factor_shapes(n_ops)
+    keys = [("0", n) for n in need0] + [("1", n) for n in need1]
+    sizes = [int(np.prod(shapes[n])) for _, n in keys]
+    if not keys:
+        return {}, {}, {}, {}, {}
+
     out0, out1, e0, e1, nat = {}, {}, {}, {}, {}
     for loop in contours.loops:
-        c0 = loop.reference(np.linspace(0, 2 * np.pi, 16, endpoint=False))[0]
-        size = float(np.max(np.abs(c0 - np.mean(c0))))
-        h_fd = 1e-3 * max(size, 1e-12)
+        h_fd, size = fd_step(loop)
 
         def integrand(nd, h_fd=h_fd, size=size):
-            kx, ky = nd["kx"], nd["ky"]
-            n = kx.size
-            gx, gy = nd["gx"], nd["gy"]
-            grad = np.stack([gx, gy], axis=-1)                       # (n, c)
-            lv = ker.only(("sbp", "spin", "quantum-metric", "bcp"), kx, ky, vals)
-            S, spin = lv["sbp"][:, level], lv["spin"][:, level]
-            tau, _, _ = comp.tilt(kx, ky)
-            h = np.full(n, h_fd)
-            vals_, errs = [], []
-
-            cache = {}
-            if qnames:
-                dall, eall = _stencil(stacked, kx, ky, h)                     # (n, 2, m)
-                pos = 0
-                for q in qnames:
-                    m = int(np.prod(qshape[q]))
-                    cache[q] = (dall[..., pos:pos + m].reshape((n, 2) + qshape[q]),
-                                eall[..., pos:pos + m].reshape((n, 2) + qshape[q]))
-                    pos += m
-            for kind, name in keys:
-                if kind == "0" and name == "A":
-                    v, e = -np.einsum("nc,nea->ncea", grad, S), 0.0
-                elif kind == "0" and name == "C":
-                    v, e = -np.einsum("nb,ne->neb", grad, spin), 0.0
-                elif name == "B":
-                    v, e = -tau[:, None, None] * S, 0.0
-                else:
-                    dQ, eQ = cache[_QUANT[name]]
-                    t = tau.reshape((n,) + (1,) * (dQ.ndim - 1))
-                    if name == "D":
-                        v, e = -t * dQ, np.abs(t) * eQ                       # (n, b)
-                    elif name == "X":                                        # X[c, b, a] = tau d_c G[a][b]
-                        v, e = t * np.swapaxes(dQ, -1, -2), np.abs(t) * np.swapaxes(eQ, -1, -2)
-                    elif name == "A":
-                        v, e = t * dQ, np.abs(t) * eQ                        # (n, c, eta, a)
-                    else:                                                    # C[eta, b] = tau d_b <s^eta>
-                        v, e = t * np.swapaxes(dQ, 1, 2), np.abs(t) * np.swapaxes(eQ, 1, 2)
-                v = np.asarray(v).reshape(n, -1) * _NORM
-                e = np.broadcast_to(np.asarray(e), v.shape if np.ndim(e) == 0 else np.shape(e)).reshape(n, -1) * _NORM
-                vals_.append(v)
-                errs.append(e + 16 * _U * np.abs(v))
+            v, e, lv, tau = node_integrands(comp, level, nd, keys, h_fd, extra=("quantum-metric", "bcp"))
+            n = nd["kx"].size
+            vals_ = [v[key].reshape(n, -1) for key in keys]
+            errs = [e[key] for key in keys]
+            S = lv["sbp"][:, level]
             # natural size of each factor's integrand (no cancellation, and bounds that do not vanish
             # with a traced quantity: |Omega| <= tr g, |<s>| <= d): the scale a zero is resolved against
-            gnorm = np.hypot(gx, gy)
+            gnorm = np.hypot(nd["gx"], nd["gy"])
             mag = {"D": np.trace(lv["quantum-metric"][:, level], axis1=-2, axis2=-1),
                    "X": np.max(np.abs(lv["bcp"][:, level]), axis=(-2, -1)),
                    "A": np.max(np.abs(S), axis=(-2, -1)), "B": np.max(np.abs(S), axis=(-2, -1)),
@@ -266,4 +288,5 @@ def sea_compact(comp: UserComponent, level: int, contours, tol: float, cut: str 
     return np.asarray(v).reshape(n_ops, 2), float(np.max(e))
 
 
-__all__ = ["UserComponent", "crossing_box", "factor_shapes", "level_contours", "sea_compact", "surface_factors"]
+__all__ = ["UserComponent", "crossing_box", "factor_shapes", "fd_step", "level_contours", "node_integrands",
+           "sea_compact", "surface_factors"]

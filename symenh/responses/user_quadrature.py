@@ -48,10 +48,11 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   within each component: V(0) is the contact V_0 of the factors above (the same
   numbers as the contact interaction with that V_0), and the rest, dV = V - V(0) in the exchange field
   Y(k) = int_k' V(|k - k'|) (d'_b f) <s^eta>(k') (paper Eqs. 3, 10; physics.md 6), is the double sum over the
-  Fermi-contour nodes of every level and loop (:mod:`symenh.integrate.user_exchange`, any topology): at the
-  tilt itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` by central differences at
-  h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (the last change and the
-  propagated node-rule errors are the error).  A constant V gives dV = 0: the contact numbers bit for bit.
+  Fermi-contour nodes of every level and loop (:mod:`symenh.integrate.user_exchange`, any topology), with the
+  diagonal correction of the cusp V'(0+) |k - k'| of a screened V (the rule converges as N^-4): at the tilt
+  itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` from its exact alpha-derivative on the
+  alpha = 0 contours (the kind "1" A and C integrands in place of one side's, plus the contour-motion terms
+  with V'(q)).  A constant V gives dV = 0: the contact numbers bit for bit.
   Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
   not integrated on these contours), with T > 0, with Fock channels at the exact tilt, with
   ``exchange_valleys="all"``, and a V that is infinite at q = 0.
@@ -171,7 +172,9 @@ def _plan(comps, mu_all, need_sea, opt, say):
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
     order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
-    T = 0), either occupation of inh-full (physics.md 6-7)."""
+    T = 0), either occupation of inh-full (physics.md 6-7).  Returns V(0) (eV nm^2) of a q-dependent V, else
+    None."""
+    V00 = None
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
         if job.mechanism != "enh-t":
@@ -191,6 +194,7 @@ def _check_settings(job):
     if job.order == "exact" and job.channels != "printed":
         raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
                             "channels only; use order='linear' for channels='fock'")
+    return V00
 
 
 def _q_dependent(job) -> bool:
@@ -210,27 +214,30 @@ def _constant_V(inter):
     return float(expr)
 
 
-def _uniform_job(job):
-    """``job`` with ``pre.V0`` the constant of a q-independent user V, or V(0) of a q-dependent one (its
-    contact part; the rest is :mod:`symenh.integrate.user_exchange`); else ``job`` itself."""
+def _uniform_job(job, V00=None):
+    """``job`` with ``pre.V0`` the constant of a q-independent user V, or ``V00`` = V(0) of a q-dependent one
+    (its contact part; the rest is :mod:`symenh.integrate.user_exchange`); else ``job`` itself."""
     V0 = None if job.interaction is None else _constant_V(job.interaction)
-    if V0 is None and _q_dependent(job):
-        V0 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
+    if V0 is None:
+        V0 = V00
     if V0 is None:
         return job
     from dataclasses import replace
     return replace(job, pre=replace(job.pre, V0=V0))
 
 
-def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes):
+def _factors_at(comps, mu, plan_row, need, exact, opt, seas, say, tol, shapes, contours=None):
     """All factors of one energy ``mu`` (eV): linear order (kind "0" at alpha = 0, "1" = d/d alpha) or,
-    with ``exact``, kind "0" at the tilt of the :class:`TiltedComponent` s ``comps``."""
+    with ``exact``, kind "0" at the tilt of the :class:`TiltedComponent` s ``comps``.  ``contours``: a dict
+    that receives the Fermi contours built, by (component index, level)."""
     acc = _Factors(need, len(comps), shapes)
     mech_enh = "A" in need
     need0 = [n for n in need if n in ("A", "C")] if mech_enh else []
     for c, (comp, (levels, K, e_ref)) in enumerate(zip(comps, plan_row)):
         for N in levels:
             cont = level_contours(comp, N, float(mu), K, n0=opt["mesh"])
+            if contours is not None:
+                contours[(c, N)] = cont
             if len(cont) == 0:
                 continue
             acc.any_level = True
@@ -291,51 +298,49 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, mu, plan_row, exact, alpha, dV, opt, tol, n0, pre):
+def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
     """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
-    every element of the channel sum) at one mu, T = 0:
-    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) on the contours of every
-    component, at the tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` by central
-    differences at h = alpha/4, alpha/8, alpha/16 on the tilted contours with two Richardson steps (h^2, h^4;
-    the change from the last one-step value plus the propagated rule errors is the error).  ``n0``: natural sizes of A and C."""
+    every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
+    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
+    cusp correction V'(0+) on the ``contours`` of every component that :func:`_factors_at` built -- at the
+    tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` from the exact alpha-derivative on the
+    alpha = 0 contours (V'(q) in the contour-motion terms).  ``n0``, ``n1``: natural sizes of A and C and of
+    their alpha-derivatives."""
     from ..integrate.user_exchange import pair_exchange
 
-    scale = abs(pre.V0) * max(float(np.max(n0["A"])), 1e-300) * max(float(np.max(n0["C"])), 1e-300)
-
-    def T_at(cs):
-        total, err = 0.0, 0.0
-        for comp in cs:
-            try:
-                levels, K = crossing_box(comp, float(mu))
-            except ContourError as exc:
-                raise ResponseError(f"quadrature: {exc}") from None
-            T, e = pair_exchange(comp, levels, lambda N, comp=comp, K=K: level_contours(comp, N, float(mu), K,
-                                                                                       n0=opt["mesh"]),
-                                 dV, tol, scale)
-            total, err = total + T, err + e
-        return total, err
+    def top(x):
+        return max(float(np.max(x)), 1e-300)
 
     if exact:
-        T, e_rule = T_at(comps)
-        eT = np.zeros(T.shape[1:])
+        scale = abs(pre.V0) * top(n0["A"]) * top(n0["C"])
     else:
-        D, E = [], []
-        for h in (alpha / 4, alpha / 8, alpha / 16):
-            Tp, ep = T_at([TiltedComponent(c, h) for c in comps])
-            Tm, em = T_at([TiltedComponent(c, -h) for c in comps])
-            D.append((Tp - Tm) / (2 * h))
-            E.append((ep + em) / (2 * abs(h)))
-        R1, R2 = (4 * D[1] - D[0]) / 3, (4 * D[2] - D[1]) / 3          # h^2 removed
-        RR = (16 * R2 - R1) / 15                                        # h^4 removed
-        T = alpha * RR
-        # the rule errors through the weights (|16 (4 E2 + E1) + (4 E1 + E0)| / 45 <= the sum below)
-        eT = abs(alpha) * np.abs(np.sum(RR - R2, axis=0))              # of the channel sum
-        e_rule = abs(alpha) * (64 * E[2] + 20 * E[1] + E[0]) / 45
+        scale = abs(pre.V0) * (top(n1["A"]) * top(n0["C"]) + top(n0["A"]) * top(n1["C"]))
+    T, err = 0.0, 0.0
+    for c, (comp, (levels, _, _)) in enumerate(zip(comps, plan_row)):
+        t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
+                             slope=inter.slope, dVdq=None if exact else inter.dVdq)
+        T, err = T + t, err + e
+    if not exact:
+        T, err = alpha * T, abs(alpha) * err
     k = pre.enh_sign * pre.tau_over_hbar
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
-    # the Richardson change of the channel sum and the node-rule error (which bounds the channel sum)
-    err = abs(k) * (eT + np.swapaxes(eT, -3, -2) + 2 * e_rule)
-    return sig, float(np.max(err))
+    return sig, 2 * abs(k) * err
+
+
+class _Pair:
+    """dV(q) = V(q) - V(0) (eV nm^2), V'(q) (eV nm^3) and the cusp slope V'(0+) of a q-dependent interaction
+    (q in 1/nm; a non-finite V or V' is refused in one line by :func:`symenh.integrate.exchange.checked_V`)."""
+
+    def __init__(self, inter, V00: float):
+        from ..integrate.exchange_grid import cusp_slope
+        self.inter, self.V00 = inter, V00
+        self.slope = cusp_slope(inter)
+
+    def dV(self, q):
+        return checked_V(self.inter, q) - self.V00
+
+    def dVdq(self, q):
+        return checked_V(self.inter, q, derivative=True)
 
 
 def _channel_models(job):
@@ -350,14 +355,9 @@ def _channel_models(job):
 
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error per mu (module docstring)."""
-    _check_settings(job)
-    dV = None
-    if _q_dependent(job):
-        inter = job.interaction
-        V00 = float(np.asarray(inter.V(np.array([0.0])))[0])
-        def dV(q, inter=inter, V00=V00):
-            return checked_V(inter, q) - V00             # eV nm^2, q in 1/nm; 0 at q = 0; non-finite refused
-    job = _uniform_job(job)
+    V00 = _check_settings(job)
+    pair = None if V00 is None else _Pair(job.interaction, V00)
+    job = _uniform_job(job, V00)
     opt = _options(job)
     say = reporter(opt["progress"])
     mu_all = np.asarray(job.mu_eV, dtype=float)
@@ -391,10 +391,11 @@ def compute(job):
         win = (float(np.min(mu_all)) - reach, float(np.max(mu_all)) + reach)
         edges = sorted({e for comp in comps for e in level_extrema(comp, win)})
     for i, mu in enumerate(mu_all):
+        conts: dict = {}
         if kT > 0:
             acc = _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges)
         else:
-            acc = _factors_at(comps, mu, plan[i], need, exact, opt, seas, say, tol, shapes)
+            acc = _factors_at(comps, mu, plan[i], need, exact, opt, seas, say, tol, shapes, conts)
         if not acc.any_level:
             if opt["k_cutoff"] is not None:
                 dsig.append(np.zeros((2, 2, 2)).tolist())
@@ -409,8 +410,8 @@ def compute(job):
             e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
         sig_ch = None
-        if dV is not None:
-            sig_ch, e_d = _dV_part(comps, mu, plan[i], exact, alpha, dV, opt, tol, n0, job.pre)
+        if pair is not None:
+            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts)
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
