@@ -127,7 +127,7 @@ def parity(z) -> str:
     return "neither even nor odd in $k$"
 
 
-def file_sbp_maps(loaded, component: int = 0, mu_eV=None, n: int = N_K) -> dict:
+def file_sbp_maps(loaded, component: int = 0, mu_eV=None, n: int = N_K, k=None) -> dict:
     """The SBP maps of Fig. 2 for component ``component`` of a model file, by the numeric kernel
     (:func:`symenh.kernels.numeric.numeric_kernel`: lambdified H and dH/dk, eigh; no SymPy derivation).
 
@@ -136,7 +136,8 @@ def file_sbp_maps(loaded, component: int = 0, mu_eV=None, n: int = N_K) -> dict:
     with ``mu_eV`` (eV; the first value chooses the level, the largest |mu| sets the window) the highest
     level whose energy at k = 0 lies at or below mu[0]; without, the lowest level above E = 0 at k = 0
     (the conduction level of a model with its gap around E = 0; the same choice as mu = its energy
-    there).  Returns dict(KX, KY (n, n) in 1/nm, S (n, n, 4, 2) in nm/eV indexed [eta][a] (eta 0..3,
+    there).  ``k``: (KX, KY) arrays (1/nm) to use instead of the window (e.g. the paper's grid of
+    :func:`sbp_maps`).  Returns dict(KX, KY (n, n) in 1/nm, S (n, n, 4, 2) in nm/eV indexed [eta][a] (eta 0..3,
     a x, y), level, levels (their number), degeneracy (bands traced in the level), e0 (level
     energies at k = 0, eV), mu0 (eV), chosen (how the level was chosen), window).  A one-line
     :class:`~symenh.errors.ResponseError` if no level lies above E = 0 at k = 0 and no mu is given, or
@@ -160,7 +161,11 @@ def file_sbp_maps(loaded, component: int = 0, mu_eV=None, n: int = N_K) -> dict:
         mu = np.asarray(mu_eV, dtype=float)
         level = geometry_level(e0, mu[0])
         chosen = r"highest level at or below $\mu$ = $%s$ meV at $k = 0$" % tex_number(mu[0] * 1e3, 4)
-    KX, KY, _, window = geometry_grid(model, values, mu, n)
+    if k is None:
+        KX, KY, _, window = geometry_grid(model, values, mu, n)
+    else:
+        KX, KY = (np.asarray(x, dtype=float) for x in k)
+        window = "the k given"
     with np.errstate(all="ignore"):  # reported below as one error
         S = kern.only(("sbp",), KX, KY, values)["sbp"][..., level, :, :]
     require_finite("--model-file", S, f"the SBP map of Fig. 2 for {loaded.name} (nm/eV)")
@@ -191,8 +196,8 @@ def make_file(out_dir: Path, loaded, report=print, *, component: int = 0, mu_eV=
     from .user_model import component_values, file_stem
 
     label = loaded.labels[component]
-    report(f"fig2: SBP maps of {loaded.name} ({label}), numeric kernel")
     m = file_sbp_maps(loaded, component, mu_eV)
+    report(f"fig2: SBP maps of {label}, level {m['level']}, on {m['window']} (numeric kernel)")
     S, KX, KY = m["S"], m["KX"], m["KY"]
     largest = max(float(np.max(np.abs(S[..., eta, a]))) for _, eta, a, _ in PANELS)
     fig, axes = new_figure(6.3, 2, 2)

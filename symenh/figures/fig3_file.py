@@ -101,7 +101,7 @@ def data(loaded, mu_eV, params, convention="consistent", method=None, report=pri
     """Every number of Fig. 3 for a model file: dict(mu (eV, ascending), method, curves {mechanism:
     (values, error estimate) in A m / V^2, the element of :data:`PANEL_PAIRS`}, results {mechanism:
     SigmaResult}, edges (level energies at k = 0, eV)).  One-line ResponseError for fewer than two mu,
-    or if every conductivity vanishes within its error estimate."""
+    a tilt of 0, or if every conductivity vanishes within its error estimate."""
     mu = np.asarray(mu_eV, dtype=float)
     if mu.ndim != 1 or mu.size < 2:
         raise ResponseError("--mu: figure fig3 --model-file needs at least two chemical potentials "
@@ -109,6 +109,11 @@ def data(loaded, mu_eV, params, convention="consistent", method=None, report=pri
     mu = np.unique(mu)
     if mu.size < 2:
         raise ResponseError("--mu: figure fig3 --model-file needs at least two different chemical potentials")
+    for model in loaded.components:
+        tilt = model.tilt_symbol
+        if tilt is not None and loaded.model_values[tilt.name] == 0:
+            raise ResponseError(f"--model-file: the tilt {tilt.name} of {loaded.name} is 0; Fig. 3 needs a tilt (every "
+                                "conductivity is linear in it, so at 0 all vanish and the ratios are 0/0)")
     method = method or default_method(loaded)
     curves, results = {}, {}
     for enh, ref, element in PANEL_PAIRS:
