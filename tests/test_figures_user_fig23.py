@@ -17,16 +17,19 @@ import hashlib
 import json
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pytest
+import test_figures_style as style_checks   # the layout checks every figure passes
 
 from symenh.cli import main
-from symenh.figures import fig2, fig3, fig3_file
+from symenh.figures import fig2, fig3, fig3_file, style
 from symenh.figures.table import read_metadata
 from symenh.kernels import kernel_for
 from symenh.models import pt_dirac
 from symenh.models.model_file import load_model
 from symenh.params import PAPER
+from symenh.responses.result import RELATIVE_SIGNS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "models"
 H_T = str(EXAMPLES / "tilted_dirac.json")
@@ -170,14 +173,51 @@ def _check_pair(model, curves, mu_idx):
     return mu_b[mu_idx]
 
 
-def test_fig3_of_the_h_t_file_is_the_built_in_fig3(files):
+@pytest.fixture(scope="module")
+def ht_fig3(files):
+    """(loaded H_T file, fig3_file.data at two mu of the built-in grid)."""
+    loaded = load_model(files["ht"])
     mu_b, _ = fig3.curves(PAPER)
-    dat = fig3_file.data(load_model(files["ht"]), mu_b[MU_INDEX], PAPER, report=lambda s: None)
+    return loaded, fig3_file.data(loaded, mu_b[MU_INDEX], PAPER, report=lambda s: None)
+
+
+def test_fig3_of_the_h_t_file_is_the_built_in_fig3(ht_fig3):
+    _, dat = ht_fig3
+    mu_b, _ = fig3.curves(PAPER)
     np.testing.assert_array_equal(dat["mu"], mu_b[MU_INDEX])
     _check_pair("tilted-dirac", dat["curves"], MU_INDEX)
-    assert fig3_file.pair_summary(dat, "enh-t", "bcd") == "opposite signs"       # fig3's RELATIVE_SIGNS
+    assert fig3_file.pair_summary(dat, "enh-t", "bcd") == RELATIVE_SIGNS["consistent"]["enh-t vs bcd (tilted-dirac)"]
     assert fig3_file.pair_summary(dat, "enh-pt", "inh") == "both vanish"
     assert dat["method"] == "quadrature" and np.allclose(dat["edges"], [-0.05, 0.05], rtol=1e-12)
+
+
+def _laid_out(fig):
+    with matplotlib.rc_context(style.RC):   # as style.save lays it out
+        fig.set_dpi(style.DPI)
+        fig.draw_without_rendering()
+    return fig
+
+
+def test_the_model_file_figures_pass_the_layout_checks_of_every_figure(ht_fig3, files, tmp_path):
+    """No text overlaps another or leaves the figure, every axis names its unit, no note sits on a curve,
+    meshes rasterised (tests/test_figures_style.py), for fig2 (with its empty panels) and fig3 of H_T."""
+    loaded, dat = ht_fig3
+    figs = [style_checks._capture(tmp_path, fig2, loaded=loaded),
+            _laid_out(style.styled(fig3_file.draw)(dat, loaded, PAPER, "consistent"))]
+    try:
+        for fig in figs:
+            style_checks.test_figure_has_a_journal_width(fig)
+            style_checks.test_no_text_overlaps_another_or_leaves_the_figure(fig)
+            style_checks.test_every_axis_and_colour_bar_names_its_unit(fig)
+            style_checks.test_no_legend_note_or_label_sits_on_a_curve(fig)
+            style_checks.test_dense_meshes_are_rasterised(fig)
+        note = " ".join(t.get_text() for t in figs[1].axes[0].texts)
+        article = {"same sign": "the same sign", "opposite signs": "opposite signs"}
+        want = {c: article[RELATIVE_SIGNS[c]["enh-t vs bcd (tilted-dirac)"]] for c in ("consistent", "printed")}
+        assert f"{want['consistent']} here" in note and f"give {want['printed']}" in note, note
+    finally:
+        for fig in figs:
+            style.plt.close(fig)
 
 
 def test_fig3_cli_of_the_h_pt_file_writes_the_built_in_numbers_with_the_files_sha256(files, capsys, tmp_path):

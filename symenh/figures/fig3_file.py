@@ -183,7 +183,8 @@ def _pair_panels(ax_curve, ax_ratio, dat, enh, ref, element, convention, xlim) -
 def draw(dat, loaded, params, convention="consistent"):
     """The figure (matplotlib Figure) of :func:`data`; call inside :func:`~symenh.figures.style.styled`."""
     mu_meV = dat["mu"] * 1e3
-    xlim = (float(mu_meV[0]), float(mu_meV[-1]))
+    margin = 0.02 * float(mu_meV[-1] - mu_meV[0])      # the end points' markers inside the axes
+    xlim = (float(mu_meV[0]) - margin, float(mu_meV[-1]) + margin)
     fig, ax = new_figure(6.2, 2, 2)
     a, b, c, d = ax.ravel()
     titles = {"enh-t": (r"(a) ENH$^{(T)}$ and BCD", r"(b) %s / %s" % (TEX["enh-t"], TEX["bcd"])),
