@@ -10,6 +10,16 @@ S^{1x} and S^{2y} vanish identically and are not drawn.  The geometry does not
 depend on the tilt alpha.  Axes: k_x, k_y in 1/nm over +-K_WINDOW |Delta|/(hbar v).
 Delta = 0 is refused: the window is measured in |Delta|/(hbar v), and the gapless SBP
 diverges at the band touching k = 0.
+
+A user's model file (``symenh figure fig2 --model-file FILE [--mu VALUE] [--valley V | --component I]``,
+:func:`make_file`): the same four panels S^{2x}, S^{3x}, S^{1y}, S^{3y} (nm/eV, Eq. 5) of one component
+of the file by the numeric kernel (lambdified H and dH/dk, eigh; no SymPy derivation), for the level
+and on the k window that ``symenh figure model`` uses (:mod:`symenh.figures.user_model`: the highest
+level at or below the first mu at k = 0, default the lowest level above E = 0; the Brillouin zone of a
+lattice model, else the square on which the levels reach 2 max|mu|), each panel titled with its parity
+under k -> -k as found on the map; a panel that vanishes identically is drawn empty and says so (a file
+always has s^1..s^3: the Pauli matrices for two bands, else its "spin" entry).  Writes
+fig2-model-NAME.png and .pdf.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ drawn (read off the curves) and which the other convention gives (sigma_ENH chan
 with the convention, BCD and INH do not); tests/test_figures_style.py checks both against
 the derived table symenh.responses.result.RELATIVE_SIGNS;
 the ratio maps (b), (d) are parameter maps of :mod:`symenh.maps` (the engine of
-:func:`symenh.sweep`, closed form vectorised over both axes) and colour log10 of the ratio's magnitude with its sign on the colour bar
-(or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
+:func:`symenh.sweep`, closed form vectorised over both axes) and colour log10 of the ratio's
+magnitude with its sign on the colour bar (or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
 Delta/5 to 2 Delta around the parameters given (at the paper's: 0.05-2 / nm, 10-100 meV).
 
 Also writes the plotted numbers as CSV (:mod:`symenh.figures.table`): '# key: value'
@@ -24,6 +24,11 @@ columns whose names carry their units.  Conductivities in SI (A m / V^2).
 Refused in one line (:class:`~symenh.errors.ResponseError`): Delta = 0 (the axes are in
 mu/|Delta|), alpha = 0 (every conductivity vanishes and the ratios are 0/0), and any
 parameters at which a plotted number is not finite.
+
+A user's model file (``symenh figure fig3 --model-file FILE --mu ...``, ``make(..., loaded=...)``):
+the same mechanisms, elements, units and conventions for the file's model by quadrature (grid for a
+lattice model) with error bands, the ratios against mu instead of the maps, and one CSV naming the
+file and its SHA-256: :mod:`symenh.figures.fig3_file`.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ Panels (a), (c) state the relative sign found on the curves (over the mu where b
 error estimates) in the convention drawn and what the other gives (sigma_ENH changes sign with
 ``--convention``, BCD and INH do not).  A pair that vanishes within its error estimates at every mu
 (symmetry: PT forbids BCD and ENH^(T), as in H_PT; time reversal forbids INH and ENH^(PT), as in H_T
-with both valleys) is drawn as an empty panel that says so; if all four vanish (e.g. a model without
-tilt: every one is linear in it), the figure is refused in one line.
+with both valleys) is drawn as an empty panel that says so; if all four vanish (e.g. every mu in a
+gap), or the file's tilt is 0 (every one is linear in it), the figure is refused in one line.
 
 Writes fig3-model-NAME.png, .pdf and .csv; the CSV (:mod:`symenh.figures.table`) holds mu and every
 conductivity with its error estimate, its header the file's name and SHA-256, the method, the
@@ -123,9 +123,9 @@ def data(loaded, mu_eV, params, convention="consistent", method=None, report=pri
                                          options=options, element=element)
             curves[mech], results[mech] = (s, err), res
     if all(vanishes(*c) for c in curves.values()):
-        raise ResponseError(f"--model-file: every conductivity of Fig. 3 ({', '.join(curves)}) of {loaded.name} "
-                            "vanishes within its error estimate at these mu (a model without tilt? each is linear "
-                            "in it): nothing to draw")
+        raise ResponseError(f"--mu: every conductivity of Fig. 3 ({', '.join(curves)}) of {loaded.name} "
+                            "vanishes within its error estimate at these mu (all in a gap?): nothing to draw; "
+                            "choose --mu where the model has a Fermi surface")
     return {"mu": mu, "method": method, "curves": curves, "results": results, "edges": level_edges(loaded)}
 
 
