@@ -253,5 +253,5 @@ def test_figure_model_draws_the_file_and_its_csv_matches_the_built_in_closed_for
 
 
 def test_paper_figures_refuse_model_file_options(capsys):
-    one_line_error(capsys, "figure", "fig2", "--model-file", H_T, "--out", "/nonexistent",
-                   needles=("--model-file: only for figure model",))
+    one_line_error(capsys, "figure", "fig1", "--model-file", H_T, "--out", "/nonexistent",
+                   needles=("--model-file: only for figure model",))   # fig2, fig3 take a model file

@@ -13,8 +13,8 @@ drawn (read off the curves) and which the other convention gives (sigma_ENH chan
 with the convention, BCD and INH do not); tests/test_figures_style.py checks both against
 the derived table symenh.responses.result.RELATIVE_SIGNS;
 the ratio maps (b), (d) are parameter maps of :mod:`symenh.maps` (the engine of
-:func:`symenh.sweep`, closed form vectorised over both axes) and colour log10 of the ratio's magnitude with its sign on the colour bar
-(or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
+:func:`symenh.sweep`, closed form vectorised over both axes) and colour log10 of the ratio's
+magnitude with its sign on the colour bar (or a signed scale if the sign changes).  The maps span q_s/4 to 10 q_s and
 Delta/5 to 2 Delta around the parameters given (at the paper's: 0.05-2 / nm, 10-100 meV).
 
 Also writes the plotted numbers as CSV (:mod:`symenh.figures.table`): '# key: value'
@@ -24,6 +24,11 @@ columns whose names carry their units.  Conductivities in SI (A m / V^2).
 Refused in one line (:class:`~symenh.errors.ResponseError`): Delta = 0 (the axes are in
 mu/|Delta|), alpha = 0 (every conductivity vanishes and the ratios are 0/0), and any
 parameters at which a plotted number is not finite.
+
+A user's model file (``symenh figure fig3 --model-file FILE --mu ...``, ``make(..., loaded=...)``):
+the same mechanisms, elements, units and conventions for the file's model by quadrature (grid for a
+lattice model) with error bands, the ratios against mu instead of the maps, and one CSV naming the
+file and its SHA-256: :mod:`symenh.figures.fig3_file`.
 """
 
 from __future__ import annotations
@@ -130,22 +135,30 @@ def relative_sign(ratio) -> str:
     return "same sign" if np.all(r > 0) else "opposite signs" if np.all(r < 0) else "a sign that changes"
 
 
+def sign_lines(enh, ref, convention, found, paper=None) -> list:
+    """The lines of a sign note: the relative sign ``found`` of sigma_``enh`` and sigma_``ref`` in
+    ``convention``, what the other convention gives (sigma_ENH changes sign with the convention, BCD
+    and INH do not) and, if given, ``paper`` (what the paper's text says)."""
+    other = FLIP.get(found, found)
+    lines = [f"{TEX[enh]} and {TEX[ref]}: {ARTICLE.get(found, found)} here",
+             f"({convention} convention: {CONVENTION_SHORT[convention]})"]
+    if convention == "consistent":
+        lines += [f"The paper's printed Eqs. 2, {EQUATION[enh][4:]} give {ARTICLE.get(other, other)}",
+                  "(--convention printed)" + (f"; {paper}" if paper else "")]
+    else:
+        lines += [r"The default consistent convention (charge $-e$,",
+                  f"$H' = +eE\\cdot r$) gives {ARTICLE.get(other, other)}" + (";" if paper else "")]
+        lines += [paper] if paper else []
+    return lines
+
+
 def sign_note(model, convention, found) -> str:
     """The words drawn on panel (a) or (c): the relative sign ``found`` on the curves, in
     ``convention``, and what the other convention (and the paper's text) give."""
     enh, ref = PAIRS[model]
     said = PAPER_SAYS[model]
     paper = "the paper does not say" if said.startswith("not") else f"the paper says {said.split(' (')[0]}"
-    other = FLIP.get(found, found)   # sigma_ENH changes sign with the convention, BCD and INH do not
-    lines = [f"{TEX[enh]} and {TEX[ref]}: {ARTICLE.get(found, found)} here",
-             f"({convention} convention: {CONVENTION_SHORT[convention]})"]
-    if convention == "consistent":
-        lines += [f"The paper's printed Eqs. 2, {EQUATION[enh][4:]} give {ARTICLE.get(other, other)}",
-                  f"(--convention printed); {paper}"]
-    else:
-        lines += [r"The default consistent convention (charge $-e$,",
-                  f"$H' = +eE\\cdot r$) gives {ARTICLE.get(other, other)};", paper]
-    return "\n".join(lines)
+    return "\n".join(sign_lines(enh, ref, convention, found, paper))
 
 
 def ratio_colours(ratio):
@@ -166,21 +179,33 @@ def ratio_colours(ratio):
             "sign": sign, "label": "ratio (dimensionless; signed, linear within $\\pm$1, log beyond)"}
 
 
-def _curve_panel(ax, mu_meV, cur, model, params, convention):
-    """Draw panel (a) or (c); return the relative sign found on the curves."""
-    enh, ref = PAIRS[model]
-    y_enh, y_ref = cur[(model, enh)], cur[(model, ref)]
-    scale = 10.0 ** np.floor(np.log10(max(np.max(np.abs(y_enh)), np.max(np.abs(y_ref)))))
+def curve_panel(ax, mu_meV, y_enh, y_ref, enh, ref, element, note, *, edges_meV=(), edge_label="band edge",
+                xlim=None, err_enh=None, err_ref=None, marker=None) -> None:
+    """Draw sigma_``enh`` and sigma_``ref`` (A m/V^2, element ``element``) against mu (meV) on ``ax``,
+    scaled by a power of ten named on the axis, with dotted lines at ``edges_meV``, the legend and
+    ``note`` in a band kept free of curves; ``err_enh``, ``err_ref`` (A m/V^2): error bands; ``marker``:
+    a marker at each mu (computed points)."""
+    top_enh = y_enh if err_enh is None else np.abs(y_enh) + err_enh
+    top_ref = y_ref if err_ref is None else np.abs(y_ref) + err_ref
+    scale = 10.0 ** np.floor(np.log10(max(np.max(np.abs(top_enh)), np.max(np.abs(top_ref)))))
     ax.axhline(0, color="0.6", lw=0.6, gid="reference")   # reference lines may pass under the note
-    ax.plot(mu_meV, y_enh / scale, color="tab:red", label=TEX[enh])
-    ax.plot(mu_meV, y_ref / scale, color="tab:blue", label=TEX[ref])
-    ax.axvline(abs(params.Delta_eV) * 1e3, color="0.5", lw=0.7, ls=":", label="band edge", gid="reference")
+    points = {} if marker is None else {"marker": marker, "ms": 2.5}
+    ax.plot(mu_meV, y_enh / scale, color="tab:red", label=TEX[enh], **points)
+    ax.plot(mu_meV, y_ref / scale, color="tab:blue", label=TEX[ref], **points)
+    bounds = [y_enh, y_ref]
+    for y, err, colour in ((y_enh, err_enh, "tab:red"), (y_ref, err_ref, "tab:blue")):
+        if err is not None:
+            ax.fill_between(mu_meV, (y - err) / scale, (y + err) / scale, color=colour, alpha=0.3, lw=0)
+            bounds += [y - err, y + err]
+    for i, edge in enumerate(edges_meV):
+        ax.axvline(edge, color="0.5", lw=0.7, ls=":", label=edge_label if i == 0 else None, gid="reference")
     ax.set_xlabel(r"$\mu$ (meV)")
-    ax.set_ylabel(r"$\sigma^{%s}$ ($%s$ A m V$^{-2}$)" % (ELEMENT[model], tex_number(scale)))
-    ax.set_xlim(0, mu_meV[-1])
+    ax.set_ylabel(r"$\sigma^{%s}$ ($%s$ A m V$^{-2}$)" % (element, tex_number(scale)))
+    ax.set_xlim(*(xlim or (0, mu_meV[-1])))
     ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))  # tick labels of stable width
     # a band free of curves for the legend and the sign note, on the side the curves reach least
-    lo, hi = min(np.min(y_enh), np.min(y_ref), 0.0) / scale, max(np.max(y_enh), np.max(y_ref), 0.0) / scale
+    lo = min(*(np.min(b) for b in bounds), 0.0) / scale
+    hi = max(*(np.max(b) for b in bounds), 0.0) / scale
     pad = 0.06 * (hi - lo)
     lo, hi = lo - pad, hi + pad
     band = 0.78 * (hi - lo)
@@ -188,10 +213,18 @@ def _curve_panel(ax, mu_meV, cur, model, params, convention):
     ax.set_ylim((lo, hi + band) if top else (lo - band, hi))
     ax.legend(frameon=False, ncol=3, loc="upper center" if top else "lower center", handlelength=1.5,
               columnspacing=1.0, borderaxespad=0.3)
-    found = relative_sign(y_enh / y_ref)
-    ax.text(0.03, 0.86 if top else 0.14, sign_note(model, convention, found), transform=ax.transAxes,
+    ax.text(0.03, 0.86 if top else 0.14, note, transform=ax.transAxes,
             fontsize=6.3, linespacing=1.35, ha="left", va="top" if top else "bottom",
             bbox={"boxstyle": "round,pad=0.35", "fc": "#fff8e0", "ec": "0.55", "lw": 0.6})
+
+
+def _curve_panel(ax, mu_meV, cur, model, params, convention):
+    """Draw panel (a) or (c); return the relative sign found on the curves."""
+    enh, ref = PAIRS[model]
+    y_enh, y_ref = cur[(model, enh)], cur[(model, ref)]
+    found = relative_sign(y_enh / y_ref)
+    curve_panel(ax, mu_meV, y_enh, y_ref, enh, ref, ELEMENT[model], sign_note(model, convention, found),
+                edges_meV=(abs(params.Delta_eV) * 1e3,))
     return found
 
 
@@ -402,10 +435,18 @@ def draw(dat, params, convention="consistent"):
 
 
 @styled
-def make(out_dir: Path, params, report=print, convention: str = "consistent") -> list:
+def make(out_dir: Path, params, report=print, convention: str = "consistent", *, loaded=None, mu_eV=None,
+         method=None, options=None) -> list:
     """Write fig3.png, fig3.pdf and the CSV of its numbers into ``out_dir``; return the paths.
 
-    Everything is computed and checked finite before the first file is written."""
+    Everything is computed and checked finite before the first file is written.  With ``loaded`` (a
+    :class:`~symenh.models.model_file.LoadedModel`): Fig. 3 of the model file at the chemical potentials
+    ``mu_eV`` (eV) by ``method`` (:func:`symenh.figures.fig3_file.make`)."""
+    if loaded is not None:
+        from . import fig3_file
+
+        return fig3_file.make(out_dir, params, report, loaded=loaded, mu_eV=mu_eV, method=method,
+                              convention=convention, options=options)
     dat = data(params, convention, report)
     tabs = tables(dat, params, convention)
     paths = save(draw(dat, params, convention), Path(out_dir) / "fig3")

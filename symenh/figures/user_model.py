@@ -49,18 +49,79 @@ def _k_window(model, values, mu) -> float:
     return float(ks[-1])
 
 
-def _grid(model, values, mu):
+def geometry_grid(model, values, mu, n: int = N_MAP):
+    """The k plane of the geometry maps: ``(KX, KY, cut, window)`` with KX, KY (n, n) arrays (1/nm),
+    ``cut`` the N_CUT momenta (1/nm) of the cuts through k = 0 and ``window`` its description.
+
+    A lattice model: its Brillouin zone (the reciprocal cell centred on k = 0); a k.p model: the
+    square |k_x|, |k_y| <= k_max on which the levels reach 2 max|mu| (:func:`_k_window`).  Both grids
+    are symmetric under k -> -k (reversing both axes)."""
     if model.lattice is not None:
         b = model.lattice.reciprocal
-        u = np.linspace(-0.5, 0.5, N_MAP)
+        u = np.linspace(-0.5, 0.5, n)
         U1, U2 = np.meshgrid(u, u)
         KX, KY = U1 * b[0, 0] + U2 * b[1, 0], U1 * b[0, 1] + U2 * b[1, 1]
         cut = np.linspace(-0.5, 0.5, N_CUT) * np.linalg.norm(b, axis=1).min()
         return KX, KY, cut, "the Brillouin zone"
     kmax = _k_window(model, values, mu)
-    k = np.linspace(-kmax, kmax, N_MAP)
+    k = np.linspace(-kmax, kmax, n)
     KX, KY = np.meshgrid(k, k)
     return KX, KY, np.linspace(-kmax, kmax, N_CUT), f"|k_x|, |k_y| <= {kmax:.3g} /nm"
+
+
+def geometry_level(e0, mu0: float) -> int:
+    """The level of the geometry maps: the highest level whose energy at k = 0 (``e0``, eV, the
+    levels ascending) lies at or below ``mu0`` (eV), i.e. the level of the first Fermi contour for a
+    band edge at k = 0; level 0 if none does."""
+    below = np.flatnonzero(np.ravel(e0) <= mu0)
+    return int(below[-1]) if below.size else 0
+
+
+def require_file(loaded, figure: str) -> None:
+    """A one-line ResponseError if ``loaded`` (the model file) is missing."""
+    if loaded is None:
+        raise ResponseError(f"--model-file: figure {figure} with a model file needs the file (give --model-file FILE)")
+
+
+def component_values(loaded, component: int):
+    """(model, {parameter name: value}) of component ``component`` of a model file."""
+    model = loaded.components[component]
+    return model, {p.name: loaded.model_values[p.name] for p in model.params}
+
+
+def default_method(loaded) -> str:
+    """The default method of a model file's conductivities: grid for a lattice model, else quadrature."""
+    return "grid" if loaded.components[0].lattice is not None else "quadrature"
+
+
+def sigma_curve(loaded, mech, mu, *, method, convention, params, options=None, element=None):
+    """sigma(mu) of a model file (every component summed) for one mechanism, as plotted.
+
+    Returns ``(element, values, error, result)``: the element (e.g. ``"xyy"``; by default the one of
+    largest magnitude over mu), its values (A m / V^2, one per mu), the error estimate per mu (the
+    largest over the elements; zeros where the method gives none) and the
+    :class:`~symenh.responses.result.SigmaResult`."""
+    res = sigma(loaded.model, mech, mu, method=method, convention=convention, params=params,
+                model_values=loaded.model_values, **dict(options or {}))
+    flat = np.asarray(res.sigma, dtype=float).reshape(mu.size, -1)
+    j = int(np.argmax(np.max(np.abs(flat), axis=0))) if element is None else ELEMENTS.index(element)
+    err = np.zeros(mu.size) if res.error_estimate is None else np.asarray(res.error_estimate, dtype=float)
+    return ELEMENTS[j], flat[:, j], err.reshape(mu.size, -1).max(axis=1), res
+
+
+def file_stem(loaded) -> str:
+    """``model-NAME`` (NAME the file's model name, made safe for a file name)."""
+    return "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in loaded.name)
+
+
+def file_metadata(loaded, params, method, convention) -> dict:
+    """The CSV header lines of a model file's figure: version, file name, model name, SHA-256 of the
+    file, method, convention, the file's parameters with their units, tau, q_s, eps_r, T."""
+    return {"symenh_version": __version__, "model_file": Path(loaded.path).name, "model_name": loaded.name,
+            "sha256": loaded.sha256, "method": method, "convention": convention,
+            "parameters": ", ".join(f"{k} = {v!r} {loaded.units[k]}" for k, v in loaded.model_values.items()),
+            "tau": f"{params.tau_ps!r} ps", "q_s": f"{params.q_s_per_nm!r} 1/nm", "eps_r": f"{params.eps_r!r}",
+            "temperature": f"{params.T_K!r} K"}
 
 
 @styled
@@ -74,34 +135,25 @@ def make(out_dir: Path, params, report=print, *, loaded=None, component=0, mecha
     mu = np.asarray(mu_eV, dtype=float)
     if mu.ndim != 1 or mu.size < 2:
         raise ResponseError("--mu: figure model needs at least two chemical potentials (e.g. --mu 60:200:8meV)")
-    model = loaded.components[component]
-    lattice = model.lattice is not None
-    method = method or ("grid" if lattice else "quadrature")
-    values = {p.name: loaded.model_values[p.name] for p in model.params}
+    model, values = component_values(loaded, component)
+    method = method or default_method(loaded)
     kern = numeric_kernel(model)
-    KX, KY, cut, window = _grid(model, values, mu)
+    KX, KY, cut, window = geometry_grid(model, values, mu)
     report(f"figure model: {loaded.name} ({loaded.labels[component]}), geometry on {window}")
     with np.errstate(all="ignore"):
         ex = kern.energies(cut, np.zeros_like(cut), values)
         ey = kern.energies(np.zeros_like(cut), cut, values)
         geo = kern.levels(KX, KY, values)
         e_map = geo.energy
-    e0 = kern.energies(0.0, 0.0, values)
-    below = np.flatnonzero(np.ravel(e0) <= mu[0])
-    level = int(below[-1]) if below.size else 0
+    level = geometry_level(kern.energies(0.0, 0.0, values), mu[0])
     omega = require_finite("--model-file", geo.berry_curvature[..., level], "the Berry curvature map")
     sbp = require_finite("--model-file", geo.sbp[..., level, 3, 0], "the SBP map")
     require_finite("--model-file", e_map, "the energy map")
     curves = {}
     for mech in mechanisms:
         report(f"figure model: sigma {mech} by {method} at {mu.size} mu values")
-        extra = dict(options or {})
-        res = sigma(loaded.model, mech, mu, method=method, convention=convention, params=params,
-                    model_values=loaded.model_values, **extra)
-        flat = np.asarray(res.sigma, dtype=float).reshape(mu.size, -1)
-        j = int(np.argmax(np.max(np.abs(flat), axis=0)))
-        err = np.zeros(mu.size) if res.error_estimate is None else np.asarray(res.error_estimate, dtype=float)
-        curves[mech] = (ELEMENTS[j], flat[:, j], err.reshape(mu.size, -1).max(axis=1))
+        curves[mech] = sigma_curve(loaded, mech, mu, method=method, convention=convention, params=params,
+                                   options=options)[:3]
 
     fig, axes = new_figure(6.2, 2, 2)
     ax = axes[0, 0]
@@ -135,13 +187,9 @@ def make(out_dir: Path, params, report=print, *, loaded=None, component=0, mecha
     ax.set_title(f"(d) sigma by {method}{summed}")
     ax.legend(loc="best")
     fig.suptitle(f"model file {Path(loaded.path).name}: {loaded.name} (sha256 {loaded.sha256[:12]})")
-    stem = "model-" + "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in loaded.name)
-    base = Path(out_dir) / stem
-    meta = {"symenh_version": __version__, "model_file": Path(loaded.path).name, "model_name": loaded.name,
-            "sha256": loaded.sha256, "method": method, "convention": convention,
-            "parameters": ", ".join(f"{k} = {v!r} {loaded.units[k]}" for k, v in loaded.model_values.items()),
-            "tau": f"{params.tau_ps!r} ps", "q_s": f"{params.q_s_per_nm!r} 1/nm", "eps_r": f"{params.eps_r!r}",
-            "temperature": f"{params.T_K!r} K", "elements": ", ".join(f"{m}: {c[0]}" for m, c in curves.items())}
+    base = Path(out_dir) / file_stem(loaded)
+    meta = file_metadata(loaded, params, method, convention)
+    meta["elements"] = ", ".join(f"{m}: {c[0]}" for m, c in curves.items())
     header = ["mu_eV"]
     columns = [mu]
     for mech, (el, s, err) in curves.items():
