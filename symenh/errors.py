@@ -18,6 +18,7 @@ ModelError             a model symenh cannot use (non-Hermitian, unknown name, .
 ContourError           a Fermi contour the ray method cannot represent (a ModelError)
 IntegrationError       an integrand outside what the closed-form integrator handles
 ResponseError          an unknown mechanism/method/option, or a path refusing a request
+ClosedFormUnavailable  a request the closed form does not cover (a ResponseError naming quadrature)
 CacheError             (internal) an on-disk cache entry that cannot be trusted
 =====================  ===============================================================
 
