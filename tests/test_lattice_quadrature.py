@@ -136,12 +136,21 @@ def test_bad_options_one_line(h_t, opts, word):
     assert word in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_fock_channels_refused_in_one_line(h_t):
-    """T > 0 and the exact tilt are tests/test_lattice_thermal.py's; the Fock channels are not done on the zone
-    contours (method='grid' does them)."""
-    with pytest.raises(ResponseError) as exc:
-        _quad(h_t, "enh-t", [0.1], exchange="fock")
-    assert "channels" in str(exc.value) and "lattice model" in str(exc.value) and "\n" not in str(exc.value)
+@pytest.mark.parametrize("kw, word", [({"exchange": "fock", "order": "exact"}, "order"),
+                                      ({"interaction": "screened-coulomb", "mech": "enh-pt"}, "interaction"),
+                                      ({"interaction": "screened-coulomb", "params": symenh.Parameters(T_K=30.0)},
+                                       "T_K"),
+                                      ({"interaction": lambda q: 1.0 / q}, "interaction")])
+def test_what_the_zone_contours_do_not_take_is_refused_in_one_line(h_t, kw, word):
+    """T > 0 and the exact tilt are tests/test_lattice_thermal.py's, the Fock channels and a q-dependent V for
+    ENH(T) at T = 0 tests/test_lattice_quad_exchange.py's; the Fock channels at the exact tilt, a q-dependent V
+    for ENH(PT) or at T > 0, and a V infinite at q = 0 are refused in one line naming the setting."""
+    kw = dict(kw)
+    mech = kw.pop("mech", "enh-t")
+    with pytest.raises(symenh.errors.SymenhError) as exc:
+        _quad(h_t, mech, [0.1], **kw)
+    msg = str(exc.value)
+    assert msg.startswith(word) and "\n" not in msg
 
 
 def test_estimate_covers_the_error_of_a_much_tighter_run(h_t):
