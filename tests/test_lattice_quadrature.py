@@ -4,8 +4,8 @@ Independent references: the lattice grid path (Fermi-box sums over the zone, T -
 contours at all); for an open Fermi contour (one that wraps the zone), the same Bloch Hamiltonian declared
 with an oblique unit cell (a1, a1 + a2): other fractional coordinates, other mesh, other windings and
 another cut basis for the sea; the continuum k.p model (the k.p user quadrature path) as a -> 0 at the
-O(a^2 ln a) rate tests/test_lattice_limit.py derives for ENH(PT); symmetry (PT forbids BCD and ENH(T)); and where mu lies
-(above / below every band, in a gap: exact zeros for the reasons of lattice_grid.ZERO_REASONS).
+O(a^2 ln a) rate tests/test_lattice_limit.py derives for ENH(PT); symmetry (PT forbids BCD and ENH(T)); and where mu
+lies (above / below every band, in a gap: exact zeros for the reasons of lattice_grid.ZERO_REASONS).
 """
 
 import numpy as np
@@ -14,7 +14,6 @@ import sympy as sp
 
 import symenh
 from symenh import from_matrix
-from symenh.errors import ResponseError
 from symenh.models.examples import B, k2_tilted_dirac, lattice_pt_dirac, lattice_tilted_dirac
 from symenh.models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY, PAULI
 from symenh.responses import lattice_grid

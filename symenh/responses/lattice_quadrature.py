@@ -1,7 +1,8 @@
 """The ``quadrature`` path for lattice models: Fermi-contour integrals over the Brillouin zone.
 
 ``symenh.sigma(model, mechanism, mu, method="quadrature", model_values=...)`` with a lattice model
-(``from_matrix(..., lattice_vectors=...)``) comes here.  Contact exchange, linear order in the tilt
+(``from_matrix(..., lattice_vectors=...)``) comes here.  Contact exchange (the Fock channels and a
+q-dependent V: the end of this text), linear order in the tilt
 or the exact tilt (``order="exact"``), at T = 0 (the paper's setting) or T > 0
 (``params=symenh.Parameters(T_K=...)``), for bcd, inh, inh-full, enh-t and enh-pt.  At T = 0, linear
 order:
@@ -75,11 +76,36 @@ window, plus the change between the last two Gauss rules of the window on each s
 through the assembly without signs.  A value below its estimate is an error unless the estimate is
 below 1e-6 of the size of the terms that cancel (a resolved symmetry zero).
 
+**Exchange beyond the printed contact** (physics.md 6; as :mod:`symenh.responses.user_quadrature` does
+for k.p models, the same mechanism on the zone contours):
+
+* ``exchange="fock"`` (any constant V): the components with their spin operators replaced by the N^2
+  orthonormal channels Gamma_i of :func:`symenh.geometry.channels.exchange_channels` (weight 1), every factor
+  above computed for them -- Fermi-line factors, the sea B0 (the filled-band sea in blocks of four channels:
+  :func:`symenh.integrate.bz.filled_sea` takes four operators per pass, so the Fock sea of a four-band model
+  costs four printed ones) -- at T = 0 and T > 0, linear order; the contribution of each channel group is
+  returned (``SigmaResult.channels``).  For a two-band model fock is exactly half of printed.
+* a constant user V given as a SymPy expression free of q: the contact case with that V_0 (a callable is
+  taken as q-dependent: for ENH(T) its dV_T is then 0 at every node, the contact numbers bit for bit).
+* a q-dependent V(q) (``interaction="screened-coulomb"``, a user V bounded at q = 0) for ENH(T) at T = 0,
+  printed channels (linear or exact order) or Fock channels (linear order): **the interaction on the torus is
+  the lattice grid's** ``V_T(q) = V(|q|_min)`` (minimal image over the reciprocal lattice, umklapp
+  neglected: :func:`symenh.integrate.zone_exchange.folded_norm`), so the two paths compute the same quantity.
+  V(0) is the contact V_0 of the factors above; the rest, dV_T = V_T - V(0) in the exchange field Y(k), is
+  the pair sum over the zone-contour nodes of every level and loop, cusp-corrected on the diagonal
+  (:mod:`symenh.integrate.zone_pair_exchange`): at the tilt itself for ``order="exact"``, at linear order
+  ``alpha dT/dalpha`` by central differences at h = alpha/4, alpha/8, alpha/16 on the tilted zone contours
+  with two Richardson steps, the node rule converged on that combination.  A constant V gives the contact
+  numbers bit for bit.
+
+Refused in one line before anything is built: a q-dependent V for ENH(PT) (its Fermi-sea field W(k) is not
+integrated on the zone contours; method='grid' does it), for BCD / INH, at T > 0 (method='grid'), with
+``exchange_valleys="all"``, a V infinite at q = 0; the Fock channels at the exact tilt; inh-full's
+field-corrected occupation.
+
 Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
 (16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
-Other settings (a q-dependent interaction, Fock channels) are refused in one line:
-method='grid' handles what the lattice grid path handles.  Several mechanisms can share one factor
-pass (:func:`compute_mechanisms`).
+Several mechanisms can share one factor pass (:func:`compute_mechanisms`).
 """
 
 from __future__ import annotations
