@@ -168,3 +168,22 @@ def test_exact_tilt_with_screened_coulomb_tends_to_the_linear_order(h_t):
         assert abs(d[alpha]) > 10 * (e.error_estimate[0] + lin.error_estimate[0])
         assert abs(d[alpha]) < 0.05 * abs(lin.sigma.ravel()[j])
     assert 7.0 < d[0.03] / d[0.015] < 9.0
+
+
+def test_fock_is_a_quarter_of_printed_for_the_lattice_h_pt():
+    """physics.md 6 for H_PT (api.sigma's docstring: one quarter with the contact interaction, the twelve
+    channels tau_i (x) s^nu vanishing): the sixteen Fock channels of the four-band lattice H_PT, their filled
+    sea in blocks (lattice_quadrature._reference_sea), give ENH(PT) = printed / 4 and an 'other channels'
+    group that is zero within the estimate."""
+    from symenh.models.examples import lattice_pt_dirac
+    m = lattice_pt_dirac(0.5)
+    vals = dict(VALS, Delta=0.3)
+    kw = dict(method="quadrature", model_values=vals)
+    p = symenh.sigma(m, "enh-pt", [0.4], **kw)
+    f = symenh.sigma(m, "enh-pt", [0.4], exchange="fock", **kw)
+    big = float(np.max(np.abs(p.sigma)))
+    assert big > 0
+    assert float(np.max(np.abs(f.sigma - 0.25 * p.sigma))) <= f.error_estimate[0] + 0.25 * p.error_estimate[0]
+    assert float(np.max(np.abs(f.sigma - 0.25 * p.sigma))) <= 1e-9 * big
+    assert set(f.channels) == {"tau_0 (x) s^eta", "other channels"}
+    assert float(np.max(np.abs(f.channels["other channels"]))) <= min(f.error_estimate[0], 1e-12 * big)
