@@ -139,7 +139,9 @@ def test_bad_options_one_line(h_t, opts, word):
                                       ({"interaction": "screened-coulomb", "mech": "enh-pt"}, "interaction"),
                                       ({"interaction": "screened-coulomb", "params": symenh.Parameters(T_K=30.0)},
                                        "T_K"),
-                                      ({"interaction": lambda q: 1.0 / q}, "interaction")])
+                                      ({"interaction": lambda q: 1.0 / q}, "interaction"),
+                                      ({"interaction": "screened-coulomb", "exchange_valleys": "all"},
+                                       "exchange_valleys")])
 def test_what_the_zone_contours_do_not_take_is_refused_in_one_line(h_t, kw, word):
     """T > 0 and the exact tilt are tests/test_lattice_thermal.py's, the Fock channels and a q-dependent V for
     ENH(T) at T = 0 tests/test_lattice_quad_exchange.py's; the Fock channels at the exact tilt, a q-dependent V

@@ -394,10 +394,12 @@ def _check_settings(job, mechanisms) -> None:
             raise ResponseError(f"interaction: the quadrature path for a lattice model takes a q-dependent V "
                                 f"({kind!r}) for enh-t only, not {bad[0]!r} (the Fermi-sea field W(k) of enh-pt is "
                                 "not integrated on the zone contours yet); use method='grid' or interaction='contact'")
-        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
-            if bad:
-                raise ResponseError(f"{name}: the quadrature path for a lattice model takes a q-dependent V "
-                                    f"({kind!r}) with {name} = {allowed} only; use method='grid'")
+        if job.T_K != 0:
+            raise ResponseError(f"T_K: the quadrature path for a lattice model takes a q-dependent V ({kind!r}) at "
+                                "T_K = 0 only; use method='grid'")
+        if job.exchange != "same":
+            raise ResponseError(f"exchange_valleys: a q-dependent V ({kind!r}) keeps k' in the valley of k ('same'); "
+                                "'all' is offered for the contact interaction only")
         V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
         if not np.isfinite(V00):
             raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a lattice "
