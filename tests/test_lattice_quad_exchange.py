@@ -187,3 +187,16 @@ def test_fock_is_a_quarter_of_printed_for_the_lattice_h_pt():
     assert float(np.max(np.abs(f.sigma - 0.25 * p.sigma))) <= 1e-9 * big
     assert set(f.channels) == {"tau_0 (x) s^eta", "other channels"}
     assert float(np.max(np.abs(f.channels["other channels"]))) <= min(f.error_estimate[0], 1e-12 * big)
+
+
+def test_pt_symmetry_forbids_enh_t_with_screened_coulomb():
+    """PT (the lattice H_PT) forbids ENH(T) for any V (physics.md 3): the pair sum keeps it a resolved zero --
+    a value inside its estimate, both far below the allowed ENH(PT) of the same model -- not an error."""
+    from symenh.models.examples import lattice_pt_dirac
+    vals = dict(VALS, Delta=0.3)
+    r = symenh.sigma(lattice_pt_dirac(0.5), "enh-t", [0.4], method="quadrature", model_values=vals,
+                     interaction="screened-coulomb")
+    ok = symenh.sigma(lattice_pt_dirac(0.5), "enh-pt", [0.4], method="quadrature", model_values=vals)
+    allowed = float(np.max(np.abs(ok.sigma)))
+    assert allowed > 0
+    assert float(np.max(np.abs(r.sigma))) <= r.error_estimate[0] < 1e-5 * allowed
