@@ -561,6 +561,8 @@ def compute_mechanisms(job, mechanisms) -> dict:
                 size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
             sig_ch = None
             if inter is not None:               # m is enh-t (_check_settings): the q-dependent part
+                say(f"mu = {mu:g} eV: {getattr(inter, 'kind', 'q-dependent')} V(q) - V(0): pair sum over the zone-"
+                    "contour nodes" + (" at the tilt" if exact else " at 6 tilts (central differences)"))
                 sig_ch, e_d = _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, (n0, n1), job.pre)
                 sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
             emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
