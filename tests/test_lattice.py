@@ -103,13 +103,12 @@ def test_kp_model_unchanged_by_the_lattice_field():
     assert m.lattice is None and "lattice" not in m.source()
 
 
-def test_quadrature_refuses_a_lattice_model_with_fock_channels_in_one_line():
-    """The zone quadrature (responses/lattice_quadrature.py) takes the contact exchange with the printed channels
-    (T > 0 and the exact tilt it does: tests/test_lattice_thermal.py); tests/test_lattice_quadrature.py checks
-    what it computes."""
+def test_quadrature_refuses_a_lattice_model_with_fock_channels_at_the_exact_tilt_in_one_line():
+    """The zone quadrature (responses/lattice_quadrature.py) takes the Fock channels at linear order
+    (tests/test_lattice_quad_exchange.py); at the exact tilt it refuses them in one line."""
     with pytest.raises(ResponseError) as exc:
         symenh.sigma(lattice_tilted_dirac(0.5), "enh-t", [0.1], method="quadrature", model_values=VALS,
-                     exchange="fock")
+                     exchange="fock", order="exact")
     msg = str(exc.value)
     assert "lattice model" in msg and "channels" in msg and "\n" not in msg
 

@@ -4,8 +4,8 @@ Independent references: the lattice grid path (Fermi-box sums over the zone, T -
 contours at all); for an open Fermi contour (one that wraps the zone), the same Bloch Hamiltonian declared
 with an oblique unit cell (a1, a1 + a2): other fractional coordinates, other mesh, other windings and
 another cut basis for the sea; the continuum k.p model (the k.p user quadrature path) as a -> 0 at the
-O(a^2 ln a) rate tests/test_lattice_limit.py derives for ENH(PT); symmetry (PT forbids BCD and ENH(T)); and where mu lies
-(above / below every band, in a gap: exact zeros for the reasons of lattice_grid.ZERO_REASONS).
+O(a^2 ln a) rate tests/test_lattice_limit.py derives for ENH(PT); symmetry (PT forbids BCD and ENH(T)); and where mu
+lies (above / below every band, in a gap: exact zeros for the reasons of lattice_grid.ZERO_REASONS).
 """
 
 import numpy as np
@@ -14,7 +14,6 @@ import sympy as sp
 
 import symenh
 from symenh import from_matrix
-from symenh.errors import ResponseError
 from symenh.models.examples import B, k2_tilted_dirac, lattice_pt_dirac, lattice_tilted_dirac
 from symenh.models.symbols import ALPHA, DELTA, HVX, HVY, KX, KY, PAULI
 from symenh.responses import lattice_grid
@@ -136,12 +135,23 @@ def test_bad_options_one_line(h_t, opts, word):
     assert word in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_fock_channels_refused_in_one_line(h_t):
-    """T > 0 and the exact tilt are tests/test_lattice_thermal.py's; the Fock channels are not done on the zone
-    contours (method='grid' does them)."""
-    with pytest.raises(ResponseError) as exc:
-        _quad(h_t, "enh-t", [0.1], exchange="fock")
-    assert "channels" in str(exc.value) and "lattice model" in str(exc.value) and "\n" not in str(exc.value)
+@pytest.mark.parametrize("kw, word", [({"exchange": "fock", "order": "exact"}, "order"),
+                                      ({"interaction": "screened-coulomb", "mech": "enh-pt"}, "interaction"),
+                                      ({"interaction": "screened-coulomb", "params": symenh.Parameters(T_K=30.0)},
+                                       "T_K"),
+                                      ({"interaction": lambda q: 1.0 / q}, "interaction"),
+                                      ({"interaction": "screened-coulomb", "exchange_valleys": "all"},
+                                       "exchange_valleys")])
+def test_what_the_zone_contours_do_not_take_is_refused_in_one_line(h_t, kw, word):
+    """T > 0 and the exact tilt are tests/test_lattice_thermal.py's, the Fock channels and a q-dependent V for
+    ENH(T) at T = 0 tests/test_lattice_quad_exchange.py's; the Fock channels at the exact tilt, a q-dependent V
+    for ENH(PT) or at T > 0, and a V infinite at q = 0 are refused in one line naming the setting."""
+    kw = dict(kw)
+    mech = kw.pop("mech", "enh-t")
+    with pytest.raises(symenh.errors.SymenhError) as exc:
+        _quad(h_t, mech, [0.1], **kw)
+    msg = str(exc.value)
+    assert msg.startswith(word) and "\n" not in msg
 
 
 def test_estimate_covers_the_error_of_a_much_tighter_run(h_t):

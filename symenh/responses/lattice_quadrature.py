@@ -1,7 +1,8 @@
 """The ``quadrature`` path for lattice models: Fermi-contour integrals over the Brillouin zone.
 
 ``symenh.sigma(model, mechanism, mu, method="quadrature", model_values=...)`` with a lattice model
-(``from_matrix(..., lattice_vectors=...)``) comes here.  Contact exchange, linear order in the tilt
+(``from_matrix(..., lattice_vectors=...)``) comes here.  Contact exchange (the Fock channels and a
+q-dependent V: the end of this text), linear order in the tilt
 or the exact tilt (``order="exact"``), at T = 0 (the paper's setting) or T > 0
 (``params=symenh.Parameters(T_K=...)``), for bcd, inh, inh-full, enh-t and enh-pt.  At T = 0, linear
 order:
@@ -75,14 +76,41 @@ window, plus the change between the last two Gauss rules of the window on each s
 through the assembly without signs.  A value below its estimate is an error unless the estimate is
 below 1e-6 of the size of the terms that cancel (a resolved symmetry zero).
 
+**Exchange beyond the printed contact** (physics.md 6; as :mod:`symenh.responses.user_quadrature` does
+for k.p models, the same mechanism on the zone contours):
+
+* ``exchange="fock"`` (any constant V): the components with their spin operators replaced by the N^2
+  orthonormal channels Gamma_i of :func:`symenh.geometry.channels.exchange_channels` (weight 1), every factor
+  above computed for them -- Fermi-line factors, the sea B0 (the filled-band sea in blocks of four channels:
+  :func:`symenh.integrate.bz.filled_sea` takes four operators per pass, so the Fock sea of a four-band model
+  costs four printed ones) -- at T = 0 and T > 0, linear order; the contribution of each channel group is
+  returned (``SigmaResult.channels``).  For a two-band model fock is exactly half of printed.
+* a constant user V given as a SymPy expression free of q: the contact case with that V_0 (a callable is
+  taken as q-dependent: for ENH(T) its dV_T is then 0 at every node, the contact numbers bit for bit).
+* a q-dependent V(q) (``interaction="screened-coulomb"``, a user V bounded at q = 0) for ENH(T) at T = 0,
+  printed channels (linear or exact order) or Fock channels (linear order): **the interaction on the torus is
+  the lattice grid's** ``V_T(q) = V(|q|_min)`` (minimal image over the reciprocal lattice, umklapp
+  neglected: :func:`symenh.integrate.zone_exchange.folded_norm`), so the two paths compute the same quantity.
+  V(0) is the contact V_0 of the factors above; the rest, dV_T = V_T - V(0) in the exchange field Y(k), is
+  the pair sum over the zone-contour nodes of every level and loop, cusp-corrected on the diagonal
+  (:mod:`symenh.integrate.zone_pair_exchange`): at the tilt itself for ``order="exact"``, at linear order
+  ``alpha dT/dalpha`` by central differences at h = alpha/4, alpha/8, alpha/16 on the tilted zone contours
+  with two Richardson steps, the node rule converged on that combination.  A constant V gives the contact
+  numbers bit for bit.
+
+Refused in one line before anything is built: a q-dependent V for ENH(PT) (its Fermi-sea field W(k) is not
+integrated on the zone contours; method='grid' does it), for BCD / INH, at T > 0 (method='grid'), with
+``exchange_valleys="all"``, a V infinite at q = 0; the Fock channels at the exact tilt; inh-full's
+field-corrected occupation.
+
 Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
 (16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
-Other settings (a q-dependent interaction, Fock channels) are refused in one line:
-method='grid' handles what the lattice grid path handles.  Several mechanisms can share one factor
-pass (:func:`compute_mechanisms`).
+Several mechanisms can share one factor pass (:func:`compute_mechanisms`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -103,6 +131,7 @@ from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
 from .spec import FACTORS, linear_sigma
+from .user_quadrature import _channel_models, _q_dependent, _uniform_job
 
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
 RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
@@ -135,12 +164,33 @@ def _options(job) -> dict:
 
 
 def _reference_sea(model, values, E_ref):
-    """(value (4, 2), error (4, 2)) of sum_{bands below E_ref} int_BZ S d^2k/(2 pi)^2 (1/(eV nm)), cached."""
-    num = ModelNumerics.build(model)
+    """(value, error), each (max(4, n_ops), 2), of sum_{bands below E_ref} int_BZ S d^2k/(2 pi)^2 (1/(eV nm)),
+    cached.  :func:`symenh.integrate.bz.filled_sea` takes four operators at a time: a model with more
+    (the N^2 Fock channels of a model with N > 2 bands) is done in blocks (the first four operators, then
+    three new ones and the first block's largest per pass)."""
     p0 = zero_tilt_values(model, values)
     key = (model.source(), p0, float(E_ref))
     if key not in _SEAS:
-        tot, _sub, err, _n, _abs = bz.filled_sea(num, p0, model.lattice, float(E_ref))
+        ops = tuple(model.spin)
+        if len(ops) <= 4:
+            tot, _sub, err, _n, _abs = bz.filled_sea(ModelNumerics.build(model), p0, model.lattice, float(E_ref))
+        else:
+            # the first four operators, then three at a time with the first block's largest one carried
+            # along: filled_sea converges each pass to rtol of its largest sum of |terms|, and a block of
+            # channels whose sea vanishes by symmetry (H_PT's twelve tau_i (x) s^nu) would otherwise chase
+            # round-off to n_max; with the carrier every block converges at the scale of the whole set
+            def sea(blk, i0):
+                sub = replace(model, name=f"{model.name}[{i0}:{i0 + len(blk)}]", spin=blk)
+                return bz.filled_sea(ModelNumerics.build(sub), p0, model.lattice, float(E_ref))
+            t, _s, e, _n, a = sea(ops[:4], 0)
+            tots, errs = [t], [e]
+            carrier = ops[int(np.argmax(np.max(a, axis=1)))]
+            for i0 in range(4, len(ops), 3):
+                blk = ops[i0:i0 + 3]
+                t, _s, e, _n, _a = sea(blk + (carrier,) * (4 - len(blk)), i0)
+                tots.append(t[:len(blk)])
+                errs.append(e[:len(blk)])
+            tot, err = np.concatenate(tots), np.concatenate(errs)
         _SEAS[key] = (tot, err)
     return _SEAS[key]
 
@@ -249,13 +299,24 @@ def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float,
     return acc
 
 
+def _zone_contours(comp, finder, level: int, mu: float, mesh: int):
+    """The zone contours of ``level`` at ``mu`` (eV): the small band-edge pockets of ``finder`` if any,
+    else periodic marching squares on the zone mesh (a contour failure is a one-line ResponseError)."""
+    try:
+        cont = finder.pockets(level, mu, mesh)
+        if cont is None:
+            cont = find_contours(comp.level_fn(level, mu), lattice=comp.model.lattice, n0=mesh)
+    except ContourError as exc:
+        raise ResponseError(f"quadrature: {exc}") from None
+    return cont
+
+
 def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol, say):
     """Add to ``acc`` (component ``c``) the Fermi-line factors and the level seas of every level of a
     component with a band at ``mu`` (eV); a band at mu without a contour found is an error."""
     f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
     need0 = [n for n in need if n in ("A", "C")]
-    lat = comp.model.lattice
-    kx0, ky0 = lat.to_k(np.zeros(1), np.zeros(1))
+    kx0, ky0 = comp.model.lattice.to_k(np.zeros(1), np.zeros(1))
     exact = isinstance(comp, TiltedComponent)
     if exact:                                     # the tilted level energies at k = 0
         e_k0 = np.array([float(comp.level_fn(N, 0.0)(kx0, ky0)[0][0]) for N in range(len(comp.pattern))])
@@ -263,12 +324,7 @@ def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol,
         e_k0 = comp.kernel.energies(kx0, ky0, comp.values)[0]
     found = 0
     for N in range(len(comp.pattern)):
-        try:
-            cont = finder.pockets(N, mu, opt["mesh"])       # small pockets at a band edge, if any
-            if cont is None:
-                cont = find_contours(comp.level_fn(N, mu), lattice=lat, n0=opt["mesh"])
-        except ContourError as exc:
-            raise ResponseError(f"quadrature: {exc}") from None
+        cont = _zone_contours(comp, finder, N, mu, opt["mesh"])
         if len(cont) == 0:
             if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
                 v, e = _whole_level(comp, N, spec, values, tol)
@@ -327,6 +383,99 @@ def breakpoint_reach(specs, mu: float, kT: float, tol: float) -> float:
     return reach
 
 
+def _check_settings(job, mechanisms) -> None:
+    """The Job settings the lattice quadrature honours, refused in one line before anything is built:
+    T_K >= 0, order linear or exact, channels printed or fock (fock at linear order), any contact or
+    constant V, and a q-dependent V for ENH(T) at T = 0 with exchange_valleys 'same' and V(0) finite."""
+    if _q_dependent(job):
+        kind = getattr(job.interaction, "kind", "q-dependent")
+        bad = [m for m in mechanisms if m != "enh-t"]
+        if bad:
+            raise ResponseError(f"interaction: the quadrature path for a lattice model takes a q-dependent V "
+                                f"({kind!r}) for enh-t only, not {bad[0]!r} (the Fermi-sea field W(k) of enh-pt is "
+                                "not integrated on the zone contours yet); use method='grid' or interaction='contact'")
+        if job.T_K != 0:
+            raise ResponseError(f"T_K: the quadrature path for a lattice model takes a q-dependent V ({kind!r}) at "
+                                "T_K = 0 only; use method='grid'")
+        if job.exchange != "same":
+            raise ResponseError(f"exchange_valleys: a q-dependent V ({kind!r}) keeps k' in the valley of k ('same'); "
+                                "'all' is offered for the contact interaction only")
+        V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
+        if not np.isfinite(V00):
+            raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a lattice "
+                                "model needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
+    require_default(job, "quadrature path for a lattice model", interaction=True, T_K=True,
+                    order=("linear", "exact"), channels=("printed", "fock"))
+    if job.order == "exact" and job.channels != "printed":
+        raise ResponseError("order: the quadrature path for a lattice model gives order='exact' with the printed "
+                            "channels only; use order='linear' for channels='fock'")
+
+
+def _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, nat, pre):
+    """The q-dependent part of ENH(T) at one mu, T = 0: raw sigma per channel (n_ops, 2, 2, 2) and its error
+    bound (of every element of the channel sum).  :func:`symenh.integrate.zone_pair_exchange.zone_pair_exchange`
+    (dV_T = V(|q|_min) - V(0), the grid's periodic V) on the zone contours of every component: at the tilt
+    itself (``exact``: ``comps`` are the TiltedComponents) or, at linear order, ``alpha dT/dalpha`` by
+    central differences at h = alpha/4, alpha/8, alpha/16 on the tilted zone contours with two Richardson
+    steps (h^2, h^4), as :func:`symenh.responses.user_quadrature._dV_part` does on k.p contours.  The node
+    rule is converged on the Richardson combination itself (the pair sums at +h and -h are large and nearly
+    equal; their difference is what is needed); the error is the rule's change plus the last Richardson
+    change.  ``nat``: (n0, n1) natural sizes of the factors A, C (at alpha = 0, d/dalpha)."""
+    from ..integrate.zone_pair_exchange import zone_pair_exchange
+
+    n0, n1 = nat
+    mA0, mC0 = max(float(np.max(n0["A"])), 1e-300), max(float(np.max(n0["C"])), 1e-300)
+
+    def terms(cs, fs):
+        return [(comp, [(N, _zone_contours(comp, finder, N, mu, opt["mesh"])) for N in range(len(comp.pattern))])
+                for comp, finder in zip(cs, fs)]
+
+    if exact:
+        Ts, e_rule = zone_pair_exchange(terms(comps, finders), inter, tol, abs(pre.V0) * mA0 * mC0)
+        T = np.sum(Ts, axis=0)
+        eT = np.zeros(T.shape[1:])
+    else:
+        hs = (alpha / 4, alpha / 8, alpha / 16)
+        items, wD = [], []
+        for h in hs:
+            for sgn in (1.0, -1.0):
+                tc = [TiltedComponent(c, sgn * h) for c in comps]
+                items.append(terms(tc, [EdgeFinder(c) for c in tc]))
+                wD.append(sgn / (2 * h))
+        n_c = len(comps)
+        flat = [t for it in items for t in it]
+        wRR = np.array([1.0, 1.0, -20.0, -20.0, 64.0, 64.0]) / 45 * np.array(wD)   # (64 D2 - 20 D1 + D0) / 45
+        mA1, mC1 = float(np.max(n1.get("A", 0.0))), float(np.max(n1.get("C", 0.0)))
+        scale = abs(pre.V0) * (mA0 * mC1 + mA1 * mC0) + 1e-300
+        Ts, e_rule = zone_pair_exchange(flat, inter, tol, scale, weights=np.repeat(wRR, n_c))
+        Tj = Ts.reshape((6, n_c) + Ts.shape[1:]).sum(axis=1)                # per tilt, summed over components
+        D = [(Tj[2 * i] - Tj[2 * i + 1]) / (2 * h) for i, h in enumerate(hs)]
+        R2 = (4 * D[2] - D[1]) / 3                                          # h^2 removed
+        RR = (64 * D[2] - 20 * D[1] + D[0]) / 45                            # h^2, h^4 removed
+        T = alpha * RR
+        eT = abs(alpha) * np.abs(np.sum(RR - R2, axis=0))                 # of the channel sum
+        e_rule = abs(alpha) * e_rule
+    k = pre.enh_sign * pre.tau_over_hbar
+    sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    err = abs(k) * (eT + np.swapaxes(eT, -3, -2) + 2 * e_rule)
+    return sig, float(np.max(err))
+
+
+def _groups(m, chan, f0, f1, alpha, pre, exchange, sig_ch):
+    """{group label: raw sigma (2, 2, 2)} of the mechanism ``m`` with the Fock channels ``chan``: the factors'
+    channel index masked to each group (linear order), plus the group's part of the q-dependent ``sig_ch``."""
+    out = {}
+    a, b = FACTORS[m]
+    for label in chan.group_labels:
+        mask = np.asarray(chan.group_mask(label))
+        m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
+        m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
+        out[label] = linear_sigma(m, m0, m1, alpha, pre, exchange)
+        if sig_ch is not None:
+            out[label] = out[label] + np.einsum("e,ecab->cab", mask, sig_ch)
+    return out
+
+
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV, its error per mu (module docstring) and
     {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu (at T > 0 also
@@ -337,13 +486,15 @@ def compute(job):
 def compute_mechanisms(job, mechanisms) -> dict:
     """{mechanism: (raw sigma, error per mu, extra)} for several mechanisms sharing one factor pass
     (``job.mechanism`` is ignored); conventions of :func:`compute`."""
-    require_default(job, "quadrature path for a lattice model", T_K=True, order=("linear", "exact"))
     if not all(getattr(c, "lattice", None) is not None for c in job.components):
         raise ResponseError("model: mixes lattice and k.p components; give lattice models only (each with "
                             "lattice_vectors) or k.p models only")
     for m in mechanisms:
         if m not in FACTORS:
             raise ResponseError(f"mechanism: expected one of {', '.join(FACTORS)}, got {m!r}")
+    _check_settings(job, mechanisms)
+    inter = job.interaction if _q_dependent(job) else None
+    job = _uniform_job(job)              # pre.V0: a constant user V, or V(0) of a q-dependent one
     opt = _options(job)
     kT = kT_eV(job.T_K)
     say = reporter(opt["progress"])
@@ -362,12 +513,19 @@ def compute_mechanisms(job, mechanisms) -> dict:
     meta = {"lattice_regime": regimes, "zero_reason": reasons}
     if kT > 0:
         meta["window_energies"] = [0] * len(mu_all)
+    enh = any(m.startswith("enh") for m in mechanisms)
+    # channels="fock": the components with their spin operators replaced by the N^2 channels Gamma_i (weight 1)
+    models, chan = _channel_models(job) if enh else (job.components, None)
     res = {m: (np.zeros((len(mu_all), 2, 2, 2)), np.zeros(len(mu_all)), {"meta": meta}) for m in mechanisms}
+    if chan is not None:
+        for m in mechanisms:
+            if m.startswith("enh"):
+                res[m][2]["channels"] = {g: np.zeros((len(mu_all), 2, 2, 2)) for g in chan.group_labels}
     alpha = job.alpha
     if alpha == 0 or len(mu_all) == 0:
         return res
     need = sorted({n for m in mechanisms for n in FACTORS[m]})
-    comps = [UserComponent.build(m, job.values) for m in job.components]
+    comps = [UserComponent.build(m, job.values) for m in models]
     if exact:
         comps = [TiltedComponent(c, alpha) for c in comps]
     finders = [EdgeFinder(c) for c in comps]
@@ -377,8 +535,9 @@ def compute_mechanisms(job, mechanisms) -> dict:
     for i, mu in enumerate(mu_all):
         mu = float(mu)
         if kT > 0:
-            at = lambda E: _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
-                                       specs0)
+            def at(E):
+                return _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
+                                   specs0)
             acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
                                line_scale=True, reach=breakpoint_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
@@ -400,12 +559,21 @@ def compute_mechanisms(job, mechanisms) -> dict:
                 sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
                 e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
                 size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            sig_ch = None
+            if inter is not None:               # m is enh-t (_check_settings): the q-dependent part
+                say(f"mu = {mu:g} eV: {getattr(inter, 'kind', 'q-dependent')} V(q) - V(0): pair sum over the zone-"
+                    "contour nodes" + (" at the tilt" if exact else " at 6 tilts (central differences)"))
+                sig_ch, e_d = _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, (n0, n1), job.pre)
+                sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
             emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
             if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
                 raise ResponseError(f"quadrature: at mu = {mu:g} eV the error estimate {emax:.3g} exceeds the value "
                                     f"{vmax:.3g} (raw units) of {m}: not resolved; lower rtol or raise mesh")
             res[m][0][i] = sig
             res[m][1][i] = emax
+            if "channels" in res[m][2]:
+                for g, v in _groups(m, chan, f0, f1, alpha, job.pre, job.exchange, sig_ch).items():
+                    res[m][2]["channels"][g][i] = v
     return res
 
 
