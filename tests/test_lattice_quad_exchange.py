@@ -1,6 +1,6 @@
 """The lattice quadrature (responses/lattice_quadrature.py) beyond the contact interaction with the printed
 channels: the Fock channels (contact V; T = 0 and T > 0, linear order) and a q-dependent V(q) for ENH(T) at
-T = 0 (the pair sum over zone-contour nodes of symenh.integrate.zone_pair_exchange).
+T = 0 (the pair sum over zone-contour nodes of symenh.integrate.user_exchange with the minimal-image fold).
 
 Independent references:
 
@@ -133,25 +133,51 @@ def test_screened_coulomb_tends_to_its_q0_value_as_q_s_grows(h_t):
     assert frac[20.0] < 0 and 1.9 < frac[20.0] / frac[40.0] < 2.1
 
 
-def test_the_cusp_correction_of_the_node_rule():
-    """pair_sum with dV = |q| on the unit circle (a lattice so fine that no image folds): the double integral
-    oint oint |k(t) - k(t')| cos t cos t' dt dt' = -8 pi / 3 (Fourier series of |2 sin(x/2)|).  Without the
-    diagonal V'(0+) ds/6 the rule errs by O(dt^2), with it by O(dt^4)."""
-    from symenh.integrate.zone_pair_exchange import pair_sum
+def test_the_cusp_correction_of_the_node_rule_through_the_minimal_image():
+    """The pair rule of user_exchange with the lattice fold (min_image) and dV = |q| on the unit circle (a
+    lattice so fine that no image folds): the double integral oint oint |k(t) - k(t')| cos t cos t' dt dt' =
+    -8 pi / 3 (Fourier series of |2 sin(x/2)|).  Without the diagonal V'(0+) ds/6 the rule errs by O(dt^2),
+    with it by O(dt^4)."""
+    from symenh.integrate.user_exchange import _rule
+    from symenh.integrate.zone_exchange import min_image
     lat = Lattice((1e-3, 0.0), (0.0, 1e-3))
+
+    def fold(ux, uy):
+        return min_image(lat, *lat.to_fractional(ux, uy))
+
     exact = -8 * np.pi / 3
     err = {}
     for N in (32, 64):
         t = 2 * np.pi * np.arange(N) / N
         dt = 2 * np.pi / N
-        u = np.stack(lat.to_fractional(np.cos(t), np.sin(t)), axis=-1)
-        a = (np.cos(t) * dt)[:, None, None, None] * np.ones((N, 2, 1, 2))
-        c = (np.cos(t) * dt)[:, None, None] * np.ones((N, 1, 2))
+        part = {"k": np.stack([np.cos(t), np.sin(t)], -1), "dk": np.stack([-np.sin(t), np.cos(t)], -1),
+                "a": (np.cos(t) * dt)[:, None, None, None] * np.ones((N, 2, 1, 2)),
+                "c": (np.cos(t) * dt)[:, None, None] * np.ones((N, 1, 2))}
         for corr in (0, 1):
-            T = pair_sum(lat, u, a, c, lambda q: q, corr * np.full(N, dt) / 6)
+            T = _rule([part], N, lambda q: q, float(corr), None, fold)[0]
             err[N, corr] = abs(T[0, 0, 0, 0] - exact)
     assert 3.8 < err[32, 0] / err[64, 0] < 4.2
     assert 14 < err[32, 1] / err[64, 1] < 18 and err[64, 1] < 1e-3 * err[64, 0]
+
+
+def test_min_image_is_the_shortest_lattice_translate():
+    """min_image against a brute-force search over 11 x 11 reciprocal vectors on an oblique lattice, and
+    folded_norm its length."""
+    from symenh.integrate.zone_exchange import folded_norm, min_image
+    lat = Lattice((0.5, 0.0), (0.2, 0.45))
+    rng = np.random.default_rng(3)
+    du = rng.uniform(-3, 3, (2, 200))
+    x, y = min_image(lat, du[0], du[1])
+    b = lat.reciprocal
+    n = np.arange(-5, 6)
+    G1, G2 = np.meshgrid(n, n, indexing="ij")
+    cx = (du[0, :, None] + G1.ravel()) * b[0, 0] + (du[1, :, None] + G2.ravel()) * b[1, 0]
+    cy = (du[0, :, None] + G1.ravel()) * b[0, 1] + (du[1, :, None] + G2.ravel()) * b[1, 1]
+    r = np.hypot(cx, cy)
+    np.testing.assert_allclose(np.hypot(x, y), r.min(axis=1), rtol=1e-13)
+    j = np.argmin(r, axis=1)
+    np.testing.assert_allclose(x, cx[np.arange(200), j], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(folded_norm(lat, du[0], du[1]), np.hypot(x, y))
 
 
 def test_exact_tilt_with_screened_coulomb_tends_to_the_linear_order(h_t):

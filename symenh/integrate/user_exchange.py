@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .exchange import checked_V
 from .user_fermi import fd_step, node_integrands
 
 _N0, _N_MAX = 64, 2048
@@ -117,8 +118,9 @@ def _nodes(comp, level: int, contours, N: int, derivative: bool):
     return parts
 
 
-def _fields(k, a, c, dV, dVdq):
-    """Y = dV c, X = dV a and (with ``dVdq``) GY = G c, GX = G a at every node (rows in blocks):
+def _fields(k, a, c, dV, dVdq, fold=None):
+    """Y = dV c, X = dV a and (with ``dVdq``) GY = G c, GX = G a at every node (rows in blocks), the
+    displacements k_n - k_m through ``fold`` (the minimal image on a lattice; None: as they are):
     Y (n, n_ops, 2), X (n, 2, n_ops, 2), GY (n, 2, n_ops, 2) [n][c][eta][b], GX (n, 2, 2, n_ops, 2) [n][b][c][eta][a];
     and |dV| |c| (n, n_ops, 2), for the roundoff bound.  The diagonal (q = 0) contributes 0 here."""
     n = len(k)
@@ -130,6 +132,8 @@ def _fields(k, a, c, dV, dVdq):
     for i in range(0, n, _ROWS):
         ux = k[i:i + _ROWS, None, 0] - k[None, :, 0]
         uy = k[i:i + _ROWS, None, 1] - k[None, :, 1]
+        if fold is not None:
+            ux, uy = fold(ux, uy)
         q = np.hypot(ux, uy)
         D = dV(q)
         Y[i:i + _ROWS], X[i:i + _ROWS] = D @ cm, D @ am
@@ -146,13 +150,13 @@ def _fields(k, a, c, dV, dVdq):
     return out + (GY.reshape((n, 2) + c.shape[1:]), GX.reshape((n, 2) + a.shape[1:]))
 
 
-def _rule(parts, N: int, dV, slope: float, dVdq):
+def _rule(parts, N: int, dV, slope: float, dVdq, fold=None):
     """(T per channel (n_ops, 2, 2, 2) [eta][c][a][b], the size of its terms per element (2, 2, 2) (for the
     roundoff bound), the bound of the central-difference errors of d_c S and d_b <s> carried through) of the
     corrected double rule at N nodes per loop (module docstring); dT/dalpha with ``dVdq`` (V'(q))."""
     cat = lambda name: np.concatenate([p[name] for p in parts])       # noqa: E731
     k, dk, a, c = cat("k"), cat("dk"), cat("a"), cat("c")
-    Y, X, Ya, GY, GX = _fields(k, a, c, dV, dVdq)
+    Y, X, Ya, GY, GX = _fields(k, a, c, dV, dVdq, fold)
     h = 2 * np.pi / N
     speed = np.hypot(dk[:, 0], dk[:, 1])
     diag = (h / 6.0) * slope * speed                                  # dV_nn of the cusp correction
@@ -183,7 +187,7 @@ def _rule(parts, N: int, dV, slope: float, dVdq):
 
 
 def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, slope: float = 0.0,
-                  dVdq=None, n_max: int | None = None):
+                  dVdq=None, n_max: int | None = None, fold=None):
     """T_dV^{cab} per channel, (n_ops, 2, 2, 2) [eta][c][a][b], of one component and its error (module docstring;
     the sum over eta is the T_dV of the assembly, the channels are kept apart for channel groups; the error
     bounds every element of every channel group and of the channel sum).
@@ -192,7 +196,11 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, s
     ``dV(q)`` = V(q) - V(0) (eV nm^2, q in 1/nm); ``scale``: the natural size the rule converges against;
     ``slope``: V'(0+) (eV nm^3, :func:`symenh.integrate.exchange_grid.cusp_slope`; 0: no cusp correction);
     ``dVdq``: V'(q) (eV nm^3) -- given, the result is dT_dV/dalpha at alpha = 0 (``comp`` untilted; per unit of
-    alpha); ``n_max``: the node cap per loop (default 2048)."""
+    alpha); ``n_max``: the node cap per loop (default 2048); ``fold(ux, uy)`` -> (ux, uy): the displacement
+    k - k' (1/nm) the interaction sees -- None on a k.p component, the minimal image on the zone torus for a
+    lattice component (:func:`symenh.integrate.zone_exchange.min_image`, the lattice grid's V(|q|_min); its
+    gradient is then that of |q|_min, exact away from the Wigner-Seitz boundary, which only a contour as
+    large as half the zone reaches)."""
     n_max = _N_MAX if n_max is None else int(n_max)
     conts = [(N, contour_fn(N)) for N in plan_levels]
     conts = [(N, c) for N, c in conts if len(c)]
@@ -202,7 +210,7 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, s
     prev, d_prev, n = None, None, _N0
     while True:
         parts = [p for N, c in conts for p in _nodes(comp, N, c, n, deriv)]
-        T, size, fd = _rule(parts, n, dV, slope, dVdq)
+        T, size, fd = _rule(parts, n, dV, slope, dVdq, fold)
         noise = 64 * _U * np.sqrt(n * len(parts)) * float(np.max(size)) + fd
         if prev is not None:
             d = float(np.max(np.sum(np.abs(T - prev), axis=0)))
@@ -220,4 +228,21 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, s
         prev, n = T, 2 * n
 
 
-__all__ = ["pair_exchange"]
+class PairV:
+    """dV(q) = V(q) - V(0) (eV nm^2), V'(q) (eV nm^3) and the cusp slope V'(0+) (eV nm^3) of a q-dependent
+    interaction (q in 1/nm), as :func:`pair_exchange` takes them; a non-finite V or V' is refused in one line
+    by :func:`symenh.integrate.exchange.checked_V`."""
+
+    def __init__(self, inter, V00: float):
+        from .exchange_grid import cusp_slope
+        self.inter, self.V00 = inter, float(V00)
+        self.slope = cusp_slope(inter)
+
+    def dV(self, q):
+        return checked_V(self.inter, q) - self.V00
+
+    def dVdq(self, q):
+        return checked_V(self.inter, q, derivative=True)
+
+
+__all__ = ["PairV", "pair_exchange"]

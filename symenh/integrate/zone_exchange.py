@@ -101,21 +101,31 @@ def epstein_minus_half(e1, e2, n_terms: int = 6) -> float:
     return float(c * lhs / (np.sqrt(np.pi) * (-2.0 * np.sqrt(np.pi))))          # / (pi^(1/2) Gamma(-1/2))
 
 
-def folded_norm(lattice: Lattice, du1, du2) -> np.ndarray:
-    """|q|_min (1/nm) of the fractional displacement (du1, du2): min over reciprocal vectors G of
-    |du1 b1 + du2 b2 + G| (the Wigner-Seitz reduction; neighbours of the rounded image are searched,
-    enough for any 2D lattice)."""
+def min_image(lattice: Lattice, du1, du2):
+    """(x, y) (1/nm): the shortest of the vectors du1 b1 + du2 b2 + G over reciprocal vectors G (the
+    Wigner-Seitz reduction of the fractional displacement (du1, du2); neighbours of the rounded image are
+    searched, enough for any 2D lattice)."""
     b = lattice.reciprocal
     d1 = np.asarray(du1, dtype=float) - np.round(du1)
     d2 = np.asarray(du2, dtype=float) - np.round(du2)
-    best = None
+    best = bx = by = None
     for s1 in (-1, 0, 1):
         for s2 in (-1, 0, 1):
             x = (d1 + s1) * b[0, 0] + (d2 + s2) * b[1, 0]
             y = (d1 + s1) * b[0, 1] + (d2 + s2) * b[1, 1]
             r = np.hypot(x, y)
-            best = r if best is None else np.minimum(best, r)
-    return best
+            if best is None:
+                best, bx, by = r, x, y
+            else:
+                take = r < best
+                best, bx, by = np.where(take, r, best), np.where(take, x, bx), np.where(take, y, by)
+    return bx, by
+
+
+def folded_norm(lattice: Lattice, du1, du2) -> np.ndarray:
+    """|q|_min (1/nm) of the fractional displacement (du1, du2): min over reciprocal vectors G of
+    |du1 b1 + du2 b2 + G| (:func:`min_image`)."""
+    return np.hypot(*min_image(lattice, du1, du2))
 
 
 class TorusConvolver:
@@ -273,6 +283,6 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
     return out
 
 
-__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "fermi_sources", "folded_norm",
+__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "fermi_sources", "folded_norm", "min_image",
            "reference_field",
            "zone_channel_tensors"]

@@ -90,13 +90,13 @@ for k.p models, the same mechanism on the zone contours):
 * a q-dependent V(q) (``interaction="screened-coulomb"``, a user V bounded at q = 0) for ENH(T) at T = 0,
   printed channels (linear or exact order) or Fock channels (linear order): **the interaction on the torus is
   the lattice grid's** ``V_T(q) = V(|q|_min)`` (minimal image over the reciprocal lattice, umklapp
-  neglected: :func:`symenh.integrate.zone_exchange.folded_norm`), so the two paths compute the same quantity.
+  neglected: :func:`symenh.integrate.zone_exchange.min_image`), so the two paths compute the same quantity.
   V(0) is the contact V_0 of the factors above; the rest, dV_T = V_T - V(0) in the exchange field Y(k), is
-  the pair sum over the zone-contour nodes of every level and loop, cusp-corrected on the diagonal
-  (:mod:`symenh.integrate.zone_pair_exchange`): at the tilt itself for ``order="exact"``, at linear order
-  ``alpha dT/dalpha`` by central differences at h = alpha/4, alpha/8, alpha/16 on the tilted zone contours
-  with two Richardson steps, the node rule converged on that combination.  A constant V gives the contact
-  numbers bit for bit.
+  the pair sum over the zone-contour nodes of every level and loop, cusp-corrected on the diagonal -- the
+  k.p path's :func:`symenh.integrate.user_exchange.pair_exchange` with the displacements folded to the
+  minimal image: at the tilt itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` from the
+  exact alpha-derivative (kind "1" node integrands and the contour-motion terms with V'(q)).  A constant V
+  gives the contact numbers bit for bit.
 
 Refused in one line before anything is built: a q-dependent V for ENH(PT) (its Fermi-sea field W(k) is not
 integrated on the zone contours; method='grid' does it), for BCD / INH, at T > 0 (method='grid'), with
@@ -383,10 +383,12 @@ def breakpoint_reach(specs, mu: float, kT: float, tol: float) -> float:
     return reach
 
 
-def _check_settings(job, mechanisms) -> None:
+def _check_settings(job, mechanisms):
     """The Job settings the lattice quadrature honours, refused in one line before anything is built:
     T_K >= 0, order linear or exact, channels printed or fock (fock at linear order), any contact or
-    constant V, and a q-dependent V for ENH(T) at T = 0 with exchange_valleys 'same' and V(0) finite."""
+    constant V, and a q-dependent V for ENH(T) at T = 0 with exchange_valleys 'same' and V(0) finite.
+    Returns V(0) (eV nm^2) of a q-dependent V, else None."""
+    V00 = None
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
         bad = [m for m in mechanisms if m != "enh-t"]
@@ -409,56 +411,49 @@ def _check_settings(job, mechanisms) -> None:
     if job.order == "exact" and job.channels != "printed":
         raise ResponseError("order: the quadrature path for a lattice model gives order='exact' with the printed "
                             "channels only; use order='linear' for channels='fock'")
+    return V00
 
 
 def _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, nat, pre):
     """The q-dependent part of ENH(T) at one mu, T = 0: raw sigma per channel (n_ops, 2, 2, 2) and its error
-    bound (of every element of the channel sum).  :func:`symenh.integrate.zone_pair_exchange.zone_pair_exchange`
-    (dV_T = V(|q|_min) - V(0), the grid's periodic V) on the zone contours of every component: at the tilt
-    itself (``exact``: ``comps`` are the TiltedComponents) or, at linear order, ``alpha dT/dalpha`` by
-    central differences at h = alpha/4, alpha/8, alpha/16 on the tilted zone contours with two Richardson
-    steps (h^2, h^4), as :func:`symenh.responses.user_quadrature._dV_part` does on k.p contours.  The node
-    rule is converged on the Richardson combination itself (the pair sums at +h and -h are large and nearly
-    equal; their difference is what is needed); the error is the rule's change plus the last Richardson
-    change.  ``nat``: (n0, n1) natural sizes of the factors A, C (at alpha = 0, d/dalpha)."""
-    from ..integrate.zone_pair_exchange import zone_pair_exchange
+    bound (of every element of the channel sum).  :func:`symenh.integrate.user_exchange.pair_exchange` -- the
+    k.p path's pair sum over the Fermi-contour nodes with its cusp correction V'(0+) -- on the zone contours
+    of every component, the displacements folded to the minimal image
+    (:func:`symenh.integrate.zone_exchange.min_image`: dV_T = V(|q|_min) - V(0), the lattice grid's
+    periodic V): at the tilt itself (``exact``: ``comps`` are the TiltedComponents) or, at linear order,
+    ``alpha dT/dalpha`` from the exact alpha-derivative on the alpha = 0 zone contours (the kind "1" node
+    integrands plus the contour-motion terms with V'(q)), as the k.p path.  ``nat``: (n0, n1) natural
+    sizes of the factors A, C (at alpha = 0, d/dalpha)."""
+    from ..integrate.user_exchange import PairV, pair_exchange
+    from ..integrate.zone_exchange import min_image
 
     n0, n1 = nat
-    mA0, mC0 = max(float(np.max(n0["A"])), 1e-300), max(float(np.max(n0["C"])), 1e-300)
 
-    def terms(cs, fs):
-        return [(comp, [(N, _zone_contours(comp, finder, N, mu, opt["mesh"])) for N in range(len(comp.pattern))])
-                for comp, finder in zip(cs, fs)]
+    def top(x):
+        return max(float(np.max(x)), 1e-300)
 
     if exact:
-        Ts, e_rule = zone_pair_exchange(terms(comps, finders), inter, tol, abs(pre.V0) * mA0 * mC0)
-        T = np.sum(Ts, axis=0)
-        eT = np.zeros(T.shape[1:])
+        scale = abs(pre.V0) * top(n0["A"]) * top(n0["C"])
     else:
-        hs = (alpha / 4, alpha / 8, alpha / 16)
-        items, wD = [], []
-        for h in hs:
-            for sgn in (1.0, -1.0):
-                tc = [TiltedComponent(c, sgn * h) for c in comps]
-                items.append(terms(tc, [EdgeFinder(c) for c in tc]))
-                wD.append(sgn / (2 * h))
-        n_c = len(comps)
-        flat = [t for it in items for t in it]
-        wRR = np.array([1.0, 1.0, -20.0, -20.0, 64.0, 64.0]) / 45 * np.array(wD)   # (64 D2 - 20 D1 + D0) / 45
-        mA1, mC1 = float(np.max(n1.get("A", 0.0))), float(np.max(n1.get("C", 0.0)))
-        scale = abs(pre.V0) * (mA0 * mC1 + mA1 * mC0) + 1e-300
-        Ts, e_rule = zone_pair_exchange(flat, inter, tol, scale, weights=np.repeat(wRR, n_c))
-        Tj = Ts.reshape((6, n_c) + Ts.shape[1:]).sum(axis=1)                # per tilt, summed over components
-        D = [(Tj[2 * i] - Tj[2 * i + 1]) / (2 * h) for i, h in enumerate(hs)]
-        R2 = (4 * D[2] - D[1]) / 3                                          # h^2 removed
-        RR = (64 * D[2] - 20 * D[1] + D[0]) / 45                            # h^2, h^4 removed
-        T = alpha * RR
-        eT = abs(alpha) * np.abs(np.sum(RR - R2, axis=0))                 # of the channel sum
-        e_rule = abs(alpha) * e_rule
+        scale = abs(pre.V0) * (top(n1.get("A", 0.0)) * top(n0["C"]) + top(n0["A"]) * top(n1.get("C", 0.0)))
+    pair = PairV(inter, pre.V0)          # pre.V0 is V(0) of the q-dependent V (compute_mechanisms)
+    T, err = 0.0, 0.0
+    for comp, finder in zip(comps, finders):
+        lat = comp.model.lattice
+
+        def fold(ux, uy, lat=lat):
+            return min_image(lat, *lat.to_fractional(ux, uy))
+
+        levels = range(len(comp.pattern))
+        t, e = pair_exchange(comp, levels, lambda N, comp=comp, finder=finder: _zone_contours(
+            comp, finder, N, mu, opt["mesh"]), pair.dV, tol, scale, slope=pair.slope,
+            dVdq=None if exact else pair.dVdq, fold=fold)
+        T, err = T + t, err + e
+    if not exact:
+        T, err = alpha * T, abs(alpha) * err
     k = pre.enh_sign * pre.tau_over_hbar
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
-    err = abs(k) * (eT + np.swapaxes(eT, -3, -2) + 2 * e_rule)
-    return sig, float(np.max(err))
+    return sig, 2 * abs(k) * err
 
 
 def _groups(m, chan, f0, f1, alpha, pre, exchange, sig_ch):
@@ -492,9 +487,9 @@ def compute_mechanisms(job, mechanisms) -> dict:
     for m in mechanisms:
         if m not in FACTORS:
             raise ResponseError(f"mechanism: expected one of {', '.join(FACTORS)}, got {m!r}")
-    _check_settings(job, mechanisms)
+    V00 = _check_settings(job, mechanisms)
     inter = job.interaction if _q_dependent(job) else None
-    job = _uniform_job(job)              # pre.V0: a constant user V, or V(0) of a q-dependent one
+    job = _uniform_job(job, V00)         # pre.V0: a constant user V, or V(0) of a q-dependent one
     opt = _options(job)
     kT = kT_eV(job.T_K)
     say = reporter(opt["progress"])
@@ -562,7 +557,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             sig_ch = None
             if inter is not None:               # m is enh-t (_check_settings): the q-dependent part
                 say(f"mu = {mu:g} eV: {getattr(inter, 'kind', 'q-dependent')} V(q) - V(0): pair sum over the zone-"
-                    "contour nodes" + (" at the tilt" if exact else " at 6 tilts (central differences)"))
+                    "contour nodes" + (" at the tilt" if exact else " (exact alpha-derivative)"))
                 sig_ch, e_d = _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, (n0, n1), job.pre)
                 sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
             emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))

@@ -76,7 +76,6 @@ import numpy as np
 
 from ..errors import ContourError, InputTypeError, ResponseError
 from ..geometry.timelimit import reporter
-from ..integrate.exchange import checked_V
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.user_fermi import (
     UserComponent,
@@ -86,6 +85,7 @@ from ..integrate.user_fermi import (
     sea_compact,
     surface_factors,
 )
+from ..integrate.user_exchange import PairV
 from ..integrate.user_sea import filled_sea
 from ..integrate.user_tilt import TiltedComponent, level_extrema, tilted_surface_factors
 from ..units import sigma_to_si
@@ -327,22 +327,6 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
     return sig, 2 * abs(k) * err
 
 
-class _Pair:
-    """dV(q) = V(q) - V(0) (eV nm^2), V'(q) (eV nm^3) and the cusp slope V'(0+) of a q-dependent interaction
-    (q in 1/nm; a non-finite V or V' is refused in one line by :func:`symenh.integrate.exchange.checked_V`)."""
-
-    def __init__(self, inter, V00: float):
-        from ..integrate.exchange_grid import cusp_slope
-        self.inter, self.V00 = inter, V00
-        self.slope = cusp_slope(inter)
-
-    def dV(self, q):
-        return checked_V(self.inter, q) - self.V00
-
-    def dVdq(self, q):
-        return checked_V(self.inter, q, derivative=True)
-
-
 def _channel_models(job):
     """(components, ChannelSet or None): for channels="fock" the components with their spin operators
     replaced by the N^2 orthonormal channels Gamma_i (weight 1; :mod:`symenh.geometry.channels`)."""
@@ -356,7 +340,7 @@ def _channel_models(job):
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV and its error per mu (module docstring)."""
     V00 = _check_settings(job)
-    pair = None if V00 is None else _Pair(job.interaction, V00)
+    pair = None if V00 is None else PairV(job.interaction, V00)
     job = _uniform_job(job, V00)
     opt = _options(job)
     say = reporter(opt["progress"])
