@@ -17,7 +17,7 @@ import pickle
 import subprocess
 import sys
 
-from ..errors import ModelError
+from ..errors import InputTypeError, ModelError
 
 
 class GeometryTimeout(ModelError):
@@ -25,7 +25,9 @@ class GeometryTimeout(ModelError):
 
 
 def reporter(progress):
-    """A function msg -> None from a ``progress`` option (None/False, True or a callable)."""
+    """A function msg -> None from a ``progress`` option: None/False (silent), True (one line per step on
+    stderr, ``symenh: ...``) or a callable taking one string.  Anything else (a number, a string) is one
+    line, :class:`~symenh.errors.InputTypeError` -- the same on every path that takes ``progress``."""
     if progress is None or progress is False:
         return lambda msg: None
     if progress is True:
@@ -34,7 +36,8 @@ def reporter(progress):
         return _stderr
     if callable(progress):
         return progress
-    raise ModelError(f"progress: expected True, False, None or a callable taking one string, got {progress!r}")
+    raise InputTypeError(f"progress: expected None, True, False or a callable taking one string, got "
+                         f"{type(progress).__name__} {progress!r}")
 
 
 _CHILD = """

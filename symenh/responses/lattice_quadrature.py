@@ -156,10 +156,7 @@ def _options(job) -> dict:
     opt = merged_options(job.options, DEFAULTS, "quadrature", " for a lattice model")
     opt["rtol"] = option_real("rtol", opt["rtol"], *RANGES["rtol"])
     opt["mesh"] = option_integer("mesh", opt["mesh"], *RANGES["mesh"])
-    p = opt["progress"]
-    if not (p is None or isinstance(p, (bool, int, float)) or callable(p)):
-        raise InputTypeError(f"progress: expected True, False or a callable taking one string, got {p!r}")
-    opt["progress"] = bool(p) if isinstance(p, (int, float)) else p
+    reporter(opt["progress"])        # checked here (one line, InputTypeError), used by compute
     return opt
 
 

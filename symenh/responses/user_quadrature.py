@@ -109,10 +109,7 @@ def _options(job) -> dict:
     opt["mesh"] = option_integer("mesh", opt["mesh"], *RANGES["mesh"])
     if opt["k_cutoff"] is not None:
         opt["k_cutoff"] = option_real("k_cutoff", opt["k_cutoff"], 0.0, 1e6, lo_open=True, unit=" (1/nm)")
-    p = opt["progress"]
-    if not (p is None or isinstance(p, (bool, int, float)) or callable(p)):
-        raise InputTypeError(f"progress: expected True, False or a callable taking one string, got {p!r}")
-    opt["progress"] = bool(p) if isinstance(p, (int, float)) else p
+    reporter(opt["progress"])        # checked here (one line, InputTypeError), used by compute
     return opt
 
 
