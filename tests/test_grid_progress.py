@@ -139,3 +139,32 @@ def test_progress_is_no_part_of_the_memo_keys():
         lines.clear()
         symenh.sigma(**build(progress=lines.append))
         assert len(memo) == n and any("Fermi box" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("bad", ["yes", 3, 0.5, [print]])
+def test_a_bad_progress_value_is_the_same_one_line_on_every_path(bad):
+    """Grid, user k.p quadrature, lattice quadrature, a user closed form and the symbolic
+    geometry all check ``progress`` with one rule (geometry.timelimit.reporter): None, a bool or a callable;
+    a number is not taken for a bool (the quadrature paths once read 0.5 as True)."""
+    import sympy as sp
+
+    from symenh.geometry.symbolic import derive_geometry
+    from symenh.geometry.timelimit import reporter
+
+    kx, ky, d, v, t = sp.symbols("kx ky d v t", real=True)
+    user = symenh.from_matrix(sp.Matrix([[d + t * ky, v * (kx - sp.I * ky)], [v * (kx + sp.I * ky), -d + t * ky]]),
+                              kx=kx, ky=ky, params=(d, v, t), tilt_symbol=t, name="progress-check")
+    uvals = {"d": 0.05, "v": 0.3, "t": 0.03}
+    calls = [lambda: symenh.sigma(user, "bcd", [0.1], method="quadrature", model_values=uvals, progress=bad),
+             lambda: symenh.sigma(user, "bcd", [0.1], method="closed-form", model_values=uvals, progress=bad),
+             lambda: symenh.sigma(lattice_tilted_dirac(0.5, 1), "bcd", [0.1], method="quadrature", model_values=VALS,
+                                  progress=bad),
+             lambda: symenh.sigma(**_paper(progress=bad)),
+             lambda: derive_geometry(user, progress=bad),
+             lambda: reporter(bad)]
+    for i, call in enumerate(calls):
+        with pytest.raises(InputTypeError) as exc:
+            call()
+            pytest.fail(f"call {i} took progress={bad!r}")
+        msg = str(exc.value)
+        assert msg.startswith("progress: ") and "callable" in msg and "\n" not in msg

@@ -229,11 +229,11 @@ def derive_geometry(model: SymbolicModel, timeout: float | None = None, progress
     (:func:`symenh.geometry.timelimit.call_with_timeout`) and a derivation that does not finish in
     time raises :class:`~symenh.geometry.timelimit.GeometryTimeout` (one line; the numeric kernel
     :func:`symenh.kernels.numeric.numeric_kernel` needs no derivation).  ``progress``: None, True
-    (stderr) or a callable taking one string."""
-    if timeout is None:
-        return derive_geometry_cached(model)
+    (stderr) or a callable taking one string (checked even when unused: one line otherwise)."""
     from .timelimit import reporter
     say = reporter(progress)
+    if timeout is None:
+        return derive_geometry_cached(model)
     say(f"deriving the closed-form geometry of {model.name} (time limit {timeout:g} s)")
     geo = _derive_limited(model, float(timeout))
     say(f"closed-form geometry of {model.name} ready")

@@ -114,7 +114,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..errors import ContourError, InputTypeError, ResponseError
+from ..errors import ContourError, ResponseError
 from ..geometry.timelimit import reporter
 from ..integrate import bz
 from ..integrate.cells import find_contours

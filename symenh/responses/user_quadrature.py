@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ContourError, InputTypeError, ResponseError
+from ..errors import ContourError, ResponseError
 from ..geometry.timelimit import reporter
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.user_fermi import (
