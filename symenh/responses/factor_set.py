@@ -21,6 +21,12 @@ import numpy as np
 
 from ..integrate.fermi_smear import smear
 
+#: the Fermi-window rule converges to this multiple of the T = 0 integrals' tolerance (those run at
+#: rtol / 100, the window at rtol / 10 of each block's scale on the line): the window's change is a
+#: convergence check on top of point values already 10 x more accurate, so demanding rtol / 100 of it only
+#: adds energies (each one every contour found anew).  One value for the k.p and the lattice paths.
+WINDOW_TOL_FACTOR = 10.0
+
 
 class FactorSet:
     """Factor accumulators of one energy: values, errors and natural sizes, per kind ("0": at alpha = 0
@@ -80,4 +86,4 @@ def smeared(at, template: FactorSet, mu: float, kT: float, tol: float, edges=(),
     return template, n_E
 
 
-__all__ = ["FactorSet", "smeared"]
+__all__ = ["WINDOW_TOL_FACTOR", "FactorSet", "smeared"]

@@ -33,7 +33,7 @@ occupations, so at temperature T it is its T = 0 value as a function of the chem
 convolved with the Fermi window, ``F_T(mu) = int dE (-f'(E - mu)) F_0(E)``; the ENH products are
 formed afterwards from the convolved factors (convolving sigma would be wrong for the bilinear ENH).
 The convolution is the Gauss rule for the weight -f' of :func:`symenh.integrate.fermi_smear.smear`
-(3, 6, 12, 24 energies until two rules agree to rtol/100 of each factor block's scale on the whole
+(3, 6, 12, 24 energies until two rules agree to rtol/10 of each factor block's scale on the whole
 line; :mod:`symenh.responses.factor_set`, shared with the k.p user path), the line split at every
 band bottom and top and every critical energy of the zone spectrum (extrema, saddle points) within
 ``ln(100 / tol)`` kT of mu, where F_0 is not analytic.  At each energy of the rule the T = 0 factors
@@ -126,7 +126,7 @@ from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
 from ..temperature import kT_eV
 from .assembly import error_bound, sigma_of
-from .factor_set import FactorSet, smeared
+from .factor_set import WINDOW_TOL_FACTOR, FactorSet, smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
@@ -530,8 +530,8 @@ def compute_mechanisms(job, mechanisms) -> dict:
             def at(E):
                 return _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
                                    specs0)
-            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, tol, edges,
-                               line_scale=True, reach=breakpoint_reach(specs, mu, kT, tol))
+            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, WINDOW_TOL_FACTOR * tol,
+                               edges, line_scale=True, reach=breakpoint_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
             say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
             if not acc.any_level:

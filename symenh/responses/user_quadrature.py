@@ -91,7 +91,7 @@ from ..integrate.user_tilt import TiltedComponent, level_extrema, tilted_surface
 from ..units import sigma_to_si
 from .assembly import error_bound, sigma_of
 from .factor_set import FactorSet as _Factors
-from .factor_set import smeared
+from .factor_set import WINDOW_TOL_FACTOR, smeared
 from .grid import _propagate, option_integer, option_real
 from .job import merged_options, require_default
 from .spec import FACTORS, linear_sigma
@@ -290,7 +290,8 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
 
     # the window rule converges to rtol / 10 of each block (10 tol): the T = 0 integrals inside keep tol
     # (rtol / 100); the estimate returned is what the rule achieved, not the target
-    acc, n_E = smeared(at, _Factors(need, len(comps), shapes), float(mu), kT, 10.0 * tol, edges, line_scale=True)
+    acc, n_E = smeared(at, _Factors(need, len(comps), shapes), float(mu), kT, WINDOW_TOL_FACTOR * tol, edges,
+                       line_scale=True)
     say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
     return acc
 
