@@ -36,7 +36,9 @@ class FactorSet:
     (their point error in :meth:`flat`, so a Fermi-window rule never refines for them beyond it)."""
 
     def __init__(self, need, n_comp, shapes, size_accuracy: float = 1e-3):
-        z = lambda: {n: np.zeros((n_comp,) + shapes[n]) for n in need}
+        def z():
+            return {n: np.zeros((n_comp,) + shapes[n]) for n in need}
+
         self.f, self.u, self.n = ({"0": z(), "1": z()} for _ in range(3))
         self.any_level = False
         self.keys = [(k, n) for k in ("0", "1") for n in need]

@@ -530,8 +530,9 @@ def compute_mechanisms(job, mechanisms) -> dict:
             def at(E):
                 return _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
                                    specs0)
-            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT, WINDOW_TOL_FACTOR * tol,
-                               edges, line_scale=True, reach=breakpoint_reach(specs, mu, kT, tol))
+            acc, n_E = smeared(at, FactorSet(need, len(comps), shapes, SIZE_ACCURACY), mu, kT,
+                               WINDOW_TOL_FACTOR * tol, edges, line_scale=True,
+                               reach=breakpoint_reach(specs, mu, kT, tol))
             meta["window_energies"][i] = n_E
             say(f"mu = {mu:g} eV, kT = {kT:.4g} eV: Fermi window convolved on {n_E} energies")
             if not acc.any_level:
