@@ -145,6 +145,22 @@ def bound(job: Job, B0, B1, U0, U1, order: str):
 
 
 
+def sigma_error_size(mechanism: str, f0, f1, u0, u1, n0, n1, alpha: float, pre, exchange: str, exact: bool,
+                     occupation: str = "bare", err_mechanism: str | None = None):
+    """(raw sigma, element-wise error bound, element-wise size of the terms that cancel) of ``mechanism``
+    from one set of factors (spec.py units): at linear order (f0 at alpha = 0, f1 = d/d alpha, per-entry
+    errors u0, u1, natural sizes n0, n1; spec.linear_sigma and :func:`propagate`) or, with ``exact``, at
+    the tilt itself from f0, u0, n0 there (assembly.sigma_of, assembly.error_bound).  ``err_mechanism``:
+    the mechanism whose factor pattern bounds the error (default ``mechanism``; inh-full is bounded by
+    inh's).  The assembly of every factor path (user k.p and lattice quadratures)."""
+    em = mechanism if err_mechanism is None else err_mechanism
+    if exact:
+        return (sigma_of(mechanism, f0, pre, exchange, occupation), error_bound(em, [(1.0, f0, u0)], pre, exchange),
+                error_bound(em, [(1.0, n0, n0)], pre, exchange))
+    return (linear_sigma(mechanism, f0, f1, alpha, pre, exchange, occupation),
+            propagate(em, f0, f1, u0, u1, alpha, pre, exchange), propagate(em, n0, n1, n0, n1, alpha, pre, exchange))
+
+
 def variant_change(job: Job, best, variant, order: str = "linear"):
     """|sigma(variant) - sigma(best)| with the changes of the factors counted separately.
 

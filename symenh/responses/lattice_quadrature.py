@@ -125,9 +125,9 @@ from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
 from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
 from ..temperature import kT_eV
-from .assembly import error_bound, sigma_of
 from .factor_set import WINDOW_TOL_FACTOR, FactorSet, smeared
-from .grid import _propagate, option_integer, option_real
+from .grid import option_integer, option_real
+from .grid_errors import sigma_error_size
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
 from .spec import FACTORS, linear_sigma
@@ -544,14 +544,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say, specs0)
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         for m in mechanisms:
-            if exact:                      # sigma at the tilt itself from the factors there
-                sig = sigma_of(m, f0, job.pre, job.exchange)
-                e = error_bound(m, [(1.0, f0, u0)], job.pre, job.exchange)
-                size = error_bound(m, [(1.0, n0, n0)], job.pre, job.exchange)
-            else:
-                sig = linear_sigma(m, f0, f1, alpha, job.pre, job.exchange)
-                e = _propagate(m, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-                size = _propagate(m, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+            sig, e, size = sigma_error_size(m, f0, f1, u0, u1, n0, n1, alpha, job.pre, job.exchange, exact)
             sig_ch = None
             if inter is not None:               # m is enh-t (_check_settings): the q-dependent part
                 say(f"mu = {mu:g} eV: {getattr(inter, 'kind', 'q-dependent')} V(q) - V(0): pair sum over the zone-"
