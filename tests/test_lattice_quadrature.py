@@ -135,8 +135,7 @@ def test_bad_options_one_line(h_t, opts, word):
     assert word in str(exc.value) and "\n" not in str(exc.value)
 
 
-@pytest.mark.parametrize("kw, word", [({"exchange": "fock", "order": "exact"}, "order"),
-                                      ({"interaction": "screened-coulomb", "mech": "enh-pt"}, "interaction"),
+@pytest.mark.parametrize("kw, word", [({"interaction": "screened-coulomb", "mech": "enh-pt"}, "interaction"),
                                       ({"interaction": "screened-coulomb", "params": symenh.Parameters(T_K=30.0)},
                                        "T_K"),
                                       ({"interaction": lambda q: 1.0 / q}, "interaction"),
@@ -144,8 +143,8 @@ def test_bad_options_one_line(h_t, opts, word):
                                        "exchange_valleys")])
 def test_what_the_zone_contours_do_not_take_is_refused_in_one_line(h_t, kw, word):
     """T > 0 and the exact tilt are tests/test_lattice_thermal.py's, the Fock channels and a q-dependent V for
-    ENH(T) at T = 0 tests/test_lattice_quad_exchange.py's; the Fock channels at the exact tilt, a q-dependent V
-    for ENH(PT) or at T > 0, and a V infinite at q = 0 are refused in one line naming the setting."""
+    ENH(T) at T = 0 (linear or exact) tests/test_lattice_quad_exchange.py's; a q-dependent V for ENH(PT) or at
+    T > 0, and a V infinite at q = 0 are refused in one line naming the setting."""
     kw = dict(kw)
     mech = kw.pop("mech", "enh-t")
     with pytest.raises(symenh.errors.SymenhError) as exc:

@@ -83,12 +83,13 @@ for k.p models, the same mechanism on the zone contours):
   orthonormal channels Gamma_i of :func:`symenh.geometry.channels.exchange_channels` (weight 1), every factor
   above computed for them -- Fermi-line factors, the sea B0 (the filled-band sea in blocks of four channels:
   :func:`symenh.integrate.bz.filled_sea` takes four operators per pass, so the Fock sea of a four-band model
-  costs four printed ones) -- at T = 0 and T > 0, linear order; the contribution of each channel group is
-  returned (``SigmaResult.channels``).  For a two-band model fock is exactly half of printed.
+  costs four printed ones) -- at T = 0 and T > 0, linear order or the exact tilt; the contribution of each
+  channel group is returned (``SigmaResult.channels``).  For a two-band model fock is exactly half of printed
+  (the Fierz identity holds factor by factor, so at every tilt).
 * a constant user V given as a SymPy expression free of q: the contact case with that V_0 (a callable is
   taken as q-dependent: for ENH(T) its dV_T is then 0 at every node, the contact numbers bit for bit).
 * a q-dependent V(q) (``interaction="screened-coulomb"``, a user V bounded at q = 0) for ENH(T) at T = 0,
-  printed channels (linear or exact order) or Fock channels (linear order): **the interaction on the torus is
+  printed or Fock channels, linear or exact order: **the interaction on the torus is
   the lattice grid's** ``V_T(q) = V(|q|_min)`` (minimal image over the reciprocal lattice, umklapp
   neglected: :func:`symenh.integrate.zone_exchange.min_image`), so the two paths compute the same quantity.
   V(0) is the contact V_0 of the factors above; the rest, dV_T = V_T - V(0) in the exchange field Y(k), is
@@ -100,8 +101,7 @@ for k.p models, the same mechanism on the zone contours):
 
 Refused in one line before anything is built: a q-dependent V for ENH(PT) (its Fermi-sea field W(k) is not
 integrated on the zone contours; method='grid' does it), for BCD / INH, at T > 0 (method='grid'), with
-``exchange_valleys="all"``, a V infinite at q = 0; the Fock channels at the exact tilt; inh-full's
-field-corrected occupation.
+``exchange_valleys="all"``, a V infinite at q = 0; inh-full's field-corrected occupation.
 
 Options: ``rtol`` (1e-12 .. 1e-2, default 1e-8: target accuracy of every integral), ``mesh``
 (16 .. 512, default 64: the first periodic marching-squares mesh per side), ``progress``.
@@ -127,6 +127,7 @@ from ..integrate.zone_contours import loop_sum, zone_integral
 from ..temperature import kT_eV
 from .factor_set import WINDOW_TOL_FACTOR, FactorSet, smeared
 from .grid import option_integer, option_real
+from .assembly import sigma_of
 from .grid_errors import sigma_error_size
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
@@ -382,7 +383,7 @@ def breakpoint_reach(specs, mu: float, kT: float, tol: float) -> float:
 
 def _check_settings(job, mechanisms):
     """The Job settings the lattice quadrature honours, refused in one line before anything is built:
-    T_K >= 0, order linear or exact, channels printed or fock (fock at linear order), any contact or
+    T_K >= 0, order linear or exact, channels printed or fock, any contact or
     constant V, and a q-dependent V for ENH(T) at T = 0 with exchange_valleys 'same' and V(0) finite.
     Returns V(0) (eV nm^2) of a q-dependent V, else None."""
     V00 = None
@@ -405,9 +406,6 @@ def _check_settings(job, mechanisms):
                                 "model needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
     require_default(job, "quadrature path for a lattice model", interaction=True, T_K=True,
                     order=("linear", "exact"), channels=("printed", "fock"))
-    if job.order == "exact" and job.channels != "printed":
-        raise ResponseError("order: the quadrature path for a lattice model gives order='exact' with the printed "
-                            "channels only; use order='linear' for channels='fock'")
     return V00
 
 
@@ -453,16 +451,20 @@ def _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, nat, pre):
     return sig, 2 * abs(k) * err
 
 
-def _groups(m, chan, f0, f1, alpha, pre, exchange, sig_ch):
+def _groups(m, chan, f0, f1, alpha, pre, exchange, sig_ch, exact=False):
     """{group label: raw sigma (2, 2, 2)} of the mechanism ``m`` with the Fock channels ``chan``: the factors'
-    channel index masked to each group (linear order), plus the group's part of the q-dependent ``sig_ch``."""
+    channel index masked to each group (linear order, or with ``exact`` the factors f0 at the tilt), plus the
+    group's part of the q-dependent ``sig_ch``."""
     out = {}
     a, b = FACTORS[m]
     for label in chan.group_labels:
         mask = np.asarray(chan.group_mask(label))
         m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
-        m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
-        out[label] = linear_sigma(m, m0, m1, alpha, pre, exchange)
+        if exact:
+            out[label] = sigma_of(m, m0, pre, exchange)
+        else:
+            m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
+            out[label] = linear_sigma(m, m0, m1, alpha, pre, exchange)
         if sig_ch is not None:
             out[label] = out[label] + np.einsum("e,ecab->cab", mask, sig_ch)
     return out
@@ -558,7 +560,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             res[m][0][i] = sig
             res[m][1][i] = emax
             if "channels" in res[m][2]:
-                for g, v in _groups(m, chan, f0, f1, alpha, job.pre, job.exchange, sig_ch).items():
+                for g, v in _groups(m, chan, f0, f1, alpha, job.pre, job.exchange, sig_ch, exact).items():
                     res[m][2]["channels"][g][i] = v
     return res
 
