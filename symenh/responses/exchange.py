@@ -163,9 +163,14 @@ def job_channel_sets(job) -> list:
 def exchange_job(job, method: str, kT_eV: float = 0.0):
     """(raw, err, extra) of an ENH :class:`~symenh.responses.job.Job` with its interaction and
     channels, linear order (``method`` "quadrature" at T = 0, or "grid" at T = 0 or directly at
-    ``kT_eV`` > 0); ``extra`` = {"channels": {group label: raw (n_mu, 2, 2, 2)}}.  Options:
-    ``job.options`` of that path."""
+    ``kT_eV`` > 0) or, on the grid, the exact tilt (``job.order == "exact"``,
+    :func:`symenh.responses.exchange_grid.compute_exchange_grid`); ``extra`` = {"channels": {group
+    label: raw (n_mu, 2, 2, 2)}}.  Options: ``job.options`` of that path."""
     opts = dict(job.options)
+    if job.order != "linear":
+        if method != "grid":
+            raise ResponseError(f"order: exchange_job gives order={job.order!r} on the grid only")
+        opts["order"] = job.order
     if kT_eV > 0:
         if method != "grid":
             raise ResponseError("T_K: exchange_job computes T > 0 on the grid only (quadrature: exchange_thermal)")
