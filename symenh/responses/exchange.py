@@ -24,8 +24,8 @@ in V/m, e E in eV/nm = 1e-9 E, W in nm, Y in eV nm, tau/hbar in 1/eV: U in eV.
 alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default; at T > 0
 :mod:`symenh.responses.exchange_thermal` (the fields with the Fermi function, angular harmonics).
 ``grid`` (:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
-extrapolated, or at the requested T > 0 directly.  :func:`exchange_job` is the entry of the
-paths' ``compute(job)``.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
+extrapolated, or at the requested T > 0 directly; linear order or (``order="exact"``) the exact
+tilt.  :func:`exchange_job` is the entry of the paths' ``compute(job)``.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
 of uniform fields: the same assembly) and every channel set of :mod:`symenh.geometry.channels`.
 """
 
@@ -82,7 +82,8 @@ def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameter
     channels : "printed" (Eq. 3 as printed: s^0..s^3, weight 1) or "fock" (complete exchange).
     convention : "consistent" (s = -1) or "printed" (s = +1), :func:`spec.enh_sign`.
     exchange_valleys : "same" (k' in the valley of k) or "all" (contact, quadrature only).
-    method : "quadrature" (options: rtol) or "grid" (options: see exchange_grid.DEFAULTS).
+    method : "quadrature" (options: rtol) or "grid" (options: see exchange_grid.DEFAULTS, and
+        ``order="exact"`` for sigma at the finite tilt, ``kT_eV`` > 0 for a temperature).
     gap_eV : |Delta| of a paper model (exact band edges for the grid path; None: probe the model).
 
     Returns :class:`ExchangeSigma` ``(sigma, error, groups, channels)``, raw tensors in e^3/hbar nm/eV.

@@ -19,6 +19,13 @@ or when t^4 log t is added: over the narrow range of T a grid can afford the log
 are poorly determined, and this spread is the measure of it (it dominates the grid's error for a
 cusped V such as screened Coulomb: ~1e-4..1e-3 relative with the defaults).
 
+**Exact tilt** (``order="exact"``, physics.md 7): the same sums with the occupations at the tilted
+energies eps0 + alpha tau and the tilted velocities (the eigenvectors do not depend on alpha; module text
+of :mod:`symenh.integrate.exchange_grid`), on the tilted Fermi box, at T = 0 through the same
+T -> 0 fit (the Fermi shells sit at the tilted energies: the same series), with the temperatures set
+by the distance of mu from the *tilted* band edge (paper models: |Delta| sqrt(1 - (alpha/hbar v_y)^2);
+user models: the tilted probe), or at T > 0 directly.  exact - linear is O(alpha^3).
+
 **Error estimate** (absolute, per mu, bounding every raw element): the T-extrapolation spread +
 |best - sub| (every sum on the checkerboard sub-lattice, spacing sqrt(2) h: a strictly worse grid) + the change
 when the reference sea is extrapolated without its largest window (K) + the change with cubic
