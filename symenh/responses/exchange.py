@@ -25,8 +25,9 @@ alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default; at
 :mod:`symenh.responses.exchange_thermal` (the fields with the Fermi function, angular harmonics).
 ``grid`` (:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
 extrapolated, or at the requested T > 0 directly; linear order or (``order="exact"``) the exact
-tilt.  :func:`exchange_job` is the entry of the paths' ``compute(job)``.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
-of uniform fields: the same assembly) and every channel set of :mod:`symenh.geometry.channels`.
+tilt.  :func:`exchange_job` is the entry of the paths' ``compute(job)``.  Both take every interaction
+of :mod:`symenh.interactions` (contact is the case of uniform fields: the same assembly) and every
+channel set of :mod:`symenh.geometry.channels`.
 """
 
 from __future__ import annotations
