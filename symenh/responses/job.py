@@ -99,15 +99,17 @@ def contact_job(job: Job) -> Job:
 
 
 #: the orders in the tilt each path's exchange-field assembly gives (:func:`uses_exchange_path`): the k.p grid
-#: (:mod:`symenh.responses.exchange_grid`) takes the exact tilt too, every other path linear order only
-EXCHANGE_ORDERS = {"grid": ("linear", "exact")}
+#: (:mod:`symenh.responses.exchange_grid`) and the lattice grid (:func:`symenh.responses.lattice_grid.compute_exchange`)
+#: take the exact tilt too, every other path linear order only
+EXCHANGE_ORDERS = {"grid": ("linear", "exact"), "lattice grid": ("linear", "exact")}
 
 
 def uses_exchange_path(job: Job, path: str) -> bool:
     """True for an ENH Job whose exchange is not the paper's (a q-dependent V, or channels other than
     the printed ones; paper Eq. 3 generalised, physics.md 6): the exchange-field assembly of
     :mod:`symenh.responses.exchange`.  Such a Job at an order the path's exchange assembly does not give
-    (:data:`EXCHANGE_ORDERS`: the exact tilt on the k.p ``"grid"`` path, linear order on every other) is
+    (:data:`EXCHANGE_ORDERS`: the exact tilt on the ``"grid"`` and ``"lattice grid"`` paths, linear order on
+    every other) is
     refused in one line naming ``path`` and what it allows."""
     from ..errors import ResponseError
     inter = job.interaction
