@@ -313,6 +313,5 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
     return out
 
 
-__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "exact_sources", "fermi_sources", "folded_norm",
-           "reference_field",
-           "zone_channel_tensors"]
+__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "exact_sources", "fermi_sources",
+           "folded_norm", "reference_field", "zone_channel_tensors"]
