@@ -47,8 +47,9 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
 * ENH with a q-dependent interaction (screened Coulomb, a user V(q)) or ``channels="fock"``
   (:func:`compute_exchange`): exchange fields as periodic convolutions over the zone with
   V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
-  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
-  Options :data:`EXCHANGE_DEFAULTS`.
+  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0,
+  linear order or the exact tilt (occupations at eps0 + alpha tau on the tilted torus box, as below;
+  tests/test_exchange_grid_exact.py).  Options :data:`EXCHANGE_DEFAULTS`.
 * ``order="exact"`` (sigma at the finite tilt alpha, contact interaction with the printed channels;
   :func:`compute_elementwise` with ``order``): the factors *at* alpha, with the occupations at
   eps0 + alpha tau(k) (:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``: Fermi functions and
@@ -67,8 +68,7 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
   (the error bound of :func:`symenh.responses.grid_errors.bound`).  As alpha -> 0 it tends to the
   linear order, (exact - linear)/linear ~ alpha^2; against the lattice quadrature's exact tilt (tilted
   zone contours) within both estimates (tests/test_lattice_grid_exact.py).
-* refused in one line: inh-full's field-corrected occupation, the exact tilt with a q-dependent V or
-  the Fock channels (the exchange fields are linear order), ``exchange_valleys="all"`` with the
+* refused in one line: inh-full's field-corrected occupation, ``exchange_valleys="all"`` with the
   exchange-field assembly.
 """
 
