@@ -65,15 +65,17 @@ def _worst(x):
 @pytest.mark.parametrize("model", ["tilted-dirac", "pt-dirac"])
 def test_constant_V_at_the_exact_tilt_is_the_contact_exact_tilt(model):
     """The exchange-field assembly with a constant V (FFT convolution, tilted box) against the contact grid
-    path's exact tilt (tilted Fermi-box factors, T -> 0) and the quadrature's (tilted contours)."""
+    path's exact tilt (tilted Fermi-box factors, T -> 0; H_T only, to keep the test short) and the
+    quadrature's (tilted contours)."""
     mech, mu = ENH[model], [2 * D]
     ex = symenh.sigma(model, mech, mu, method="grid", order="exact", interaction=CONST, **CHEAP)
-    cg = symenh.sigma(model, mech, mu, method="grid", order="exact", kT_fractions=CHEAP["kT_fractions"],
-                      spacing_over_kT=0.9, margin_kT=15)
     cq = symenh.sigma(model, mech, mu, method="quadrature", order="exact")
     lin = symenh.sigma(model, mech, mu, method="quadrature")
     scale = _worst(cq.sigma)
-    assert _worst(ex.sigma - cg.sigma) <= ex.error_estimate[0] + cg.error_estimate[0]
+    if model == "tilted-dirac":
+        cg = symenh.sigma(model, mech, mu, method="grid", order="exact", kT_fractions=CHEAP["kT_fractions"],
+                          spacing_over_kT=0.9, margin_kT=15)
+        assert _worst(ex.sigma - cg.sigma) <= ex.error_estimate[0] + cg.error_estimate[0]
     assert _worst(ex.sigma - cq.sigma) <= ex.error_estimate[0] + cq.error_estimate[0]
     assert ex.error_estimate[0] < 1e-2 * scale                          # an estimate that can fail
     # the exact tilt is resolved: the linear order lies outside the estimate
