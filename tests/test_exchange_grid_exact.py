@@ -22,6 +22,8 @@ T -> 0 extrapolation is the pure T^2 series).
 import numpy as np
 import pytest
 import sympy as sp
+from test_user_quadrature import VALS as UQ_VALS
+from test_user_quadrature import h_pt
 
 import symenh
 from symenh.errors import ResponseError
@@ -229,3 +231,16 @@ def test_lattice_screened_coulomb_exact_tilt_is_odd_and_tends_to_linear_as_alpha
             assert _worst(neg.sigma + ex.sigma) <= neg.error_estimate[0] + ex.error_estimate[0]
     i = np.unravel_index(np.argmax(np.abs(d[1])), d[1].shape)
     assert abs(d[0][i] - 8 * d[1][i]) <= e[0] + 8 * e[1] + 0.01 * abs(d[0][i])
+
+
+def test_user_model_enh_pt_constant_V_exact_tilt_is_the_user_quadrature_contact_one():
+    """H_PT typed in by hand (a user k.p model: the gap, E_ref and the tilted band edges from the probes, the
+    filled reference sea of the grid): a constant V at the exact tilt against the user k.p quadrature's contact
+    exact tilt (tilted contours, Green's-theorem sea), mu = 2 |Delta|."""
+    g = symenh.sigma(h_pt(), "enh-pt", [2 * D], method="grid", order="exact", model_values=UQ_VALS,
+                     interaction=CONST, **CHEAP)
+    q = symenh.sigma(h_pt(), "enh-pt", [2 * D], method="quadrature", order="exact", model_values=UQ_VALS, rtol=1e-7)
+    lin = symenh.sigma(h_pt(), "enh-pt", [2 * D], method="quadrature", model_values=UQ_VALS, rtol=1e-7)
+    est = g.error_estimate[0] + q.error_estimate[0]
+    assert _worst(g.sigma - q.sigma) <= est
+    assert _worst(q.sigma - lin.sigma) > 5 * est                      # the comparison sees the exact tilt
