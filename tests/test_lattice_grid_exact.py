@@ -126,10 +126,10 @@ def test_mu_in_the_tilted_gap_is_zero_and_the_tilted_band_is_not():
         assert g.error_estimate[0] < 0.01 * np.max(np.abs(qs)), mech
 
 
-def test_alpha_zero_gives_zero_and_exchange_fields_stay_linear():
+def test_alpha_zero_gives_zero():
+    """(The exact tilt of the exchange fields with a q-dependent V: tests/test_exchange_grid_exact.py.)"""
     model = lattice_tilted_dirac(0.5, 1)
     r = _grid(model, "bcd", [0.1], dict(VALS, alpha=0.0))
     assert np.all(r.sigma == 0.0)
-    with pytest.raises(symenh.errors.ResponseError, match="^order: ") as exc:
-        _grid(model, "enh-t", [0.1], VALS, interaction="screened-coulomb")
-    assert "\n" not in str(exc.value)
+    r = _grid(model, "enh-t", [0.1], dict(VALS, alpha=0.0), interaction="screened-coulomb")
+    assert np.all(r.sigma == 0.0)

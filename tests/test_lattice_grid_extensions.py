@@ -155,13 +155,7 @@ def test_error_estimates_cover_the_change_to_a_finer_grid():
 
 
 def test_settings_still_refused_in_one_line():
-    m = lattice_tilted_dirac(0.5, 1)
-    # the exact tilt is done for the contact interaction (tests/test_lattice_grid_exact.py), not for the
-    # exchange-field assembly of a q-dependent V (linear order in alpha)
-    with pytest.raises(ResponseError, match="^order: ") as exc:
-        symenh.sigma(m, "enh-t", [0.1], method="grid", model_values=VALS, order="exact",
-                     interaction="screened-coulomb")
-    assert "\n" not in str(exc.value)
+    # (the exact tilt with a q-dependent V is done now: tests/test_exchange_grid_exact.py)
     with pytest.raises(ResponseError, match="exchange_valleys"):
         symenh.sigma(lattice_tilted_dirac(0.5, 1), "enh-t", [0.1], method="grid", model_values=VALS,
                      interaction="screened-coulomb", exchange_valleys="all")

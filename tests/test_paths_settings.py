@@ -83,8 +83,9 @@ def test_bcd_and_inh_do_not_depend_on_the_interaction():
             assert np.array_equal(ref[0], got[0])
 
 
-@pytest.mark.parametrize("path", [quadrature, grid])
+@pytest.mark.parametrize("path", [quadrature])
 def test_exact_tilt_with_a_q_dependent_interaction_is_refused_in_one_line(path):
+    """(The k.p grid gives it: tests/test_exchange_grid_exact.py.)"""
     job = _job("tilted-dirac", "enh-t", 2 * D, interaction=SC, order="exact")
     with pytest.raises(ResponseError, match="^order: .*exact tilt") as exc:
         path.compute(job)

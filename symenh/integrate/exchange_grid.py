@@ -19,6 +19,21 @@ functions, not by parts).  ``theta_ref`` fills every level below E_ref (a point 
 every source above has compact support in the *Fermi box* and the box convolutions are exact
 discrete convolutions (zero padding to at least 2n - 1 points per axis, ``scipy.fft``).
 
+**The exact tilt** (``alpha`` given, ``order="exact"``; physics.md 7).  The tilt is alpha tau(k) on the
+identity, so the eigenvectors -- S, <Gamma>, every interband quantity -- are those at alpha = 0 and only
+the level energies move, E_n = eps0_n + alpha tau.  The tensors at the tilt itself are then the same
+bilinear sums with the occupations at E_n and the tilted velocities d_c E_n = v_c + alpha d_c tau:
+
+    a^{c,ia} = sum_n f'(E_n) d_c E_n S^{ia}_n
+    PT:  F = W_ref + V * sum_n (f(E_n) - theta_ref,n) S_n          T:  F = V * sum_n f'(E_n) d_b E_n <Gamma>_n
+    t_i^{cab}(alpha) = int a^{c,ia} F^{ib}                          (the integrals themselves, not d/dalpha)
+
+``theta_ref`` stays the untilted filled bands (eps0 < E_ref, so W_ref is the alpha-independent sea of
+the linear order) and the box is the tilted Fermi box (:func:`symenh.integrate.thermal_box.tilted_box`:
+every k where a tilted or an untilted level lies in the window), so the sources keep compact support.
+Every estimate variant below is formed the same way; the T -> 0 series is that of the linear order
+(the shells sit at the tilted energies).  :func:`tilted_scan` gives the tilted band edges.
+
 **The filled reference sea** ``W_ref(k) = int_k' V(|k - k'|) sum_n theta_ref,n S_n(k')`` (T- and
 mu-independent, smooth in k) is split by smooth circular windows ``w(r/K)`` in scaled momentum
 r (1 for r <= 1, 0 for r >= 1.5, C-infinity): the window K_0 = ``sea_window`` x (scaled radius
@@ -43,7 +58,9 @@ quintic interpolation of the annulus fields), ``abs`` (sums of absolute values: 
 
 Units: k and h in 1/nm, energies eV, V eV nm^2, fields nm (W) and eV nm (Y); the tensors t_i^{cab}
 are d/dalpha of the surface integrals, per eV nm of tilt (nm/eV / (eV nm) for PT, 1/(eV nm) for T):
-the caller multiplies by alpha, the convention sign and tau/hbar (T) to get e^3/hbar nm/eV.
+the caller multiplies by alpha, the convention sign and tau/hbar (T) to get e^3/hbar nm/eV.  At the
+exact tilt they are the integrals themselves (nm/eV for PT, dimensionless for T): the caller multiplies
+by the convention sign and tau/hbar (T) only.
 """
 
 from __future__ import annotations
@@ -60,6 +77,7 @@ from ..geometry.channels import ChannelSet
 from .exchange import checked_V
 from .grid import ModelNumerics, chunk_geometry, fermi_box, fermi_derivatives, scan_for
 from .grid.filled_sea import smooth_window
+from .thermal_box import tilted_box
 
 #: Z(-1/2) of the square lattice, 4 zeta(-1/2) beta(-1/2) (mpmath; tested against a lattice sum)
 ZETA_SQUARE = -0.22882431037721895334774985455
@@ -184,11 +202,15 @@ def _blocks(channels: ChannelSet, size: int):
 
 
 def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, mechanism: str,
-                         interaction: Interaction, E_ref: float, opts: dict) -> dict:
+                         interaction: Interaction, E_ref: float, opts: dict, alpha: float | None = None) -> dict:
     """Per-channel tensors t_i^{cab} (module text) of one component at chemical potential mu (eV)
     and each temperature kT (eV), in variants {"best", "sub", "K", "interp", "abs"}, each an
     array (n_T, n_channels, 2, 2, 2); None if no level of this component is near mu.  (The
     box lattice has an even number of steps per half-axis, so k = 0 is on the sub-lattice.)
+
+    ``alpha`` None: d/dalpha at alpha = 0 (linear order, module text).  ``alpha`` a number (eV nm,
+    the unit of the model's tilt symbol): the tensors *at* that tilt (the exact tilt, module text),
+    on the tilted Fermi box of :func:`symenh.integrate.thermal_box.tilted_box`.
 
     ``opts``: spacing_over_kT, margin_kT, sea_window, sea_levels, sea_points, chunk_points,
     max_points, channel_block (see :data:`symenh.responses.exchange_grid.DEFAULTS`)."""
@@ -197,8 +219,12 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
     ks = scan.k_scale
     W = opts["margin_kT"] * kTs.max()
     lo, hi = min(mu - W, E_ref), max(mu + W, E_ref)
+    exact = alpha is not None
     try:
-        box = fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
+        if exact:       # the tilted levels (Fermi functions) and the untilted ones (theta_ref) both in the box
+            box = tilted_box(num0, p0, scan, lo, hi, float(alpha), (mu - W, mu + W))
+        else:
+            box = fermi_box(scan, lo, hi, vel_window=(mu - W, mu + W))
     except ValueError as exc:
         raise ParameterError(f"grid: {exc}") from None
     if box is None:
@@ -237,6 +263,10 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
         if need_sea:
             ref = _reference_sea(num, p0, ks, h, xB, yB, xb, yb, K0, E_ref, interaction, opts)
         theta = (g.eps < E_ref).astype(float)
+        if exact:
+            _exact_sums(out, i0, i1, g, float(alpha), mu, kTs, theta, need_sea, ref, conv, mask, cell, (ny, nx))
+            del g
+            continue
         for t, kT in enumerate(kTs):
             f, f1, f2 = fermi_derivatives(g.eps, mu, kT)
             f1w, f2w = f1 * g.wdeg, f2 * g.wdeg
@@ -276,6 +306,59 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
                             out[v2][t, i0:i1] = T
         del g
     return out
+
+
+def _exact_sums(out, i0, i1, g: _Geometry, alpha, mu, kTs, theta, need_sea, ref, conv, mask, cell, shp):
+    """The exact-tilt tensors of channels i0:i1 into ``out`` (module text): occupations at E = eps0 + alpha tau
+    with the velocities v + alpha grad tau, t_i^{cab} = int a^{c,ia} F^{ib} in the variants of the linear sums."""
+    E = g.eps + alpha * g.tau[:, None]
+    grad = g.vel + alpha * g.dtau[:, None, :]
+    for t, kT in enumerate(kTs):
+        f, f1, _ = fermi_derivatives(E, mu, kT)
+        w0 = (f1 * g.wdeg)[..., None] * grad                                       # (P, N, c): d_c f
+        a = np.einsum("pnc,pnia->pcia", w0, g.S)
+        if need_sea:
+            s = np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
+        else:
+            s = np.einsum("pnb,pni->pib", w0, g.spin)
+        a, s = (x.reshape(shp + x.shape[1:]) for x in (a, s))
+        for var in ("best", "sub"):
+            m = mask if var == "sub" else 1.0
+            F = conv[var](s * m)
+            if need_sea:
+                F = F + ref[var]
+            am = a * (m[..., None] if var == "sub" else 1.0)
+            out[var][t, i0:i1] = cell * np.einsum("yxcia,yxib->icab", am, F)
+            if var == "best":
+                out["abs"][t, i0:i1] = cell * np.einsum("yxcia,yxib->icab", np.abs(a), np.abs(F))
+                for v2 in ("K", "interp"):
+                    Fv = F - ref["best"] + ref[v2] if need_sea else F
+                    out[v2][t, i0:i1] = cell * np.einsum("yxcia,yxib->icab", a, Fv)
+
+
+def tilted_scan(model, values, alpha: float):
+    """The probe :class:`~symenh.integrate.grid.probe.Scan` of ``model`` with its levels at the tilt ``alpha``
+    (eV nm): energies eps0 + alpha tau and velocities v + alpha grad tau on the alpha = 0 probe points, band
+    ranges and interior band edges recomputed from them (eV).  For the band edges and the in-band test of the
+    exact tilt; the Fermi box itself is :func:`symenh.integrate.thermal_box.tilted_box`."""
+    num, p0, scan = scan_for(model, values)
+    kx = scan.q[:, None] * scan.k_scale[0] + 0 * scan.q[None, :]
+    ky = scan.q[None, :] * scan.k_scale[1] + 0 * scan.q[:, None]
+    tau, dtau = num.tilt_profile(kx, ky, p0)
+    eps = np.asarray(scan.eps, dtype=float) + alpha * np.asarray(tau, dtype=float)[..., None]
+    vel = np.asarray(scan.vel, dtype=float) + alpha * np.stack([np.asarray(d, dtype=float) for d in dtau],
+                                                               -1)[..., None, :]
+    N = eps.shape[-1]
+    bmin, bmax = eps.reshape(-1, N).min(0), eps.reshape(-1, N).max(0)
+    n = len(scan.q)
+    edges = []
+    for b in range(N):
+        for ext, fn in ((bmin[b], np.argmin), (bmax[b], np.argmax)):
+            i, j = np.unravel_index(fn(eps[..., b]), eps.shape[:2])
+            if 0 < i < n - 1 and 0 < j < n - 1:
+                edges.append(float(ext))
+    return dataclasses.replace(scan, band_min=bmin, band_max=bmax, edges=np.array(sorted(set(edges))), eps=eps,
+                               vel=vel)
 
 
 def _reference_sea(num, p0, ks, h, xB, yB, xb, yb, K0, E_ref, interaction, opts):
@@ -342,4 +425,4 @@ def _reference_sea(num, p0, ks, h, xB, yB, xb, yb, K0, E_ref, interaction, opts)
             "interp": fine + interp_tail}
 
 
-__all__ = ["Convolver", "ZETA_SQUARE", "cusp_slope", "grid_channel_tensors", "window"]
+__all__ = ["Convolver", "ZETA_SQUARE", "cusp_slope", "grid_channel_tensors", "tilted_scan", "window"]

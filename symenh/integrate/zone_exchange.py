@@ -45,9 +45,13 @@ continuum grid).  The kink of V_T on the Wigner-Seitz boundary is not corrected;
 O(h^2) error there (h the grid step), weighted by the source at the zone boundary, which the
 reference-grid variant (n_ref / 2) measures.
 
+**The exact tilt** (``alpha`` given): the occupations at eps0 + alpha tau, as on the continuum grid
+(:mod:`symenh.integrate.exchange_grid`, "The exact tilt"; :func:`exact_sources`), theta_ref and W_ref
+untilted.
+
 Units: k in 1/nm, energies eV, V eV nm^2, W in nm, Y in eV nm; the tensors t are per eV nm of
 tilt, as in :mod:`symenh.integrate.exchange_grid` (the caller multiplies by alpha, the convention
-sign and tau/hbar for ENH(T)).
+sign and tau/hbar for ENH(T)); at the exact tilt the integrals themselves (no factor alpha).
 """
 
 from __future__ import annotations
@@ -229,13 +233,29 @@ def fermi_sources(g, mu: float, kT: float, theta, need_sea: bool):
     return a0, a1, np.einsum("pnb,pni->pib", w0, g.spin), np.einsum("pnb,pni->pib", w1, g.spin)
 
 
+def exact_sources(g, mu: float, kT: float, theta, need_sea: bool, alpha: float):
+    """The exact-tilt integrands (:mod:`symenh.integrate.exchange_grid`, "The exact tilt") at one kT (eV): the
+    occupations at E = eps0 + alpha tau with the tilted velocities; a (P, c, i, a) and the source s (P, i, b)
+    of ENH(PT) (``need_sea``: (f(E) - theta) S) or ENH(T) (f'(E) d_b E <Gamma>)."""
+    E = g.eps + alpha * g.tau[:, None]
+    grad = g.vel + alpha * g.dtau[:, None, :]
+    f, f1, _ = fermi_derivatives(E, mu, kT)
+    w0 = (f1 * g.wdeg)[..., None] * grad
+    a = np.einsum("pnc,pnia->pcia", w0, g.S)
+    if need_sea:
+        return a, np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
+    return a, np.einsum("pnb,pni->pib", w0, g.spin)
+
+
 def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneGrid, mu: float, kTs, mechanism: str,
-                         interaction: Interaction, E_ref: float, n_ref: int, chunk: int, channel_block: int = 4
-                         ) -> dict:
+                         interaction: Interaction, E_ref: float, n_ref: int, chunk: int, channel_block: int = 4,
+                         alpha: float | None = None) -> dict:
     """Per-channel tensors t_i^{cab} (module text) of one lattice component on the Fermi-box zone grid
     ``grid`` at chemical potential mu (eV) and each kT (eV): {"best", "sub" (every sum and convolution on
     the checkerboard sub-lattice), "ref" (the reference sea on the n_ref/2 grid; ENH(PT)), "abs" (sums of
-    |terms|)}, each (n_T, n_channels, 2, 2, 2)."""
+    |terms|)}, each (n_T, n_channels, 2, 2, 2).  ``alpha`` (eV nm) given: the tensors at that tilt itself
+    (:func:`exact_sources`; ``grid`` must then cover the tilted Fermi box and the untilted levels of
+    theta_ref), t_i^{cab} = int a^{c,ia} F^{ib}; None: d/dalpha at 0 (linear order)."""
     kTs = np.asarray(kTs, dtype=float)
     KX, KY = _grid_k(grid)
     n1, n2 = KX.shape
@@ -253,6 +273,26 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
         if need_sea:
             ref["best"], ref["ref"] = reference_field(num, p0, lattice, E_ref, interaction, n_ref, grid, chunk)
         theta = (g.eps < E_ref).astype(float)
+        if alpha is not None:
+            for t, kT in enumerate(kTs):
+                a, s = (x.reshape((n1, n2) + x.shape[1:]) for x in exact_sources(g, mu, kT, theta, need_sea, alpha))
+
+                def tensor1(A, F):
+                    """cell sum_k A^{c,ia} F^{ib} as (n_ops, c, a, b)."""
+                    return cell * np.einsum("xycia,xyib->icab", A, F)
+
+                for var in ("best", "sub"):
+                    m = mask if var == "sub" else 1.0
+                    F = conv[var](s * m)
+                    if need_sea:
+                        F = F + ref["best"]
+                    out[var][t, i0:i1] = tensor1(a * (m[..., None] if var == "sub" else 1.0), F)
+                    if var == "best":
+                        out["abs"][t, i0:i1] = tensor1(np.abs(a), np.abs(F))
+                        out["ref"][t, i0:i1] = (tensor1(a, F - ref["best"] + ref["ref"]) if need_sea
+                                                else out["best"][t, i0:i1])
+            del g
+            continue
         for t, kT in enumerate(kTs):
             a0, a1, s0, s1 = (x.reshape((n1, n2) + x.shape[1:])
                               for x in fermi_sources(g, mu, kT, theta, need_sea))
@@ -283,6 +323,5 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
     return out
 
 
-__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "fermi_sources", "folded_norm", "min_image",
-           "reference_field",
-           "zone_channel_tensors"]
+__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "exact_sources", "fermi_sources",
+           "folded_norm", "min_image", "reference_field", "zone_channel_tensors"]

@@ -24,9 +24,10 @@ in V/m, e E in eV/nm = 1e-9 E, W in nm, Y in eV nm, tau/hbar in 1/eV: U in eV.
 alpha by derived identities, adaptive scipy integrals, rtol 1e-10 by default; at T > 0
 :mod:`symenh.responses.exchange_thermal` (the fields with the Fermi function, angular harmonics).
 ``grid`` (:mod:`symenh.responses.exchange_grid`): FFT convolutions on Cartesian grids at small T,
-extrapolated, or at the requested T > 0 directly.  :func:`exchange_job` is the entry of the
-paths' ``compute(job)``.  Both take every interaction of :mod:`symenh.interactions` (contact is the case
-of uniform fields: the same assembly) and every channel set of :mod:`symenh.geometry.channels`.
+extrapolated, or at the requested T > 0 directly; linear order or (``order="exact"``) the exact
+tilt.  :func:`exchange_job` is the entry of the paths' ``compute(job)``.  Both take every interaction
+of :mod:`symenh.interactions` (contact is the case of uniform fields: the same assembly) and every
+channel set of :mod:`symenh.geometry.channels`.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def enh_exchange(components, mechanism: str, mu_eV, values, *, params: Parameter
     channels : "printed" (Eq. 3 as printed: s^0..s^3, weight 1) or "fock" (complete exchange).
     convention : "consistent" (s = -1) or "printed" (s = +1), :func:`spec.enh_sign`.
     exchange_valleys : "same" (k' in the valley of k) or "all" (contact, quadrature only).
-    method : "quadrature" (options: rtol) or "grid" (options: see exchange_grid.DEFAULTS).
+    method : "quadrature" (options: rtol) or "grid" (options: see exchange_grid.DEFAULTS, and
+        ``order="exact"`` for sigma at the finite tilt, ``kT_eV`` > 0 for a temperature).
     gap_eV : |Delta| of a paper model (exact band edges for the grid path; None: probe the model).
 
     Returns :class:`ExchangeSigma` ``(sigma, error, groups, channels)``, raw tensors in e^3/hbar nm/eV.
@@ -163,9 +165,14 @@ def job_channel_sets(job) -> list:
 def exchange_job(job, method: str, kT_eV: float = 0.0):
     """(raw, err, extra) of an ENH :class:`~symenh.responses.job.Job` with its interaction and
     channels, linear order (``method`` "quadrature" at T = 0, or "grid" at T = 0 or directly at
-    ``kT_eV`` > 0); ``extra`` = {"channels": {group label: raw (n_mu, 2, 2, 2)}}.  Options:
-    ``job.options`` of that path."""
+    ``kT_eV`` > 0) or, on the grid, the exact tilt (``job.order == "exact"``,
+    :func:`symenh.responses.exchange_grid.compute_exchange_grid`); ``extra`` = {"channels": {group
+    label: raw (n_mu, 2, 2, 2)}}.  Options: ``job.options`` of that path."""
     opts = dict(job.options)
+    if job.order != "linear":
+        if method != "grid":
+            raise ResponseError(f"order: exchange_job gives order={job.order!r} on the grid only")
+        opts["order"] = job.order
     if kT_eV > 0:
         if method != "grid":
             raise ResponseError("T_K: exchange_job computes T > 0 on the grid only (quadrature: exchange_thermal)")

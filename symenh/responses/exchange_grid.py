@@ -19,6 +19,13 @@ or when t^4 log t is added: over the narrow range of T a grid can afford the log
 are poorly determined, and this spread is the measure of it (it dominates the grid's error for a
 cusped V such as screened Coulomb: ~1e-4..1e-3 relative with the defaults).
 
+**Exact tilt** (``order="exact"``, physics.md 7): the same sums with the occupations at the tilted
+energies eps0 + alpha tau and the tilted velocities (the eigenvectors do not depend on alpha; module text
+of :mod:`symenh.integrate.exchange_grid`), on the tilted Fermi box, at T = 0 through the same
+T -> 0 fit (the Fermi shells sit at the tilted energies: the same series), with the temperatures set
+by the distance of mu from the *tilted* band edge (paper models: |Delta| sqrt(1 - (alpha/hbar v_y)^2);
+user models: the tilted probe), or at T > 0 directly.  exact - linear is O(alpha^3).
+
 **Error estimate** (absolute, per mu, bounding every raw element): the T-extrapolation spread +
 |best - sub| (every sum on the checkerboard sub-lattice, spacing sqrt(2) h: a strictly worse grid) + the change
 when the reference sea is extrapolated without its largest window (K) + the change with cubic
@@ -38,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ResponseError
-from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors
+from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors, tilted_scan
 from ..integrate.grid import scan_for
 from ..integrate.richardson import richardson
 from ..units import KB_EV_PER_K
@@ -107,15 +114,17 @@ def extrapolate_T(values, kTs, log_terms: bool):
     return best.reshape(v.shape[1:]), err.reshape(v.shape[1:])
 
 
-def _cusp_energy(comp, values, mu, interaction) -> float:
+def _cusp_energy(comp, values, mu, interaction, scan=None) -> float:
     """Energy scale v_F q_V of the interaction's cusp (q_V = |V(0)/V'(0+)|, = q_s for screened
     Coulomb): the smearing kT/v_F must stay well below q_V for the T-series to hold.  inf for
-    a V without a cusp (contact)."""
+    a V without a cusp (contact).  ``scan``: the probe to take v_F from (default: the alpha = 0 one;
+    the exact tilt passes the tilted probe)."""
     V0 = float(interaction.V(np.array([0.0]))[0])
     V1 = float(interaction.dV(np.array([0.0]))[0])
     if V1 == 0 or V0 == 0:
         return np.inf
-    _, _, scan = scan_for(comp, values)
+    if scan is None:
+        _, _, scan = scan_for(comp, values)
     near = np.abs(scan.eps - mu) < 0.05 * max(abs(mu), scan.energy_scale)
     speed = np.hypot(scan.vel[..., 0], scan.vel[..., 1])
     vF = float(np.max(speed[near])) if np.any(near) else float(np.max(speed))
@@ -134,13 +143,28 @@ def _e_ref_and_edges(comp, values, mu, gap):
     return 0.5 * (lo + hi), scan.edges
 
 
+def _tilted_gap(gap_eV, values, alpha: float):
+    """The band edge |Delta| sqrt(1 - (alpha/hbar v_y)^2) (eV) of a paper model at the tilt alpha: the minimum
+    over p of sqrt(p^2 + Delta^2) + (alpha/hbar v_y) p, valley and v_x independent."""
+    from ..kernels.hamiltonian import values_by_name
+    from ..models.symbols import HVY
+    hvy = float(values_by_name(values)[HVY.name])
+    t = abs(alpha / hvy) if hvy else 0.0
+    return gap_eV * np.sqrt(max(0.0, 1.0 - t * t))
+
+
 def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, values, interaction, *,
                           alpha: float, tau_over_hbar: float, enh_sign: int, exchange_valleys: str = "same",
-                          gap_eV: float | None = None, kT_eV: float = 0.0, **options):
+                          gap_eV: float | None = None, kT_eV: float = 0.0, order: str = "linear", **options):
     """Per-channel raw ENH tensors on the grid: (T (n_mu, n_ch, 2, 2, 2), err (n_mu,)).
 
     T = alpha * s * (tau/hbar for enh-t) * (t_i^{cab} - t_i^{acb}), e^3/hbar nm/eV, before the
     channel weights; err bounds every element of the weighted channel sum (|w_i| <= 1).
+    ``order="exact"``: T = s * (tau/hbar for enh-t) * (t_i^{cab}(alpha) - t_i^{acb}(alpha)), the tensors
+    at the tilt alpha itself (occupations at eps0 + alpha tau, :mod:`symenh.integrate.exchange_grid`),
+    with the band edges of the tilted spectrum (paper models: |Delta| sqrt(1 - (alpha/hbar v_y)^2);
+    otherwise the tilted probe, :func:`symenh.integrate.exchange_grid.tilted_scan`) for the gap test and
+    the temperatures; the error estimate is formed as at linear order.
     ``gap_eV``: |Delta| for the paper models (their exact band edges), else None (probe).
     ``kT_eV`` > 0: the tensors at that temperature itself (one Fermi-smeared grid, no T -> 0
     extrapolation; the error is then the sub-lattice, sea-window and interpolation variants plus
@@ -152,6 +176,9 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     if exchange_valleys != "same":
         raise ResponseError("exchange_valleys: the exchange grid path keeps k' in the valley of k ('same'); "
                             "'all' (contact only) is offered by method='quadrature'")
+    if order not in ("linear", "exact"):
+        raise ResponseError(f"order: the exchange grid path gives order 'linear' or 'exact', not {order!r}")
+    exact = order == "exact"
     opt = _options(options)
     mu_all = np.atleast_1d(np.asarray(mu_eV, dtype=float))
     n_ch = channel_sets[0].n_channels
@@ -159,15 +186,22 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     err = np.zeros(len(mu_all))
     if alpha == 0:
         return out, err
-    pref = alpha * enh_sign * (tau_over_hbar if mechanism == "enh-t" else 1.0)
+    pref = (1.0 if exact else alpha) * enh_sign * (tau_over_hbar if mechanism == "enh-t" else 1.0)
     log_terms = cusp_slope(interaction) != 0      # no cusp (contact, a constant or smooth-in-q^2 V): pure T^2 series
     w = np.abs(np.asarray(channel_sets[0].weights, dtype=float))
     direct = kT_eV > 0
     say = opt["say"]
+    edge = gap_eV
+    scans = {}
+    if exact:
+        if gap_eV is not None:
+            edge = _tilted_gap(gap_eV, values, alpha)
+        else:
+            scans = {id(c): tilted_scan(c, values, alpha) for c in components}
     say(f"grid (exchange): {mechanism} at {len(mu_all)} mu, {len(components)} component(s), {n_ch} channel(s), "
-        + (f"kT = {kT_eV:.4g} eV" if direct else "T -> 0"))
+        + (f"kT = {kT_eV:.4g} eV" if direct else "T -> 0") + (f", exact tilt alpha = {alpha:g}" if exact else ""))
     for i, mu in enumerate(mu_all):
-        if gap_eV is not None and abs(mu) <= gap_eV and not direct:
+        if edge is not None and abs(mu) <= edge and not direct:
             say(f"grid (exchange): mu = {mu:g} eV lies in the gap: exactly zero at T = 0")
             continue
         tot = {v: np.zeros((n_ch, 2, 2, 2)) for v in ("best", "sub", "K", "interp", "abs")}
@@ -175,7 +209,15 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
         found = False
         for comp, ch in zip(components, channel_sets):
             E_ref, edges = _e_ref_and_edges(comp, values, mu, gap_eV)
-            in_band = abs(mu) > gap_eV if gap_eV is not None else scan_for(comp, values)[2].in_band(mu)
+            tscan = scans.get(id(comp))
+            if exact and gap_eV is not None:
+                edges = np.array([edge, -edge])
+            elif tscan is not None:
+                edges = tscan.edges
+            if gap_eV is not None:
+                in_band = abs(mu) > edge
+            else:
+                in_band = (tscan if tscan is not None else scan_for(comp, values)[2]).in_band(mu)
             if not in_band and not direct:
                 continue
             dist = float(np.min(np.abs(mu - edges))) if len(edges) else abs(mu)
@@ -185,12 +227,13 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
                 if not in_band:        # thermally activated: the window reaches margin_kT beyond the edge
                     o = dict(opt, margin_kT=float(opt["margin_kT"]) + dist / kT_eV)
             else:
-                dist = min(dist, _cusp_energy(comp, values, mu, interaction))
+                dist = min(dist, _cusp_energy(comp, values, mu, interaction, tscan))
                 if opt["temperatures_K"] is not None:
                     kTs = KB_EV_PER_K * np.atleast_1d(np.asarray(opt["temperatures_K"], dtype=float))
                 else:
                     kTs = dist * np.atleast_1d(np.asarray(opt["kT_fractions"], dtype=float))
-            res = grid_channel_tensors(comp, ch, values, float(mu), kTs, mechanism, interaction, E_ref, o)
+            res = grid_channel_tensors(comp, ch, values, float(mu), kTs, mechanism, interaction, E_ref, o,
+                                       alpha=float(alpha) if exact else None)
             if res is None:
                 continue
             found = True

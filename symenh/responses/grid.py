@@ -554,7 +554,8 @@ def compute(job: Job):
 
     * ENH with a q-dependent interaction or ``channels="fock"``: FFT-convolved exchange fields
       (:mod:`symenh.responses.exchange_grid`), extrapolated T -> 0 at T = 0 and evaluated at the
-      requested temperature itself at T > 0; linear order only;
+      requested temperature itself at T > 0; linear order or the exact tilt (occupations at
+      eps0 + alpha tau on the tilted Fermi box);
     * ``T_K > 0``, ``order="exact"``, mechanism ``inh-full``: :mod:`symenh.responses.grid_thermal`
       (the Fermi-box sums at the requested T, no T -> 0 extrapolation; tilted occupations).
     """

@@ -98,20 +98,34 @@ def contact_job(job: Job) -> Job:
     return job if V0 == job.pre.V0 else replace(job, pre=replace(job.pre, V0=V0))
 
 
+#: the orders in the tilt each path's exchange-field assembly gives (:func:`uses_exchange_path`): the k.p grid
+#: (:mod:`symenh.responses.exchange_grid`) and the lattice grid (:func:`symenh.responses.lattice_grid.compute_exchange`)
+#: take the exact tilt too, every other path linear order only
+EXCHANGE_ORDERS = {"grid": ("linear", "exact"), "lattice grid": ("linear", "exact")}
+
+
 def uses_exchange_path(job: Job, path: str) -> bool:
     """True for an ENH Job whose exchange is not the paper's (a q-dependent V, or channels other than
     the printed ones; paper Eq. 3 generalised, physics.md 6): the exchange-field assembly of
-    :mod:`symenh.responses.exchange`.  Such a Job at the exact tilt is refused in one line naming
-    ``path`` (the exchange fields are linear order in alpha)."""
+    :mod:`symenh.responses.exchange`.  Such a Job at an order the path's exchange assembly does not give
+    (:data:`EXCHANGE_ORDERS`: the exact tilt on the ``"grid"`` and ``"lattice grid"`` paths, linear order on
+    every other) is
+    refused in one line naming ``path`` and what it allows."""
     from ..errors import ResponseError
     inter = job.interaction
     q_dependent = inter is not None and not getattr(inter, "is_uniform", False)
     if not (job.mechanism in ("enh-t", "enh-pt") and (q_dependent or job.channels != "printed")):
         return False
-    if job.order != "linear":
+    allowed = EXCHANGE_ORDERS.get(path, ("linear",))
+    if job.order not in allowed:
+        if "exact" in allowed:
+            raise ResponseError(f"order: the {path} path gives order {' or '.join(map(repr, allowed))} with "
+                                f"interaction {getattr(inter, 'kind', 'contact')!r} / channels {job.channels!r}, "
+                                f"not {job.order!r}")
         raise ResponseError(f"order: the {path} path gives the exact tilt for the contact interaction with printed "
                             f"channels only, not with interaction {getattr(inter, 'kind', 'contact')!r} / channels "
-                            f"{job.channels!r}; use order='linear'")
+                            f"{job.channels!r}; use order='linear'"
+                            + (" (or method='grid' for the exact tilt)" if path == "quadrature" else ""))
     return True
 
 

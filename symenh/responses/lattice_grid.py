@@ -47,8 +47,9 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
 * ENH with a q-dependent interaction (screened Coulomb, a user V(q)) or ``channels="fock"``
   (:func:`compute_exchange`): exchange fields as periodic convolutions over the zone with
   V_T(q) = V(|q|_min) (q reduced to the Wigner-Seitz cell: umklapp exchange neglected, derived in
-  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0.
-  Options :data:`EXCHANGE_DEFAULTS`.
+  :mod:`symenh.integrate.zone_exchange`), at T = 0 (extrapolated, log terms for a cusped V) or T > 0,
+  linear order or the exact tilt (occupations at eps0 + alpha tau on the tilted torus box, as below;
+  tests/test_exchange_grid_exact.py).  Options :data:`EXCHANGE_DEFAULTS`.
 * ``order="exact"`` (sigma at the finite tilt alpha, contact interaction with the printed channels;
   :func:`compute_elementwise` with ``order``): the factors *at* alpha, with the occupations at
   eps0 + alpha tau(k) (:func:`symenh.integrate.grid.fermi_box_sums` with ``alpha``: Fermi functions and
@@ -67,8 +68,7 @@ Beyond the paper's setting (:data:`SUPPORTS`; :func:`compute` dispatches):
   (the error bound of :func:`symenh.responses.grid_errors.bound`).  As alpha -> 0 it tends to the
   linear order, (exact - linear)/linear ~ alpha^2; against the lattice quadrature's exact tilt (tilted
   zone contours) within both estimates (tests/test_lattice_grid_exact.py).
-* refused in one line: inh-full's field-corrected occupation, the exact tilt with a q-dependent V or
-  the Fock channels (the exchange fields are linear order), ``exchange_valleys="all"`` with the
+* refused in one line: inh-full's field-corrected occupation, ``exchange_valleys="all"`` with the
   exchange-field assembly.
 """
 
@@ -534,8 +534,15 @@ def _fermi_speed(specs, mu: float, dist: float, opt) -> float:
 
 
 def compute_exchange(job: Job, kT: float = 0.0):
-    """ENH(T) / ENH(PT) of a lattice model with the job's interaction V(q) and channels, linear order:
-    (raw sigma (n_mu, 2, 2, 2) in e^3/hbar nm/eV, error estimate per mu, {"channels": {group: raw}}).
+    """ENH(T) / ENH(PT) of a lattice model with the job's interaction V(q) and channels, linear order or
+    (``job.order == "exact"``) the exact tilt: (raw sigma (n_mu, 2, 2, 2) in e^3/hbar nm/eV, error estimate
+    per mu, {"channels": {group: raw}}).
+
+    The exact tilt: the occupations at eps0 + alpha tau (:func:`symenh.integrate.zone_exchange.exact_sources`)
+    on the Fermi box on the torus of the tilted spectrum that also holds the untilted levels (the filled
+    reference theta(E_ref - eps0)), as the contact path's exact tilt does; where mu lies, the critical
+    energies (the T -> 0 distance) and E_ref are those of the tilted spectrum (ENH(PT): refused in one line
+    where E_ref lies in an untilted band).
 
     The exchange fields are periodic convolutions over the zone with V_T(q) = V(|q|_min) (umklapp
     neglected; :mod:`symenh.integrate.zone_exchange` derives the choice), by FFT on the Fermi box on
@@ -563,7 +570,10 @@ def compute_exchange(job: Job, kT: float = 0.0):
     opt = _exchange_options(job)
     inter = job_interaction(job)
     sets = job_channel_sets(job)
-    specs = [spectrum(c, job.values) for c in job.components]
+    exact = job.order == "exact"
+    specs0 = [spectrum(c, job.values) for c in job.components]
+    # the exact tilt: where mu lies, the critical energies, E_ref and the Fermi box are the tilted spectrum's
+    specs = [spectrum(c, job.values, tilted=True) for c in job.components] if exact else specs0
     mech = job.mechanism
     mu_all = np.asarray(job.mu_eV, dtype=float)
     n_ch = sets[0].n_channels
@@ -573,7 +583,7 @@ def compute_exchange(job: Job, kT: float = 0.0):
     if alpha == 0:
         zero = weigh_channels(T_all, err, sets[0])
         return zero.sigma, zero.error, {"channels": zero.groups}
-    pref = alpha * enh_sign(job.convention) * (job.pre.tau_over_hbar if mech == "enh-t" else 1.0)
+    pref = (1.0 if exact else alpha) * enh_sign(job.convention) * (job.pre.tau_over_hbar if mech == "enh-t" else 1.0)
     slope = cusp_slope(inter)
     log_terms = slope != 0
     V0 = float(inter.V(np.array([0.0]))[0])
@@ -603,9 +613,15 @@ def compute_exchange(job: Job, kT: float = 0.0):
         tot = {v: np.zeros((n_ch, 2, 2, 2)) for v in ("best", "sub", "ref", "abs")}
         eT = np.zeros((2, 2, 2))
         found = False
-        for comp, ch, spec in zip(job.components, sets, specs):
+        for comp, ch, spec, spec0 in zip(job.components, sets, specs, specs0):
             E_ref = spec.reference_energy(mu)
-            got = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"])
+            _, p0 = _numerics(comp, job.values)
+            if exact and mech == "enh-pt" and spec0.regime(E_ref) == "band":
+                raise ResponseError(f"order: at alpha = {alpha:g} the gap of {comp.name} at E_ref = {E_ref:.4g} eV "
+                                    "(tilted bands) lies in an untilted band; the filled sea of the exact tilt cannot "
+                                    "be placed there (use order='linear')")
+            got = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"],
+                                 also=p0 if exact else None)
             if got is None:
                 continue
             box, v = got
@@ -613,14 +629,13 @@ def compute_exchange(job: Job, kT: float = 0.0):
             if grid.size > opt["max_points"]:
                 raise ResponseError(f"max_points: the Fermi box at mu = {mu} eV needs {grid.size} points (> max_points "
                                     f"= {opt['max_points']}); raise max_points or the temperatures")
-            _, p0 = _numerics(comp, job.values)
-            n_ref = _ref_points(spec, comp.lattice, E_ref, opt)
+            n_ref = _ref_points(spec0, comp.lattice, E_ref, opt)
             say(f"grid (lattice exchange): mu = {mu:g} eV, {comp.name}: Fermi box {grid.nx} x {grid.ny} = {grid.size} "
                 f"points, reference sea {n_ref} x {n_ref} points, kT = "
                 f"{', '.join(f'{x:.3g}' for x in np.sort(kTs)[::-1])} eV")
             res = zone_channel_tensors(comp.lattice, ch, p0, grid, float(mu), kTs, mech, inter, E_ref,
                                        n_ref, opt["chunk_points"],
-                                       opt["channel_block"])
+                                       opt["channel_block"], alpha=float(alpha) if exact else None)
             found = True
             if direct:
                 for var in tot:
