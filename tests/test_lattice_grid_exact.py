@@ -126,10 +126,15 @@ def test_mu_in_the_tilted_gap_is_zero_and_the_tilted_band_is_not():
         assert g.error_estimate[0] < 0.01 * np.max(np.abs(qs)), mech
 
 
-def test_alpha_zero_gives_zero():
-    """(The exact tilt of the exchange fields with a q-dependent V: tests/test_exchange_grid_exact.py.)"""
+def test_exact_at_alpha_zero_is_refused_on_the_grid_and_resolved_on_quadrature():
+    """order='exact' at alpha = 0 is sigma of the untilted H, which a user's lattice model need not make vanish
+    (tests/test_exact_tilt_at_zero.py): the lattice grid refuses it in one line (it used to return a silent 0);
+    the quadrature computes it -- for the symmetric lattice H_T a resolved zero, |sigma| within its estimate.
+    (The exact tilt of the exchange fields with a q-dependent V: tests/test_exchange_grid_exact.py.)"""
     model = lattice_tilted_dirac(0.5, 1)
-    r = _grid(model, "bcd", [0.1], dict(VALS, alpha=0.0))
-    assert np.all(r.sigma == 0.0)
-    r = _grid(model, "enh-t", [0.1], dict(VALS, alpha=0.0), interaction="screened-coulomb")
-    assert np.all(r.sigma == 0.0)
+    for extra in ({}, {"interaction": "screened-coulomb"}):
+        with pytest.raises(symenh.errors.ResponseError, match="^order: .*alpha = 0") as exc:
+            _grid(model, "bcd" if not extra else "enh-t", [0.1], dict(VALS, alpha=0.0), **extra)
+        assert "\n" not in str(exc.value)
+    q = symenh.sigma(model, "bcd", [0.1], method="quadrature", order="exact", model_values=dict(VALS, alpha=0.0))
+    assert float(np.max(np.abs(q.sigma))) <= q.error_estimate[0]

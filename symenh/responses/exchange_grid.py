@@ -184,8 +184,12 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     n_ch = channel_sets[0].n_channels
     out = np.zeros((len(mu_all), n_ch, 2, 2, 2))
     err = np.zeros(len(mu_all))
+    if alpha == 0 and exact and gap_eV is None:
+        raise ResponseError("order: the exchange grid gives order='exact' at a non-zero tilt only for a user's "
+                            "model (at alpha = 0 sigma of the untilted H need not vanish); use order='linear' (zero) "
+                            "or method='quadrature' where it takes the interaction")
     if alpha == 0:
-        return out, err
+        return out, err                 # linear order, or a paper model untilted: zero by symmetry
     pref = (1.0 if exact else alpha) * enh_sign * (tau_over_hbar if mechanism == "enh-t" else 1.0)
     log_terms = cusp_slope(interaction) != 0      # no cusp (contact, a constant or smooth-in-q^2 V): pure T^2 series
     w = np.abs(np.asarray(channel_sets[0].weights, dtype=float))

@@ -385,7 +385,10 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     say(f"grid (lattice): {job.mechanism} of {job.model_name} at {nmu} mu, {len(job.components)} component(s), "
         f"{f'kT = {kT:.4g} eV' if kT > 0 else 'T -> 0'}, {order} order")
     if exact and job.alpha == 0:
-        return out, err                         # sigma(alpha = 0) = 0: odd in the tilt
+        # sigma of the untilted H need not vanish (a user's model may break the symmetry without its tilt), and
+        # the lattice grid's exact machinery is keyed on alpha != 0: refused rather than a silent zero
+        raise ResponseError("order: the lattice grid gives order='exact' at a non-zero tilt only; at alpha = 0 "
+                            "use method='quadrature' (sigma of the untilted H) or order='linear' (zero)")
     specs = [spectrum(c, job.values, tilted=exact) for c in job.components]
     plan = []
     direct = kT > 0
@@ -580,6 +583,10 @@ def compute_exchange(job: Job, kT: float = 0.0):
     T_all = np.zeros((len(mu_all), n_ch, 2, 2, 2))
     err = np.zeros(len(mu_all))
     alpha = job.alpha
+    if alpha == 0 and exact:
+        raise ResponseError("order: the lattice exchange grid gives order='exact' at a non-zero tilt only; at "
+                            "alpha = 0 sigma of the untilted H need not vanish for a user's model: use "
+                            "order='linear' (zero) or method='quadrature' where it takes the interaction")
     if alpha == 0:
         zero = weigh_channels(T_all, err, sets[0])
         return zero.sigma, zero.error, {"channels": zero.groups}

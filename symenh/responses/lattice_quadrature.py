@@ -516,7 +516,9 @@ def compute_mechanisms(job, mechanisms) -> dict:
             if m.startswith("enh"):
                 res[m][2]["channels"] = {g: np.zeros((len(mu_all), 2, 2, 2)) for g in chan.group_labels}
     alpha = job.alpha
-    if alpha == 0 or len(mu_all) == 0:
+    # linear order is alpha d sigma/d alpha: zero at alpha = 0; the exact tilt at alpha = 0 is sigma of the
+    # untilted H, which a user's model need not make vanish (a base tilt in another parameter, say)
+    if (alpha == 0 and job.order != "exact") or len(mu_all) == 0:
         return res
     need = sorted({n for m in mechanisms for n in FACTORS[m]})
     comps = [UserComponent.build(m, job.values) for m in models]

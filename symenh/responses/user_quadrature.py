@@ -346,7 +346,9 @@ def compute(job):
     out = np.zeros((len(mu_all), 2, 2, 2))
     err_out = np.zeros(len(mu_all))
     alpha = job.alpha
-    if alpha == 0 or len(mu_all) == 0:
+    # linear order is alpha d sigma/d alpha: zero at alpha = 0; the exact tilt at alpha = 0 is sigma of the
+    # untilted H, which a user's model need not make vanish (a base tilt in another parameter, say)
+    if (alpha == 0 and job.order != "exact") or len(mu_all) == 0:
         return out, err_out
     from ..temperature import kT_eV
     kT = kT_eV(job.T_K)
