@@ -14,7 +14,8 @@ import symenh
 from symenh.errors import ResponseError
 
 KX, KY, HV, D, BETA, T = sp.symbols("kx ky hv D beta t", real=True)
-S0, S1, S2, S3 = sp.eye(2), sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]])
+S0, S1, S2, S3 = (sp.eye(2), sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+                  sp.Matrix([[1, 0], [0, -1]]))
 H0 = HV * (KX * S1 + KY * S2) + (D + sp.Rational(3, 10) * KX**2) * S3 + BETA * KY * S0
 
 
