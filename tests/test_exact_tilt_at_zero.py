@@ -31,7 +31,8 @@ def test_exact_tilt_at_zero_is_sigma_of_the_untilted_h(mech, method):
     base, moved = _models()
     a = symenh.sigma(base, mech, [0.1], method=method, order="exact",
                      model_values={"hv": 0.3, "D": 0.04, "beta": 0.02, "t": 0.0})
-    b = symenh.sigma(moved, mech, [0.1], method=method, order="exact", model_values={"hv": 0.3, "D": 0.04, "beta": 0.02})
+    b = symenh.sigma(moved, mech, [0.1], method=method, order="exact",
+                     model_values={"hv": 0.3, "D": 0.04, "beta": 0.02})
     big = float(np.max(np.abs(b.sigma)))
     assert big > 0 and a.error_estimate[0] < 1e-5 * big
     assert float(np.max(np.abs(a.sigma - b.sigma))) <= a.error_estimate[0] + b.error_estimate[0]
@@ -49,7 +50,8 @@ def test_lattice_quadrature_exact_at_zero_and_the_grids_refuse():
 
     from symenh.models.examples import lattice_tilted_dirac
     base, orig = _base_tilted(), lattice_tilted_dirac(0.5, 1)
-    a = symenh.sigma(base, "bcd", [0.1], method="quadrature", order="exact", model_values=dict(VALS, beta=0.02, alpha=0.0))
+    a = symenh.sigma(base, "bcd", [0.1], method="quadrature", order="exact",
+                     model_values=dict(VALS, beta=0.02, alpha=0.0))
     b = symenh.sigma(orig, "bcd", [0.1], method="quadrature", order="exact", model_values=dict(VALS, alpha=0.02))
     assert float(np.max(np.abs(b.sigma))) > 0
     assert float(np.max(np.abs(a.sigma - b.sigma))) <= a.error_estimate[0] + b.error_estimate[0]

@@ -103,14 +103,15 @@ def test_kp_model_unchanged_by_the_lattice_field():
     assert m.lattice is None and "lattice" not in m.source()
 
 
-def test_quadrature_refuses_a_lattice_model_with_fock_channels_at_the_exact_tilt_in_one_line():
-    """The zone quadrature (responses/lattice_quadrature.py) takes the Fock channels at linear order
-    (tests/test_lattice_quad_exchange.py); at the exact tilt it refuses them in one line."""
+def test_quadrature_refuses_a_lattice_model_with_a_q_dependent_enh_pt_in_one_line():
+    """The zone quadrature (responses/lattice_quadrature.py) takes the Fock channels at linear order and at the
+    exact tilt (tests/test_lattice_quad_exchange.py); a q-dependent V for ENH(PT) it refuses in one line naming
+    the grid."""
     with pytest.raises(ResponseError) as exc:
-        symenh.sigma(lattice_tilted_dirac(0.5), "enh-t", [0.1], method="quadrature", model_values=VALS,
-                     exchange="fock", order="exact")
+        symenh.sigma(lattice_tilted_dirac(0.5), "enh-pt", [0.1], method="quadrature", model_values=VALS,
+                     interaction="screened-coulomb")
     msg = str(exc.value)
-    assert "lattice model" in msg and "channels" in msg and "\n" not in msg
+    assert "lattice model" in msg and "grid" in msg and "\n" not in msg
 
 
 # ---------------------------------------------------------------------------------------------
