@@ -183,7 +183,7 @@ def _rule(parts, N: int, dV, slope: float, dVdq):
 
 
 def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, slope: float = 0.0,
-                  dVdq=None, n_max: int | None = None):
+                  dVdq=None, n_max: int | None = None, right: str = "C"):
     """T_dV^{cab} per channel, (n_ops, 2, 2, 2) [eta][c][a][b], of one component and its error (module docstring;
     the sum over eta is the T_dV of the assembly, the channels are kept apart for channel groups; the error
     bounds every element of every channel group and of the channel sum).
@@ -192,16 +192,23 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, s
     ``dV(q)`` = V(q) - V(0) (eV nm^2, q in 1/nm); ``scale``: the natural size the rule converges against;
     ``slope``: V'(0+) (eV nm^3, :func:`symenh.integrate.exchange_grid.cusp_slope`; 0: no cusp correction);
     ``dVdq``: V'(q) (eV nm^3) -- given, the result is dT_dV/dalpha at alpha = 0 (``comp`` untilted; per unit of
-    alpha); ``n_max``: the node cap per loop (default 2048)."""
+    alpha); ``n_max``: the node cap per loop (default 2048); ``right="sea"``: the kind "1" B node values
+    ``-w tau S`` (the alpha-derivative of the Fermi sea, ENH(PT): :mod:`symenh.integrate.user_sea_exchange`) in
+    place of the C node values on the right of the pair sum (``dVdq`` then unused)."""
     n_max = _N_MAX if n_max is None else int(n_max)
     conts = [(N, contour_fn(N)) for N in plan_levels]
     conts = [(N, c) for N, c in conts if len(c)]
     if not conts:
         return np.zeros((len(comp.model.spin), 2, 2, 2)), 0.0
+    sea = right == "sea"
+    if sea:
+        dVdq = None
     deriv = dVdq is not None
     prev, d_prev, n = None, None, _N0
     while True:
-        parts = [p for N, c in conts for p in _nodes(comp, N, c, n, deriv)]
+        parts = [p for N, c in conts for p in _nodes(comp, N, c, n, deriv or sea)]
+        if sea:
+            parts = [dict(p, c=-p["p"]) for p in parts]
         T, size, fd = _rule(parts, n, dV, slope, dVdq)
         noise = 64 * _U * np.sqrt(n * len(parts)) * float(np.max(size)) + fd
         if prev is not None:

@@ -177,10 +177,15 @@ def _check_settings(job):
     V00 = None
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
-        if job.mechanism != "enh-t":
+        if job.mechanism not in ("enh-t", "enh-pt"):
             raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
-                                f"({kind!r}) for enh-t only (the sea field W(k) of enh-pt is not integrated on its "
-                                "contours yet); use method='grid' or interaction='contact'")
+                                f"({kind!r}) for enh-t and enh-pt only; use interaction='contact'")
+        if job.mechanism == "enh-pt" and job.order != "linear":
+            raise ResponseError(f"order: the quadrature path for a user model takes a q-dependent V ({kind!r}) for "
+                                "enh-pt at order='linear' only; use method='grid'")
+        if job.mechanism == "enh-pt" and (job.options or {}).get("k_cutoff") is not None:
+            raise ResponseError(f"k_cutoff: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
+                                "for enh-pt without k_cutoff only (the sea must converge); use method='grid'")
         for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
             if bad:
                 raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
@@ -298,7 +303,7 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
+def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, mechanism="enh-t"):
     """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
     every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
@@ -311,18 +316,23 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
     def top(x):
         return max(float(np.max(x)), 1e-300)
 
+    other = "B" if mechanism == "enh-pt" else "C"
     if exact:
-        scale = abs(pre.V0) * top(n0["A"]) * top(n0["C"])
+        scale = abs(pre.V0) * top(n0["A"]) * top(n0[other])
     else:
-        scale = abs(pre.V0) * (top(n1["A"]) * top(n0["C"]) + top(n0["A"]) * top(n1["C"]))
+        scale = abs(pre.V0) * (top(n1["A"]) * top(n0[other]) + top(n0["A"]) * top(n1[other]))
     T, err = 0.0, 0.0
-    for c, (comp, (levels, _, _)) in enumerate(zip(comps, plan_row)):
-        t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
-                             slope=inter.slope, dVdq=None if exact else inter.dVdq)
+    for c, (comp, (levels, _, e_ref)) in enumerate(zip(comps, plan_row)):
+        if mechanism == "enh-pt":
+            from ..integrate.user_sea_exchange import sea_exchange
+            t, e = sea_exchange(comp, levels, lambda N, c=c: contours[(c, N)], e_ref, inter, tol, scale)
+        else:
+            t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
+                                 slope=inter.slope, dVdq=None if exact else inter.dVdq)
         T, err = T + t, err + e
     if not exact:
         T, err = alpha * T, abs(alpha) * err
-    k = pre.enh_sign * pre.tau_over_hbar
+    k = pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
     return sig, 2 * abs(k) * err
 
@@ -411,7 +421,7 @@ def compute(job):
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
         sig_ch = None
         if pair is not None:
-            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts)
+            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism)
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
