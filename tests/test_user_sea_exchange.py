@@ -130,3 +130,13 @@ def test_what_the_enh_pt_route_does_not_do_is_one_line(kw, what):
         symenh.sigma(h_t(1), "enh-pt", [0.15], method="quadrature", model_values=VALS, params=params,
                      interaction="screened-coulomb", **kw)
     assert "\n" not in str(exc.value)
+
+
+def test_fock_channels_are_half_the_printed():
+    """Two-band identity sum_i Gamma_i (x) Gamma_i = (1/2) sum_eta s^eta (x) s^eta (physics.md 6): with any V(q),
+    ENH(PT) with channels='fock' is half the printed-channel value."""
+    kw = {"method": "quadrature", "model_values": VALS, "rtol": 1e-2, "interaction": "screened-coulomb"}
+    p = symenh.sigma(h_t(1), "enh-pt", [0.15], **kw)
+    f = symenh.sigma(h_t(1), "enh-pt", [0.15], exchange="fock", **kw)
+    assert np.max(np.abs(p.sigma - 2 * f.sigma)) <= 1e-9 * np.max(np.abs(p.sigma))
+    assert np.max(np.abs(p.sigma)) > 100 * p.error_estimate[0]

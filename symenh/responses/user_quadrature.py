@@ -53,9 +53,19 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` from its exact alpha-derivative on the
   alpha = 0 contours (the kind "1" A and C integrands in place of one side's, plus the contour-motion terms
   with V'(q)).  A constant V gives dV = 0: the contact numbers bit for bit.
-  Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
-  not integrated on these contours), with T > 0, with Fock channels at the exact tilt, with
-  ``exchange_valleys="all"``, and a V that is infinite at q = 0.
+* a q-dependent V(q) for ENH(PT), T = 0, linear order (paper Eq. 9; physics.md 6): V(0) is again the contact
+  V_0 of A and B, and the rest is :mod:`symenh.integrate.user_sea_exchange` -- the Fermi-line integral
+  ``oint w tau [(d_c S) W_dV + S d_c W_dV]`` of the sea field ``W_dV(k) = int_k' dV(|k - k'|) S_sea(k')`` at the
+  contour nodes (S_sea: the filled subspace below E_ref plus the filled parts of the levels at mu, the
+  occupations of the contact B; the reference sea in polar coordinates centred on each node plus its far part
+  angle first, with B's large-k decay check; the levels at mu by Green's theorem in polar coordinates centred
+  on the node), plus the pair sum of dV between the A nodes and the sea's tilt derivative ``-w tau S``
+  (:func:`symenh.integrate.user_exchange.pair_exchange`, ``right="sea"``, cusp-corrected).  A constant V gives
+  dV = 0: the contact numbers bit for bit.  Costly: a few seconds per mu and component at rtol = 1e-2 (every
+  node has its own polar rule), minutes at rtol = 1e-8.
+  Refused in one line before anything is built: a q-dependent V with T > 0, with Fock channels at the exact
+  tilt, with ``exchange_valleys="all"``, ENH(PT) at the exact tilt or with ``k_cutoff``, and a V that is
+  infinite at q = 0.
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -172,7 +182,8 @@ def _plan(comps, mu_all, need_sea, opt, say):
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
     order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
-    T = 0), either occupation of inh-full (physics.md 6-7).  Returns V(0) (eV nm^2) of a q-dependent V, else
+    T = 0, for ENH(PT) at T = 0 and linear order), either occupation of inh-full (physics.md 6-7).  Returns
+    V(0) (eV nm^2) of a q-dependent V, else
     None."""
     V00 = None
     if _q_dependent(job):
