@@ -220,7 +220,8 @@ def check_decay(comp, e_ref, k, R_d, inter, name):
 def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: float, scale: float,
                     k_cutoff=None, n_levels: int = _LEVELS):
     """``oint w tau [(d_c S) W_dV + S d_c W_dV]`` per channel (n_ops, 2, 2, 2) [eta][c][a][b] and its error bound
-    (module docstring); ``inter``: dV(q) = V(q) - V(0), dVdq(q) = V'(q) (eV nm^2, eV nm^3)."""
+    (module docstring) and, with ``k_cutoff``, its d/d ln k_cutoff (else None); ``inter``: dV(q) = V(q) - V(0),
+    dVdq(q) = V'(q) (eV nm^2, eV nm^3)."""
     n_ops = len(comp.model.spin)
     m = 2 * n_ops
     conts = [(N, contour_fn(N)) for N in plan_levels]
@@ -293,14 +294,31 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
             break
         T_prev = T
     del T_prev
-    return T, err
+    if k_cutoff is None:
+        return T, err, None
+    # the sea cut at |k'| = k_c: d T / d ln k_c = oint w tau [(d_c S) dW + S d_c dW], dW/d ln k_c the ring
+    # k_c^2 oint dphi dV(|k - k_c e|) S_ref(k_c e) / (2 pi)^2 (and its gradient with G)
+    n_a = 512
+    ph = 2 * np.pi * np.arange(n_a) / n_a
+    kp = k_cutoff * np.stack([np.cos(ph), np.sin(ph)], axis=-1)
+    Sr = S_ref(kp[:, 0], kp[:, 1])
+    dx = k[:, None, :] - kp[None]
+    q = np.hypot(dx[..., 0], dx[..., 1])
+    f = k_cutoff ** 2 * (2 * np.pi / n_a) * _NORM
+    sW = (f * inter.dV(q) @ Sr).reshape(-1, n_ops, 2)
+    sG = (f * np.einsum("nac,am->ncm", (inter.dVdq(q) / q)[..., None] * dx, Sr)).reshape(-1, 2, n_ops, 2)
+    slope = np.einsum("ncea,neb->ecab", a1, sW) + np.einsum("nea,nceb->ecab", p, sG)
+    return T, err, slope
 
 
 def sea_exchange(comp, plan_levels, contour_fn, e_ref: float, inter, tol: float, scale: float, k_cutoff=None):
     """dT_dV/dalpha at alpha = 0 of ENH(PT), per channel (n_ops, 2, 2, 2) [eta][c][a][b] (module docstring), and
-    its error bound (every element of every channel group and of the channel sum)."""
-    T12, e12 = sea_field_terms(comp, plan_levels, contour_fn, e_ref, inter, tol, scale, k_cutoff)
+    its error bound (every element of every channel group and of the channel sum); with ``k_cutoff`` (1/nm: the
+    sea over |k'| < k_cutoff, as the contact B with k_cutoff) also d/d ln k_cutoff of it (the ring at k_cutoff)."""
+    T12, e12, slope = sea_field_terms(comp, plan_levels, contour_fn, e_ref, inter, tol, scale, k_cutoff)
     T3, e3 = pair_exchange(comp, plan_levels, contour_fn, inter.dV, tol, scale, slope=inter.slope, right="sea")
+    if k_cutoff is not None:
+        return T12 + T3, e12 + e3, slope
     return T12 + T3, e12 + e3
 
 

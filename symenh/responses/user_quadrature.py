@@ -64,8 +64,9 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   dV = 0: the contact numbers bit for bit.  Costly: a few seconds per mu and component at rtol = 1e-2 (every
   node has its own polar rule), minutes at rtol = 1e-8.
   Refused in one line before anything is built: a q-dependent V with T > 0, with Fock channels at the exact
-  tilt, with ``exchange_valleys="all"``, ENH(PT) at the exact tilt or with ``k_cutoff``, and a V that is
-  infinite at q = 0.
+  tilt, with ``exchange_valleys="all"``, ENH(PT) at the exact tilt, and a V that is infinite at q = 0.
+  With ``k_cutoff`` the sea of W_dV is cut at |k'| = k_cutoff like B's, and d sigma / d ln k_cutoff includes
+  the dV part (the ring at k_cutoff).
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -194,9 +195,6 @@ def _check_settings(job):
         if job.mechanism == "enh-pt" and job.order != "linear":
             raise ResponseError(f"order: the quadrature path for a user model takes a q-dependent V ({kind!r}) for "
                                 "enh-pt at order='linear' only; use method='grid'")
-        if job.mechanism == "enh-pt" and (job.options or {}).get("k_cutoff") is not None:
-            raise ResponseError(f"k_cutoff: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
-                                "for enh-pt without k_cutoff only (the sea must converge); use method='grid'")
         for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
             if bad:
                 raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
@@ -314,7 +312,7 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, mechanism="enh-t"):
+def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, mechanism="enh-t", k_cutoff=None):
     """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
     every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
@@ -332,11 +330,15 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, m
         scale = abs(pre.V0) * top(n0["A"]) * top(n0[other])
     else:
         scale = abs(pre.V0) * (top(n1["A"]) * top(n0[other]) + top(n0["A"]) * top(n1[other]))
-    T, err = 0.0, 0.0
+    T, err, slope = 0.0, 0.0, 0.0
     for c, (comp, (levels, _, e_ref)) in enumerate(zip(comps, plan_row)):
         if mechanism == "enh-pt":
             from ..integrate.user_sea_exchange import sea_exchange
-            t, e = sea_exchange(comp, levels, lambda N, c=c: contours[(c, N)], e_ref, inter, tol, scale)
+            out = sea_exchange(comp, levels, lambda N, c=c: contours[(c, N)], e_ref, inter, tol, scale,
+                               k_cutoff=k_cutoff)
+            t, e = out[:2]
+            if k_cutoff is not None:
+                slope = slope + out[2]
         else:
             t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
                                  slope=inter.slope, dVdq=None if exact else inter.dVdq)
@@ -345,6 +347,9 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, m
         T, err = alpha * T, abs(alpha) * err
     k = pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    if k_cutoff is not None and mechanism == "enh-pt":
+        S = alpha * np.sum(slope, axis=0)
+        return sig, 2 * abs(k) * err, k * (S - np.swapaxes(S, -3, -2))
     return sig, 2 * abs(k) * err
 
 
@@ -430,9 +435,12 @@ def compute(job):
             sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
             e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
-        sig_ch = None
+        sig_ch, dV_slope = None, None
         if pair is not None:
-            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism)
+            res = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism,
+                           opt["k_cutoff"])
+            sig_ch, e_d = res[:2]
+            dV_slope = res[2] if len(res) > 2 else None
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
@@ -459,6 +467,8 @@ def compute(job):
             else:
                 d = linear_sigma(job.mechanism, {**zero, "B": slope}, {**f1, "B": np.zeros_like(f1["B"])}, alpha,
                                  job.pre, job.exchange)
+            if dV_slope is not None:
+                d = d + dV_slope                 # the q-dependent part's sea cut at k_cutoff (user_sea_exchange)
             dsig.append(sigma_to_si(d).tolist())
         elif opt["k_cutoff"] is not None:
             dsig.append(np.zeros((2, 2, 2)).tolist())
