@@ -31,11 +31,14 @@ def test_constant_V_through_the_q_dependent_route_is_contact_exactly():
     assert np.array_equal(got.error_estimate, con.error_estimate)
 
 
-def test_hand_typed_H_PT_screened_coulomb_matches_the_built_in_quadrature():
-    got = symenh.sigma(h_pt(), "enh-pt", [0.15], method="quadrature", model_values=VALS, rtol=1e-2,
+@pytest.mark.parametrize("mu", [0.15, -0.12])
+def test_hand_typed_H_PT_screened_coulomb_matches_the_built_in_quadrature(mu):
+    """Electron doping (the empty conduction level's pocket) and hole doping (a hole pocket of the filled level:
+    the opposite orientation in the polar Green theorem)."""
+    got = symenh.sigma(h_pt(), "enh-pt", [mu], method="quadrature", model_values=VALS, rtol=1e-2,
                        interaction="screened-coulomb")
-    ref = symenh.sigma("pt-dirac", "enh-pt", [0.15], method="quadrature", interaction="screened-coulomb")
-    con = symenh.sigma("pt-dirac", "enh-pt", [0.15], method="quadrature")
+    ref = symenh.sigma("pt-dirac", "enh-pt", [mu], method="quadrature", interaction="screened-coulomb")
+    con = symenh.sigma("pt-dirac", "enh-pt", [mu], method="quadrature")
     scale = np.max(np.abs(ref.sigma))
     assert np.max(np.abs(got.sigma - ref.sigma)) <= got.error_estimate[0] + ref.error_estimate[0]
     assert got.error_estimate[0] < 1e-2 * scale
