@@ -106,23 +106,35 @@ def _radial(S_of, k, d, rules, inter, m):
     return out
 
 
-def _ref_disk(S_ref, k, R_d, inter, n_th, m):
-    """Reference-sea field and gradient on |k'| < R_d at targets k (n, 2): W (n, m), gW (n, 2, m), errors (n,)."""
+def _disk_rules(sub: int):
+    """The radial rules of the disk: every panel of _DISK_EDGES cut into ``sub`` equal panels."""
+    if sub == 1:
+        return _DISK
+    b = _DISK_EDGES
+    edges = np.unique(np.concatenate([np.linspace(x, y, sub + 1) for x, y in zip(b[:-1], b[1:])]))
+    return (_gl(16, edges), _gl(12, edges))
+
+
+def _ref_disk(S_ref, k, R_d, inter, n_th, m, sub: int = 1):
+    """Reference-sea field and gradient on |k'| < R_d at targets k (n, 2): W (n, m), gW (n, 2, m), errors (n, 2)
+    (the angular part: the nested half rule's change; the radial part: GL 16 against 12 on ``sub`` x 5 panels)."""
     th = 2 * np.pi * np.arange(n_th) / n_th
     e = np.stack([np.cos(th), np.sin(th)], axis=-1)                   # (t, 2)
     ke = k @ e.T                                                      # (n, t)
     kk = np.sum(k * k, axis=1)[:, None]
     r_exit = -ke + np.sqrt(ke ** 2 + R_d ** 2 - kk)
     d = r_exit[..., None] * e[None]                                   # (n, t, 2)
-    (v_hi, g_hi), (v_lo, g_lo) = _radial(S_ref, k, d, _DISK, inter, m)
+    (v_hi, g_hi), (v_lo, g_lo) = _radial(S_ref, k, d, _disk_rules(sub), inter, m)
     h = 2 * np.pi / n_th
     W = h * np.sum(v_hi, axis=1) * _NORM
     gW = -h * np.einsum("tc,ntm->ncm", e, g_hi) * _NORM               # G(k - k') = V'(r) (-e)
     W_half = 2 * h * np.sum(v_hi[:, ::2], axis=1) * _NORM
     gW_half = -2 * h * np.einsum("tc,ntm->ncm", e[::2], g_hi[:, ::2]) * _NORM
-    eW = np.max(np.abs(W - W_half) + h * np.sum(np.abs(v_hi - v_lo), axis=1) * _NORM, axis=-1)
-    eg = np.max(np.abs(gW - gW_half) + h * np.einsum("tc,ntm->ncm", np.abs(e), np.abs(g_hi - g_lo)) * _NORM,
-                axis=(-2, -1))
+    eW = np.stack([np.max(np.abs(W - W_half), axis=-1),
+                   np.max(h * np.sum(np.abs(v_hi - v_lo), axis=1) * _NORM, axis=-1)], axis=-1)
+    eg = np.stack([np.max(np.abs(gW - gW_half), axis=(-2, -1)),
+                   np.max(h * np.einsum("tc,ntm->ncm", np.abs(e), np.abs(g_hi - g_lo)) * _NORM, axis=(-2, -1))],
+                  axis=-1)
     return W, gW, eW, eg
 
 
@@ -234,20 +246,25 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
         return comp.kernel.filled_sbp(kx, ky, comp.values, e_ref).reshape(kx.size, m)
 
     def fields(k, own, t_own, r):
-        """W, gW (reshaped per channel) and their point errors at targets k, inner resolution level r."""
-        W, gW, eW, eg = _ref_disk(S_ref, k, R_d, inter, 32 * 2 ** r, m)
+        """W, gW (reshaped per channel) and their point errors (n, 3) at targets k -- the columns: the disk's
+        angular rule, the disk's radial rule, the rest (exterior, levels at mu) -- at the inner resolution
+        r = (r_theta, r_radial, r_boundary): 32 2^r_theta angles, 2^r_radial x 5 radial panels, 32 2^r_boundary
+        boundary nodes."""
+        W, gW, eW, eg = _ref_disk(S_ref, k, R_d, inter, 32 * 2 ** r[0], m, 2 ** r[1])
+        w3, g3, e3, f3 = _compact(comp, levels_loops, k, own, t_own, inter, 32 * 2 ** r[2], m)
         if k_cutoff is None:
             w2, g2, e2, f2 = _ref_exterior(S_ref, k, R_d, inter, m, tol * 1e-2)
-            W, gW, eW, eg = W + w2, gW + g2, eW + e2, eg + f2
-        w3, g3, e3, f3 = _compact(comp, levels_loops, k, own, t_own, inter, 32 * 2 ** r, m)
-        return (W + w3).reshape(-1, n_ops, 2), (gW + g3).reshape(-1, 2, n_ops, 2), eW + e3, eg + f3
+            w3, g3, e3, f3 = w3 + w2, g3 + g2, e3 + e2, f3 + f2
+        eW, eg = np.concatenate([eW, e3[:, None]], axis=1), np.concatenate([eg, f3[:, None]], axis=1)
+        return (W + w3).reshape(-1, n_ops, 2), (gW + g3).reshape(-1, 2, n_ops, 2), eW, eg
 
     def inner_bound(a1, p, ea1, W, eW, eg):
-        return (np.einsum("ncea,n->ca", np.abs(a1), eW)[:, :, None]
-                + np.einsum("nea,n->a", np.abs(p), eg)[None, :, None]
-                + np.einsum("ncea,neb->cab", ea1, np.abs(W)))
+        """(2, 2, 2) bound of the field errors carried through, and its share per error column (3,)."""
+        part = (np.einsum("ncea,nj->jca", np.abs(a1), eW)[..., None]
+                + np.einsum("nea,nj->ja", np.abs(p), eg)[:, None, :, None])
+        return np.sum(part, axis=0) + np.einsum("ncea,neb->cab", ea1, np.abs(W)), np.max(part, axis=(1, 2, 3))
 
-    R_d, r, have, T_prev = None, 0, None, None
+    R_d, r, have, T_prev = None, (0, 0, 0), None, None
     for lev in range(n_levels):
         n_o = 16 * 2 ** lev
         parts, own, t_own = [], [], []
@@ -278,10 +295,12 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
             if not np.all(new):
                 old = ~new
                 W[old], gW[old], eW[old], eg[old] = have[0], have[1], have[2], have[3]
-            inner = inner_bound(a1, p, ea1, W, eW, eg)
-            if float(np.max(inner)) <= 0.5 * tol * scale or r == 3:
+            inner, share = inner_bound(a1, p, ea1, W, eW, eg)
+            open_ = [j for j in range(3) if r[j] < 3]
+            if float(np.max(inner)) <= 0.5 * tol * scale or not open_:
                 break
-            r += 1
+            j = max(open_, key=lambda j: share[j])                     # refine the rule that dominates
+            r = tuple(x + (i == j) for i, x in enumerate(r))
             new = np.ones(len(k), bool)
         have = (W, gW, eW, eg, r)
         T = np.einsum("ncea,neb->ecab", a1, W) + np.einsum("nea,nceb->ecab", p, gW)
