@@ -20,8 +20,9 @@ theta_ref,N) S_N: exactly the occupations of the contact B.  Its gradient is the
 ``G(u) = V'(|u|) u / |u|``.
 
 * reference sea, disk |k'| < R_d (R_d = 2 max |k_node|): polar coordinates centred on the node k (r dr dV(r)
-  smooth: no cusp), r in [0, r_exit(theta)] (the ray's exit from the disk) on 5 geometric panels, Gauss-Legendre
-  12 checked against 8; the periodic trapezoid in theta, checked against its nested half rule;
+  smooth: no cusp), r in [0, r_exit(theta)] (the ray's exit from the disk) on 5 geometric panels (each cut into
+  1, 2, 4 or 8), Gauss-Legendre 16 checked against 12; the periodic trapezoid in theta (32 .. 256 angles),
+  checked against its nested half rule;
 * reference sea, exterior |k'| > R_d: the angle first (128 angles, checked against 64), then u = R_d/|k'| by the
   nested Fejer rule (:func:`symenh.integrate.contour.nested_quadrature`) -- dV -> -V(0) at large q, so the far
   sea enters like in the contact B: its large-k decay is checked as B's is (:func:`symenh.integrate.user_sea.
@@ -34,12 +35,15 @@ theta_ref,N) S_N: exactly the occupations of the contact B.  Its gradient is the
   pockets and annuli follow, as in :func:`symenh.integrate.user_fermi.sea_compact`).  On each loop the
   parameter is t = t_c + u - sin u (Sidi's transformation, centred at the node's own parameter on its own loop
   and at the nearest point on the others): the |t - t_c|^3 kink at the node becomes |u|^11, and the periodic
-  trapezoid in u is checked against its nested half rule; the segment integral on 3 panels, Gauss-Legendre
+  trapezoid in u is checked against its nested half rule; the segment integral on 9 panels, Gauss-Legendre
   12 checked against 8.  S_N must be smooth on the segments (no degeneracy of level N in the box).
 
 The outer rule (nodes of the A-like integrands) is the periodic trapezoid on every loop checked against its
-nested half rule; all rules double together (outer 16 .. 128 nodes per loop) until the estimate is below
-``tol`` times the natural size.  Error (bounding every element of every channel and of their sum): the outer
+nested half rule (16 .. 128 nodes per loop, the coarser nodes reused); at each outer rule the inner
+resolutions (disk angles, disk radial panels, boundary nodes 32 .. 256) are raised one step at a time, the one
+with the largest share of the error first, until the carried inner bound is below ``tol`` / 2 times the natural
+size, and the outer rule doubles until the whole estimate is below ``tol`` times it.  Error (bounding every
+element of every channel and of their sum): the outer
 change plus the inner estimates carried through with absolute values, the central-difference errors of d_c S,
 roundoff; plus the pair sum's own estimate.
 
