@@ -253,9 +253,15 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
         """W, gW (reshaped per channel) and their point errors (n, 3) at targets k -- the columns: the disk's
         angular rule, the disk's radial rule, the rest (exterior, levels at mu) -- at the inner resolution
         r = (r_theta, r_radial, r_boundary): 32 2^r_theta angles, 2^r_radial x 5 radial panels, 32 2^r_boundary
-        boundary nodes."""
-        W, gW, eW, eg = _ref_disk(S_ref, k, R_d, inter, 32 * 2 ** r[0], m, 2 ** r[1])
-        w3, g3, e3, f3 = _compact(comp, levels_loops, k, own, t_own, inter, 32 * 2 ** r[2], m)
+        boundary nodes.  The disk and the levels at mu in chunks of targets (about 2^21 kernel points each)."""
+        n_th, sub, n_b = 32 * 2 ** r[0], 2 ** r[1], 32 * 2 ** r[2]
+        step_d = max(1, (1 << 21) // (n_th * 140 * sub))
+        step_c = max(1, (1 << 21) // (n_b * 180 * max(1, len(levels_loops))))
+        d = [_ref_disk(S_ref, k[i:i + step_d], R_d, inter, n_th, m, sub) for i in range(0, len(k), step_d)]
+        W, gW, eW, eg = (np.concatenate(x) for x in zip(*d))
+        c = [_compact(comp, levels_loops, k[i:i + step_c], own[i:i + step_c], t_own[i:i + step_c], inter, n_b, m)
+             for i in range(0, len(k), step_c)]
+        w3, g3, e3, f3 = (np.concatenate(x) for x in zip(*c))
         if k_cutoff is None:
             w2, g2, e2, f2 = _ref_exterior(S_ref, k, R_d, inter, m, tol * 1e-2)
             w3, g3, e3, f3 = w3 + w2, g3 + g2, e3 + e2, f3 + f2
