@@ -62,7 +62,7 @@ def test_exact_tilt_with_screened_coulomb_tends_to_linear_order():
     assert abs(d[0][i] / d[1][i] - 8.0) < 0.5
 
 
-@pytest.mark.parametrize("kw, what", [({"mechanism": "enh-pt"}, "interaction"), ({"T_K": 30.0}, "T_K"),
+@pytest.mark.parametrize("kw, what", [({"mechanism": "enh-pt", "T_K": 30.0}, "T_K"), ({"T_K": 30.0}, "T_K"),
                                       ({"exchange": "fock", "order": "exact"}, "order")])
 def test_what_the_q_dependent_route_does_not_do_is_one_line(kw, what):
     import dataclasses

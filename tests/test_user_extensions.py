@@ -76,9 +76,9 @@ def test_q_dependent_interaction_refused_before_any_sympy(monkeypatch):
 
     monkeypatch.setattr(symbolic, "derive_geometry", boom)
     monkeypatch.setattr(user_fermi.UserComponent, "build", classmethod(lambda cls, *a, **k: boom()))
-    # enh-t takes a q-dependent V on this path now (tests/test_user_exchange.py); enh-pt does not yet, nor
-    # the exact tilt with Fock channels
-    for mech, kw in (("enh-pt", {}), ("enh-t", {"exchange": "fock", "order": "exact"})):
+    # enh-t and enh-pt take a q-dependent V on this path now (tests/test_user_exchange.py,
+    # tests/test_user_sea_exchange.py); enh-pt not at the exact tilt, nor enh-t at the exact tilt with Fock channels
+    for mech, kw in (("enh-pt", {"order": "exact"}), ("enh-t", {"exchange": "fock", "order": "exact"})):
         model = (h_t(1), h_t(-1)) if mech == "enh-t" else h_pt()
         with pytest.raises(ResponseError, match="interaction|order") as exc:
             symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS,

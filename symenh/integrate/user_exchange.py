@@ -187,7 +187,7 @@ def _rule(parts, N: int, dV, slope: float, dVdq, fold=None):
 
 
 def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, slope: float = 0.0,
-                  dVdq=None, n_max: int | None = None, fold=None):
+                  dVdq=None, n_max: int | None = None, fold=None, right: str = "C"):
     """T_dV^{cab} per channel, (n_ops, 2, 2, 2) [eta][c][a][b], of one component and its error (module docstring;
     the sum over eta is the T_dV of the assembly, the channels are kept apart for channel groups; the error
     bounds every element of every channel group and of the channel sum).
@@ -200,16 +200,23 @@ def pair_exchange(comp, plan_levels, contour_fn, dV, tol: float, scale: float, s
     k - k' (1/nm) the interaction sees -- None on a k.p component, the minimal image on the zone torus for a
     lattice component (:func:`symenh.integrate.zone_exchange.min_image`, the lattice grid's V(|q|_min); its
     gradient is then that of |q|_min, exact away from the Wigner-Seitz boundary, which only a contour as
-    large as half the zone reaches)."""
+    large as half the zone reaches); ``right="sea"``: the kind "1" B node values ``-w tau S`` (the
+    alpha-derivative of the Fermi sea, ENH(PT): :mod:`symenh.integrate.user_sea_exchange`) in place of the C
+    node values on the right of the pair sum (``dVdq`` then unused)."""
     n_max = _N_MAX if n_max is None else int(n_max)
     conts = [(N, contour_fn(N)) for N in plan_levels]
     conts = [(N, c) for N, c in conts if len(c)]
     if not conts:
         return np.zeros((len(comp.model.spin), 2, 2, 2)), 0.0
+    sea = right == "sea"
+    if sea:
+        dVdq = None
     deriv = dVdq is not None
     prev, d_prev, n = None, None, _N0
     while True:
-        parts = [p for N, c in conts for p in _nodes(comp, N, c, n, deriv)]
+        parts = [p for N, c in conts for p in _nodes(comp, N, c, n, deriv or sea)]
+        if sea:
+            parts = [dict(p, c=-p["p"]) for p in parts]
         T, size, fd = _rule(parts, n, dV, slope, dVdq, fold)
         noise = 64 * _U * np.sqrt(n * len(parts)) * float(np.max(size)) + fd
         if prev is not None:

@@ -53,9 +53,20 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   itself for ``order="exact"``, at linear order ``alpha dT/dalpha`` from its exact alpha-derivative on the
   alpha = 0 contours (the kind "1" A and C integrands in place of one side's, plus the contour-motion terms
   with V'(q)).  A constant V gives dV = 0: the contact numbers bit for bit.
-  Refused in one line before anything is built: ENH(PT) with a q-dependent V (its Fermi-sea field W(k) is
-  not integrated on these contours), with T > 0, with Fock channels at the exact tilt, with
-  ``exchange_valleys="all"``, and a V that is infinite at q = 0.
+* a q-dependent V(q) for ENH(PT), T = 0, linear order (paper Eq. 9; physics.md 6): V(0) is again the contact
+  V_0 of A and B, and the rest is :mod:`symenh.integrate.user_sea_exchange` -- the Fermi-line integral
+  ``oint w tau [(d_c S) W_dV + S d_c W_dV]`` of the sea field ``W_dV(k) = int_k' dV(|k - k'|) S_sea(k')`` at the
+  contour nodes (S_sea: the filled subspace below E_ref plus the filled parts of the levels at mu, the
+  occupations of the contact B; the reference sea in polar coordinates centred on each node plus its far part
+  angle first, with B's large-k decay check; the levels at mu by Green's theorem in polar coordinates centred
+  on the node), plus the pair sum of dV between the A nodes and the sea's tilt derivative ``-w tau S``
+  (:func:`symenh.integrate.user_exchange.pair_exchange`, ``right="sea"``, cusp-corrected).  A constant V gives
+  dV = 0: the contact numbers bit for bit.  Costly: a few seconds per mu and component at rtol = 1e-2 (every
+  node has its own polar rule), minutes at rtol = 1e-8.
+  Refused in one line before anything is built: a q-dependent V with T > 0, with Fock channels at the exact
+  tilt, with ``exchange_valleys="all"``, ENH(PT) at the exact tilt, and a V that is infinite at q = 0.
+  With ``k_cutoff`` the sea of W_dV is cut at |k'| = k_cutoff like B's, and d sigma / d ln k_cutoff includes
+  the dV part (the ring at k_cutoff).
 
 Error estimate (raw units, per mu, bounding every element): the quadrature errors of each factor
 (the last change of the nested trapezoid rule, the Gauss-Legendre order check of the Green cut
@@ -169,15 +180,18 @@ def _plan(comps, mu_all, need_sea, opt, say):
 def _check_settings(job):
     """The Job settings the user path honours, refused in one line before anything is built: T_K >= 0,
     order linear or exact, channels printed or fock, a contact interaction (a q-dependent V for ENH(T) at
-    T = 0), either occupation of inh-full (physics.md 6-7).  Returns V(0) (eV nm^2) of a q-dependent V, else
+    T = 0, for ENH(PT) at T = 0 and linear order), either occupation of inh-full (physics.md 6-7).  Returns
+    V(0) (eV nm^2) of a q-dependent V, else
     None."""
     V00 = None
     if _q_dependent(job):
         kind = getattr(job.interaction, "kind", "q-dependent")
-        if job.mechanism != "enh-t":
+        if job.mechanism not in ("enh-t", "enh-pt"):
             raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
-                                f"({kind!r}) for enh-t only (the sea field W(k) of enh-pt is not integrated on its "
-                                "contours yet); use method='grid' or interaction='contact'")
+                                f"({kind!r}) for enh-t and enh-pt only; use interaction='contact'")
+        if job.mechanism == "enh-pt" and job.order != "linear":
+            raise ResponseError(f"order: the quadrature path for a user model takes a q-dependent V ({kind!r}) for "
+                                "enh-pt at order='linear' only; use method='grid'")
         for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
             if bad:
                 raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
@@ -296,7 +310,7 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
+def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, mechanism="enh-t", k_cutoff=None):
     """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
     every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
     :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
@@ -309,19 +323,31 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours):
     def top(x):
         return max(float(np.max(x)), 1e-300)
 
+    other = "B" if mechanism == "enh-pt" else "C"
     if exact:
-        scale = abs(pre.V0) * top(n0["A"]) * top(n0["C"])
+        scale = abs(pre.V0) * top(n0["A"]) * top(n0[other])
     else:
-        scale = abs(pre.V0) * (top(n1["A"]) * top(n0["C"]) + top(n0["A"]) * top(n1["C"]))
-    T, err = 0.0, 0.0
-    for c, (comp, (levels, _, _)) in enumerate(zip(comps, plan_row)):
-        t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
-                             slope=inter.slope, dVdq=None if exact else inter.dVdq)
+        scale = abs(pre.V0) * (top(n1["A"]) * top(n0[other]) + top(n0["A"]) * top(n1[other]))
+    T, err, slope = 0.0, 0.0, 0.0
+    for c, (comp, (levels, _, e_ref)) in enumerate(zip(comps, plan_row)):
+        if mechanism == "enh-pt":
+            from ..integrate.user_sea_exchange import sea_exchange
+            out = sea_exchange(comp, levels, lambda N, c=c: contours[(c, N)], e_ref, inter, tol, scale,
+                               k_cutoff=k_cutoff)
+            t, e = out[:2]
+            if k_cutoff is not None:
+                slope = slope + out[2]
+        else:
+            t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
+                                 slope=inter.slope, dVdq=None if exact else inter.dVdq)
         T, err = T + t, err + e
     if not exact:
         T, err = alpha * T, abs(alpha) * err
-    k = pre.enh_sign * pre.tau_over_hbar
+    k = pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    if k_cutoff is not None and mechanism == "enh-pt":
+        S = alpha * np.sum(slope, axis=0)
+        return sig, 2 * abs(k) * err, k * (S - np.swapaxes(S, -3, -2))
     return sig, 2 * abs(k) * err
 
 
@@ -393,9 +419,12 @@ def compute(job):
             sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
             e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
             size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
-        sig_ch = None
+        sig_ch, dV_slope = None, None
         if pair is not None:
-            sig_ch, e_d = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts)
+            res = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism,
+                           opt["k_cutoff"])
+            sig_ch, e_d = res[:2]
+            dV_slope = res[2] if len(res) > 2 else None
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
@@ -422,6 +451,8 @@ def compute(job):
             else:
                 d = linear_sigma(job.mechanism, {**zero, "B": slope}, {**f1, "B": np.zeros_like(f1["B"])}, alpha,
                                  job.pre, job.exchange)
+            if dV_slope is not None:
+                d = d + dV_slope                 # the q-dependent part's sea cut at k_cutoff (user_sea_exchange)
             dsig.append(sigma_to_si(d).tolist())
         elif opt["k_cutoff"] is not None:
             dsig.append(np.zeros((2, 2, 2)).tolist())
