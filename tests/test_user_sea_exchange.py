@@ -85,7 +85,7 @@ def test_crossing_level_part_of_the_field_against_scipy():
 
     import symenh.integrate.user_sea_exchange as se
     from symenh.integrate.user_fermi import UserComponent, crossing_box, level_contours
-    from symenh.responses.user_quadrature import _Pair
+    from symenh.integrate.user_exchange import PairV as _Pair
 
     mu = 0.15
     comp = UserComponent.build(h_t(1), VALS)
