@@ -32,7 +32,7 @@ bilinear sums with the occupations at E_n and the tilted velocities d_c E_n = v_
 the linear order) and the box is the tilted Fermi box (:func:`symenh.integrate.thermal_box.tilted_box`:
 every k where a tilted or an untilted level lies in the window), so the sources keep compact support.
 Every estimate variant below is formed the same way; the T -> 0 series is that of the linear order
-(the shells sit at the tilted energies).  :func:`tilted_scan` gives the tilted band edges.
+(the shells sit at the tilted energies).  :func:`symenh.integrate.grid.probe.tilted_scan` gives the tilted band edges.
 
 **The filled reference sea** ``W_ref(k) = int_k' V(|k - k'|) sum_n theta_ref,n S_n(k')`` (T- and
 mu-independent, smooth in k) is split by smooth circular windows ``w(r/K)`` in scaled momentum
@@ -308,20 +308,27 @@ def grid_channel_tensors(model, channels: ChannelSet, values, mu: float, kTs, me
     return out
 
 
+def exact_sources(g, mu: float, kT: float, theta, need_sea: bool, alpha: float):
+    """The exact-tilt integrands (module text, "The exact tilt") at one kT (eV) on the points of ``g`` (the
+    continuum or the zone grid's geometry): the occupations at E = eps0 + alpha tau (alpha in eV nm) with the
+    tilted velocities; a^{c,ia} = sum_n f'(E_n) d_c E_n S^{ia}_n (P, c, i, a; nm/eV x nm/eV) and the source
+    s (P, i, b) of ENH(PT) (``need_sea``: sum_n (f(E_n) - theta_n) S^{ib}_n, nm/eV) or ENH(T)
+    (sum_n f'(E_n) d_b E_n <Gamma^i>_n, nm); ``theta`` (P, N) the untilted reference filling."""
+    E = g.eps + alpha * g.tau[:, None]
+    grad = g.vel + alpha * g.dtau[:, None, :]
+    f, f1, _ = fermi_derivatives(E, mu, kT)
+    w0 = (f1 * g.wdeg)[..., None] * grad
+    a = np.einsum("pnc,pnia->pcia", w0, g.S)
+    if need_sea:
+        return a, np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
+    return a, np.einsum("pnb,pni->pib", w0, g.spin)
+
+
 def _exact_sums(out, i0, i1, g: _Geometry, alpha, mu, kTs, theta, need_sea, ref, conv, mask, cell, shp):
     """The exact-tilt tensors of channels i0:i1 into ``out`` (module text): occupations at E = eps0 + alpha tau
     with the velocities v + alpha grad tau, t_i^{cab} = int a^{c,ia} F^{ib} in the variants of the linear sums."""
-    E = g.eps + alpha * g.tau[:, None]
-    grad = g.vel + alpha * g.dtau[:, None, :]
     for t, kT in enumerate(kTs):
-        f, f1, _ = fermi_derivatives(E, mu, kT)
-        w0 = (f1 * g.wdeg)[..., None] * grad                                       # (P, N, c): d_c f
-        a = np.einsum("pnc,pnia->pcia", w0, g.S)
-        if need_sea:
-            s = np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
-        else:
-            s = np.einsum("pnb,pni->pib", w0, g.spin)
-        a, s = (x.reshape(shp + x.shape[1:]) for x in (a, s))
+        a, s = (x.reshape(shp + x.shape[1:]) for x in exact_sources(g, mu, kT, theta, need_sea, alpha))
         for var in ("best", "sub"):
             m = mask if var == "sub" else 1.0
             F = conv[var](s * m)
@@ -334,31 +341,6 @@ def _exact_sums(out, i0, i1, g: _Geometry, alpha, mu, kTs, theta, need_sea, ref,
                 for v2 in ("K", "interp"):
                     Fv = F - ref["best"] + ref[v2] if need_sea else F
                     out[v2][t, i0:i1] = cell * np.einsum("yxcia,yxib->icab", a, Fv)
-
-
-def tilted_scan(model, values, alpha: float):
-    """The probe :class:`~symenh.integrate.grid.probe.Scan` of ``model`` with its levels at the tilt ``alpha``
-    (eV nm): energies eps0 + alpha tau and velocities v + alpha grad tau on the alpha = 0 probe points, band
-    ranges and interior band edges recomputed from them (eV).  For the band edges and the in-band test of the
-    exact tilt; the Fermi box itself is :func:`symenh.integrate.thermal_box.tilted_box`."""
-    num, p0, scan = scan_for(model, values)
-    kx = scan.q[:, None] * scan.k_scale[0] + 0 * scan.q[None, :]
-    ky = scan.q[None, :] * scan.k_scale[1] + 0 * scan.q[:, None]
-    tau, dtau = num.tilt_profile(kx, ky, p0)
-    eps = np.asarray(scan.eps, dtype=float) + alpha * np.asarray(tau, dtype=float)[..., None]
-    vel = np.asarray(scan.vel, dtype=float) + alpha * np.stack([np.asarray(d, dtype=float) for d in dtau],
-                                                               -1)[..., None, :]
-    N = eps.shape[-1]
-    bmin, bmax = eps.reshape(-1, N).min(0), eps.reshape(-1, N).max(0)
-    n = len(scan.q)
-    edges = []
-    for b in range(N):
-        for ext, fn in ((bmin[b], np.argmin), (bmax[b], np.argmax)):
-            i, j = np.unravel_index(fn(eps[..., b]), eps.shape[:2])
-            if 0 < i < n - 1 and 0 < j < n - 1:
-                edges.append(float(ext))
-    return dataclasses.replace(scan, band_min=bmin, band_max=bmax, edges=np.array(sorted(set(edges))), eps=eps,
-                               vel=vel)
 
 
 def _reference_sea(num, p0, ks, h, xB, yB, xb, yb, K0, E_ref, interaction, opts):
@@ -425,4 +407,4 @@ def _reference_sea(num, p0, ks, h, xB, yB, xb, yb, K0, E_ref, interaction, opts)
             "interp": fine + interp_tail}
 
 
-__all__ = ["Convolver", "ZETA_SQUARE", "cusp_slope", "grid_channel_tensors", "tilted_scan", "window"]
+__all__ = ["Convolver", "ZETA_SQUARE", "cusp_slope", "exact_sources", "grid_channel_tensors", "window"]

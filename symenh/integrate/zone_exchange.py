@@ -46,7 +46,8 @@ O(h^2) error there (h the grid step), weighted by the source at the zone boundar
 reference-grid variant (n_ref / 2) measures.
 
 **The exact tilt** (``alpha`` given): the occupations at eps0 + alpha tau, as on the continuum grid
-(:mod:`symenh.integrate.exchange_grid`, "The exact tilt"; :func:`exact_sources`), theta_ref and W_ref
+(:mod:`symenh.integrate.exchange_grid`, "The exact tilt"; its :func:`~symenh.integrate.exchange_grid.exact_sources`),
+theta_ref and W_ref
 untilted.
 
 Units: k in 1/nm, energies eV, V eV nm^2, W in nm, Y in eV nm; the tensors t are per eV nm of
@@ -65,7 +66,7 @@ from ..interactions import Interaction
 from ..models.lattice import Lattice
 from .bz import ZoneGrid, zone_grid
 from .exchange import checked_V
-from .exchange_grid import _blocks, _geometry, _ref_source, cusp_slope
+from .exchange_grid import _blocks, _geometry, _ref_source, cusp_slope, exact_sources
 from .occupation import fermi_derivatives
 
 
@@ -233,20 +234,6 @@ def fermi_sources(g, mu: float, kT: float, theta, need_sea: bool):
     return a0, a1, np.einsum("pnb,pni->pib", w0, g.spin), np.einsum("pnb,pni->pib", w1, g.spin)
 
 
-def exact_sources(g, mu: float, kT: float, theta, need_sea: bool, alpha: float):
-    """The exact-tilt integrands (:mod:`symenh.integrate.exchange_grid`, "The exact tilt") at one kT (eV): the
-    occupations at E = eps0 + alpha tau with the tilted velocities; a (P, c, i, a) and the source s (P, i, b)
-    of ENH(PT) (``need_sea``: (f(E) - theta) S) or ENH(T) (f'(E) d_b E <Gamma>)."""
-    E = g.eps + alpha * g.tau[:, None]
-    grad = g.vel + alpha * g.dtau[:, None, :]
-    f, f1, _ = fermi_derivatives(E, mu, kT)
-    w0 = (f1 * g.wdeg)[..., None] * grad
-    a = np.einsum("pnc,pnia->pcia", w0, g.S)
-    if need_sea:
-        return a, np.einsum("pn,pnib->pib", (f - theta) * g.wdeg, g.S)
-    return a, np.einsum("pnb,pni->pib", w0, g.spin)
-
-
 def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneGrid, mu: float, kTs, mechanism: str,
                          interaction: Interaction, E_ref: float, n_ref: int, chunk: int, channel_block: int = 4,
                          alpha: float | None = None) -> dict:
@@ -323,5 +310,5 @@ def zone_channel_tensors(lattice: Lattice, channels: ChannelSet, p0, grid: ZoneG
     return out
 
 
-__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "exact_sources", "fermi_sources",
+__all__ = ["TorusConvolver", "checkerboard_basis", "epstein_minus_half", "fermi_sources",
            "folded_norm", "min_image", "reference_field", "zone_channel_tensors"]

@@ -45,8 +45,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ResponseError
-from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors, tilted_scan
-from ..integrate.grid import scan_for
+from ..integrate.exchange_grid import cusp_slope, grid_channel_tensors
+from ..integrate.grid import scan_for, tilted_paper_gap, tilted_scan
 from ..integrate.richardson import richardson
 from ..units import KB_EV_PER_K
 from .job import merged_options, progress_option
@@ -114,6 +114,13 @@ def extrapolate_T(values, kTs, log_terms: bool):
     return best.reshape(v.shape[1:]), err.reshape(v.shape[1:])
 
 
+def _hbar_v_y(values) -> float:
+    """hbar v_y (eV nm) of a paper model's parameter values."""
+    from ..kernels.hamiltonian import values_by_name
+    from ..models.symbols import HVY
+    return float(values_by_name(values)[HVY.name])
+
+
 def _cusp_energy(comp, values, mu, interaction, scan=None) -> float:
     """Energy scale v_F q_V of the interaction's cusp (q_V = |V(0)/V'(0+)|, = q_s for screened
     Coulomb): the smearing kT/v_F must stay well below q_V for the T-series to hold.  inf for
@@ -143,16 +150,6 @@ def _e_ref_and_edges(comp, values, mu, gap):
     return 0.5 * (lo + hi), scan.edges
 
 
-def _tilted_gap(gap_eV, values, alpha: float):
-    """The band edge |Delta| sqrt(1 - (alpha/hbar v_y)^2) (eV) of a paper model at the tilt alpha: the minimum
-    over p of sqrt(p^2 + Delta^2) + (alpha/hbar v_y) p, valley and v_x independent."""
-    from ..kernels.hamiltonian import values_by_name
-    from ..models.symbols import HVY
-    hvy = float(values_by_name(values)[HVY.name])
-    t = abs(alpha / hvy) if hvy else 0.0
-    return gap_eV * np.sqrt(max(0.0, 1.0 - t * t))
-
-
 def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, values, interaction, *,
                           alpha: float, tau_over_hbar: float, enh_sign: int, exchange_valleys: str = "same",
                           gap_eV: float | None = None, kT_eV: float = 0.0, order: str = "linear", **options):
@@ -163,7 +160,7 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     ``order="exact"``: T = s * (tau/hbar for enh-t) * (t_i^{cab}(alpha) - t_i^{acb}(alpha)), the tensors
     at the tilt alpha itself (occupations at eps0 + alpha tau, :mod:`symenh.integrate.exchange_grid`),
     with the band edges of the tilted spectrum (paper models: |Delta| sqrt(1 - (alpha/hbar v_y)^2);
-    otherwise the tilted probe, :func:`symenh.integrate.exchange_grid.tilted_scan`) for the gap test and
+    otherwise the tilted probe, :func:`symenh.integrate.grid.probe.tilted_scan`) for the gap test and
     the temperatures; the error estimate is formed as at linear order.
     ``gap_eV``: |Delta| for the paper models (their exact band edges), else None (probe).
     ``kT_eV`` > 0: the tensors at that temperature itself (one Fermi-smeared grid, no T -> 0
@@ -199,7 +196,7 @@ def compute_exchange_grid(components, channel_sets, mechanism: str, mu_eV, value
     scans = {}
     if exact:
         if gap_eV is not None:
-            edge = _tilted_gap(gap_eV, values, alpha)
+            edge = tilted_paper_gap(gap_eV, _hbar_v_y(values), alpha)
         else:
             scans = {id(c): tilted_scan(c, values, alpha) for c in components}
     say(f"grid (exchange): {mechanism} at {len(mu_all)} mu, {len(components)} component(s), {n_ch} channel(s), "

@@ -626,9 +626,14 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
     if exact and alpha == 0 and gap is not None:
         return out, err                 # a paper model untilted: every conductivity vanishes by symmetry
     edge = gap
-    if gap is not None and exact:
-        t = abs(alpha / float(job.values[HVY])) if float(job.values[HVY]) else 0.0
-        edge = gap * np.sqrt(max(0.0, 1.0 - t * t))
+    # where mu lies and how far from a band edge: the tilted spectrum at the exact tilt (a mu between the
+    # tilted and the untilted band edge lies in a band there)
+    where = scans
+    if exact:
+        if gap is not None:
+            edge = G.tilted_paper_gap(gap, float(job.values[HVY]), alpha)
+        else:
+            where = [G.tilted_scan(comp, job.values, alpha) for comp in job.components]
     plan = []
     for i, mu in enumerate(job.mu_eV):      # refuse before any expensive work
         mu = float(mu)
@@ -636,8 +641,8 @@ def compute_elementwise(job: Job, kT: float = 0.0, order: str = "linear"):
             in_gap = abs(mu) <= edge
             edges = np.array([edge, -edge])
         else:
-            in_gap = not any(s.in_band(mu) for s in scans)
-            edges = np.concatenate([s.edges for s in scans])
+            in_gap = not any(s.in_band(mu) for s in where)
+            edges = np.concatenate([s.edges for s in where])
         if direct:
             dist = float(np.min(np.abs(mu - edges))) if edges.size else max(abs(mu), scans[0].energy_scale)
             # in a gap the box reaches margin_kT kT beyond the band edge; the Fermi tail cut off there

@@ -58,9 +58,10 @@ from .box import TWO_PI_SQ, UniformGrid, fermi_box_sums, grid_over
 from .filled_sea import SeaTail, clenshaw_curtis, sea_angular_profile, sea_reference_sums, sea_tail, smooth_window
 from .numerics import (UNIT_ROUNDOFF, ModelNumerics, chunk_geometry, roundoff_bounds, roundoff_floor,
                        zero_tilt_values)
-from .probe import Scan, clear_numerics, fermi_box, model_scales, probe_axis, scan_for, scan_model
+from .probe import (Scan, clear_numerics, fermi_box, model_scales, probe_axis, scan_for, scan_model,
+                    tilted_paper_gap, tilted_scan)
 
 __all__ = ["TWO_PI_SQ", "ModelNumerics", "Scan", "SeaTail", "UniformGrid", "chunk_geometry", "clear_numerics",
            "clenshaw_curtis", "fermi_box", "fermi_box_sums", "fermi_derivatives", "grid_over", "model_scales",
-           "param_vector", "probe_axis", "scan_for", "scan_model", "sea_angular_profile", "sea_reference_sums",
+           "param_vector", "probe_axis", "scan_for", "scan_model", "tilted_paper_gap", "tilted_scan", "sea_angular_profile", "sea_reference_sums",
            "sea_tail", "smooth_window", "zero_tilt_values", "UNIT_ROUNDOFF", "roundoff_bounds", "roundoff_floor"]

@@ -6,6 +6,7 @@ Scaled momentum q_c = k_c / k_scale_c (dimensionless); energies eV; k in 1/nm.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,15 +120,47 @@ def scan_model(num: ModelNumerics, params0, q_max: float = 512.0, n: int = 401) 
     eps, U = np.linalg.eigh(num.ham.H(kx, ky, params0))
     vel = np.stack([np.real(np.einsum("...in,...ij,...jn->...n", np.conj(U),
                                       num.ham.velocity(c, kx, ky, params0), U)) for c in range(2)], axis=-1)
-    N = eps.shape[-1]
+    bmin, bmax, edges = _band_ranges(eps)
+    return Scan(ksc, Es, bmin, bmax, edges, q, eps, vel)
+
+
+def _band_ranges(eps):
+    """(band minima, band maxima, sorted interior band edges) (eV) of probe levels ``eps`` (nq, nq, N): an
+    extremum counts as a band edge when it is not on the probe's boundary."""
+    n, N = eps.shape[0], eps.shape[-1]
     bmin, bmax = eps.reshape(-1, N).min(0), eps.reshape(-1, N).max(0)
     edges = []
-    for n_ in range(N):
-        for ext, fn in ((bmin[n_], np.argmin), (bmax[n_], np.argmax)):
-            i, j = np.unravel_index(fn(eps[..., n_]), eps.shape[:2])
-            if 0 < i < len(q) - 1 and 0 < j < len(q) - 1:
+    for b in range(N):
+        for ext, fn in ((bmin[b], np.argmin), (bmax[b], np.argmax)):
+            i, j = np.unravel_index(fn(eps[..., b]), eps.shape[:2])
+            if 0 < i < n - 1 and 0 < j < n - 1:
                 edges.append(float(ext))
-    return Scan(ksc, Es, bmin, bmax, np.array(sorted(set(edges))), q, eps, vel)
+    return bmin, bmax, np.array(sorted(set(edges)))
+
+
+def tilted_scan(model: SymbolicModel, values, alpha: float) -> Scan:
+    """The probe :class:`Scan` of ``model`` with its levels at the tilt ``alpha`` (eV nm, the unit of the
+    model's tilt symbol): energies eps0 + alpha tau (eV) and velocities v + alpha grad tau (eV nm) on the
+    alpha = 0 probe points, band ranges and interior band edges recomputed from them.  For where mu lies
+    and how far it is from a band edge at the exact tilt (the Fermi box itself is
+    :func:`symenh.integrate.thermal_box.tilted_box`)."""
+    num, p0, scan = scan_for(model, values)
+    kx = scan.q[:, None] * scan.k_scale[0] + 0 * scan.q[None, :]
+    ky = scan.q[None, :] * scan.k_scale[1] + 0 * scan.q[:, None]
+    tau, dtau = num.tilt_profile(kx, ky, p0)
+    eps = np.asarray(scan.eps, dtype=float) + alpha * np.asarray(tau, dtype=float)[..., None]
+    vel = np.asarray(scan.vel, dtype=float) + alpha * np.stack([np.asarray(d, dtype=float) for d in dtau],
+                                                               -1)[..., None, :]
+    bmin, bmax, edges = _band_ranges(eps)
+    return dataclasses.replace(scan, band_min=bmin, band_max=bmax, edges=edges, eps=eps, vel=vel)
+
+
+def tilted_paper_gap(gap_eV: float, hbar_v_y: float, alpha: float) -> float:
+    """The band edge |Delta| sqrt(1 - (alpha / hbar v_y)^2) (eV) of a paper model (H_T, H_PT; tilt alpha k_y,
+    alpha and hbar v_y in eV nm) at the exact tilt: the minimum over p of sqrt(p^2 + Delta^2) +
+    (alpha / hbar v_y) p, valley and v_x independent."""
+    t = abs(alpha / hbar_v_y) if hbar_v_y else 0.0
+    return gap_eV * float(np.sqrt(max(0.0, 1.0 - t * t)))
 
 
 def scan_for(model: SymbolicModel, values) -> tuple:
