@@ -63,7 +63,7 @@ def test_exact_tilt_with_screened_coulomb_tends_to_linear_order():
 
 
 @pytest.mark.parametrize("kw, what", [({"mechanism": "enh-pt", "T_K": 30.0}, "T_K"), ({"T_K": 30.0}, "T_K"),
-                                      ({"exchange": "fock", "order": "exact"}, "order")])
+                                      ({"mechanism": "enh-pt", "order": "exact"}, "order")])
 def test_what_the_q_dependent_route_does_not_do_is_one_line(kw, what):
     import dataclasses
     mech = kw.get("mechanism", "enh-t")
@@ -167,11 +167,14 @@ def test_annulus_screened_coulomb_matches_the_grid():
     assert abs(con.sigma[0, 0, 1, 1] - ref) > 100 * (eg + con.error_estimate[0])
 
 
-def test_fock_channels_with_screened_coulomb_are_half_the_printed():
+@pytest.mark.parametrize("order", ["linear", "exact"])
+def test_fock_channels_with_screened_coulomb_are_half_the_printed(order):
     """Two-band identity: the four Fock channels Gamma_i = s^i / sqrt(2) give sum_i Gamma_i (x) Gamma_i =
-    (1/2) sum_eta s^eta (x) s^eta, so ENH with any V(q) is half the printed-channel value (physics.md 6)."""
+    (1/2) sum_eta s^eta (x) s^eta, so ENH with any V(q) is half the printed-channel value (physics.md 6), factor
+    by factor, so at the exact tilt too (the printed side without channels: an independent assembly)."""
     model = (h_t(1), h_t(-1))
-    kw = dict(method="quadrature", model_values=VALS, rtol=1e-6, interaction="screened-coulomb")  # noqa: C408
+    kw = dict(method="quadrature", model_values=VALS, rtol=1e-6, interaction="screened-coulomb",  # noqa: C408
+              order=order)
     printed = symenh.sigma(model, "enh-t", [0.15], **kw)
     fock = symenh.sigma(model, "enh-t", [0.15], exchange="fock", **kw)
     assert np.max(np.abs(printed.sigma)) > 0

@@ -49,11 +49,16 @@ def test_thermal_hand_typed_equals_paper_model_and_tends_to_T0():
     assert np.max(np.abs(got.sigma - zero.sigma)) > 10 * (got.error_estimate[0] + zero.error_estimate[0])
 
 
-def test_fock_channels_of_a_two_band_model_are_half_the_printed():
+@pytest.mark.parametrize("order", ["linear", "exact"])
+def test_fock_channels_of_a_two_band_model_are_half_the_printed(order):
+    """Fock = printed / 2 for two bands (physics.md 6), at linear order and at the exact tilt (the channel groups
+    assembled from the factors at the tilt), with the groups adding up to the total."""
     model = (h_t(1), h_t(-1))
-    printed = symenh.sigma(model, "enh-t", [0.15], method="quadrature", model_values=VALS, rtol=1e-4)
-    fock = symenh.sigma(model, "enh-t", [0.15], method="quadrature", model_values=VALS, rtol=1e-4, exchange="fock")
+    kw = dict(method="quadrature", model_values=VALS, rtol=1e-4, order=order)  # noqa: C408
+    printed = symenh.sigma(model, "enh-t", [0.15], **kw)
+    fock = symenh.sigma(model, "enh-t", [0.15], exchange="fock", **kw)
     assert np.max(np.abs(printed.sigma)) > 0
+    np.testing.assert_allclose(sum(fock.channels.values()), fock.sigma, rtol=1e-12, atol=1e-30)
     assert np.max(np.abs(fock.sigma - 0.5 * printed.sigma)) <= fock.error_estimate[0] + 0.5 * printed.error_estimate[0]
 
 
@@ -77,10 +82,10 @@ def test_q_dependent_interaction_refused_before_any_sympy(monkeypatch):
     monkeypatch.setattr(symbolic, "derive_geometry", boom)
     monkeypatch.setattr(user_fermi.UserComponent, "build", classmethod(lambda cls, *a, **k: boom()))
     # enh-t and enh-pt take a q-dependent V on this path now (tests/test_user_exchange.py,
-    # tests/test_user_sea_exchange.py); enh-pt not at the exact tilt, nor enh-t at the exact tilt with Fock channels
-    for mech, kw in (("enh-pt", {"order": "exact"}), ("enh-t", {"exchange": "fock", "order": "exact"})):
+    # tests/test_user_sea_exchange.py); enh-pt not at the exact tilt, nor at T > 0
+    for mech, kw in (("enh-pt", {"order": "exact"}), ("enh-t", {"params": symenh.Parameters(T_K=30.0)})):
         model = (h_t(1), h_t(-1)) if mech == "enh-t" else h_pt()
-        with pytest.raises(ResponseError, match="interaction|order") as exc:
+        with pytest.raises(ResponseError, match="^(interaction|order|T_K)") as exc:
             symenh.sigma(model, mech, [0.15], method="quadrature", model_values=VALS,
                          interaction="screened-coulomb", **kw)
         assert "\n" not in str(exc.value)

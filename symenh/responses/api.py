@@ -271,8 +271,8 @@ def sigma(model, mechanism: str, mu_eV, *, method: str = "closed-form", conventi
         alpha^3/6 d^3 sigma/d alpha^3 at 0; closed form), so that linear + cubic can be set against exact.
         ENH with a q-dependent V or ``exchange="fock"`` at the exact tilt: method "grid" for the paper
         models, user k.p models and lattice models (T = 0 or T > 0; the FFT exchange fields with the
-        occupations at eps0 + alpha tau), method "quadrature" for a user k.p model with enh-t and
-        printed channels at T = 0; refused otherwise (the paper models' quadrature: use "grid").
+        occupations at eps0 + alpha tau), method "quadrature" for a user k.p or lattice model with enh-t
+        at T = 0 (printed or Fock channels); refused otherwise (the paper models' quadrature: use "grid").
     occupation : for inh-full only: "bare" (occupations relax towards f0(eps0), default) or
         "field-corrected" (towards f0(eps0 + eps^(2)): inh-full then equals inh).
     options : path settings, e.g. ``rtol`` (quadrature; closed form at T > 0), ``n_k`` (grid): real

@@ -161,6 +161,27 @@ def sigma_error_size(mechanism: str, f0, f1, u0, u1, n0, n1, alpha: float, pre, 
             propagate(em, f0, f1, u0, u1, alpha, pre, exchange), propagate(em, n0, n1, n0, n1, alpha, pre, exchange))
 
 
+def channel_groups(mechanism: str, chan, f0, f1, alpha: float, pre, exchange: str, exact: bool,
+                   sig_ch=None) -> dict:
+    """{group label: raw sigma (2, 2, 2)} of an ENH ``mechanism`` with the Fock channels ``chan``
+    (:class:`~symenh.geometry.channels.ChannelSet`; physics.md 6): the factors' channel index masked to each
+    group and assembled at linear order (f0, f1) or, with ``exact``, from f0 at the tilt; plus the group's part
+    of the q-dependent per-channel ``sig_ch`` (n_ops, 2, 2, 2) when given.  The groups add up to the total."""
+    out = {}
+    a, b = FACTORS[mechanism]
+    for label in chan.group_labels:
+        mask = np.asarray(chan.group_mask(label), dtype=float)
+        m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
+        if exact:
+            out[label] = sigma_of(mechanism, m0, pre, exchange)
+        else:
+            m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
+            out[label] = linear_sigma(mechanism, m0, m1, alpha, pre, exchange)
+        if sig_ch is not None:
+            out[label] = out[label] + np.einsum("e,ecab->cab", mask, sig_ch)
+    return out
+
+
 def variant_change(job: Job, best, variant, order: str = "linear"):
     """|sigma(variant) - sigma(best)| with the changes of the factors counted separately.
 

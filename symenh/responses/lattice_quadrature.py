@@ -127,11 +127,10 @@ from ..integrate.zone_contours import loop_sum, zone_integral
 from ..temperature import kT_eV
 from .factor_set import WINDOW_TOL_FACTOR, FactorSet, smeared
 from .grid import option_integer, option_real
-from .assembly import sigma_of
-from .grid_errors import sigma_error_size
+from .grid_errors import channel_groups, sigma_error_size
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
-from .spec import FACTORS, linear_sigma
+from .spec import FACTORS
 from .user_quadrature import _channel_models, _q_dependent, _uniform_job
 
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
@@ -451,25 +450,6 @@ def _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, nat, pre):
     return sig, 2 * abs(k) * err
 
 
-def _groups(m, chan, f0, f1, alpha, pre, exchange, sig_ch, exact=False):
-    """{group label: raw sigma (2, 2, 2)} of the mechanism ``m`` with the Fock channels ``chan``: the factors'
-    channel index masked to each group (linear order, or with ``exact`` the factors f0 at the tilt), plus the
-    group's part of the q-dependent ``sig_ch``."""
-    out = {}
-    a, b = FACTORS[m]
-    for label in chan.group_labels:
-        mask = np.asarray(chan.group_mask(label))
-        m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
-        if exact:
-            out[label] = sigma_of(m, m0, pre, exchange)
-        else:
-            m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
-            out[label] = linear_sigma(m, m0, m1, alpha, pre, exchange)
-        if sig_ch is not None:
-            out[label] = out[label] + np.einsum("e,ecab->cab", mask, sig_ch)
-    return out
-
-
 def compute(job):
     """Raw sigma (len(mu), 2, 2, 2) in e^3/hbar nm/eV, its error per mu (module docstring) and
     {"meta": {"lattice_regime": [...], "zero_reason": [...]}} per mu (at T > 0 also
@@ -562,7 +542,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             res[m][0][i] = sig
             res[m][1][i] = emax
             if "channels" in res[m][2]:
-                for g, v in _groups(m, chan, f0, f1, alpha, job.pre, job.exchange, sig_ch, exact).items():
+                for g, v in channel_groups(m, chan, f0, f1, alpha, job.pre, job.exchange, exact, sig_ch).items():
                     res[m][2]["channels"][g][i] = v
     return res
 

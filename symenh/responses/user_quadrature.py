@@ -41,10 +41,10 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   error bound that of X propagated through the assembly (:func:`symenh.responses.assembly.error_bound`).
 * ``exchange="fock"`` (contact interaction): the channels Gamma_i of
   :func:`symenh.geometry.channels.exchange_channels` replace the spin operators (weight 1), the
-  contribution of each channel group is returned; linear order.
+  contribution of each channel group is returned; linear order or the exact tilt.
 * an interaction given as a SymPy expression free of q (a constant V): the contact case with that V_0.
 * a q-dependent V(q) (``interaction="screened-coulomb"`` or a user V bounded at q = 0) for ENH(T), T = 0,
-  printed channels (linear or exact order) or Fock channels (linear order; per channel group), exchange
+  printed or Fock channels (per channel group), linear or exact order, exchange
   within each component: V(0) is the contact V_0 of the factors above (the same
   numbers as the contact interaction with that V_0), and the rest, dV = V - V(0) in the exchange field
   Y(k) = int_k' V(|k - k'|) (d'_b f) <s^eta>(k') (paper Eqs. 3, 10; physics.md 6), is the double sum over the
@@ -63,8 +63,8 @@ Beyond the paper's setting (every user-model Job comes here, none goes to the ra
   (:func:`symenh.integrate.user_exchange.pair_exchange`, ``right="sea"``, cusp-corrected).  A constant V gives
   dV = 0: the contact numbers bit for bit.  Costly: a few seconds per mu and component at rtol = 1e-2 (every
   node has its own polar rule), minutes at rtol = 1e-8.
-  Refused in one line before anything is built: a q-dependent V with T > 0, with Fock channels at the exact
-  tilt, with ``exchange_valleys="all"``, ENH(PT) at the exact tilt, and a V that is infinite at q = 0.
+  Refused in one line before anything is built: a q-dependent V with T > 0, with ``exchange_valleys="all"``,
+  ENH(PT) at the exact tilt, and a V that is infinite at q = 0.
   With ``k_cutoff`` the sea of W_dV is cut at |k'| = k_cutoff like B's, and d sigma / d ln k_cutoff includes
   the dV part (the ring at k_cutoff).
 
@@ -100,10 +100,11 @@ from ..integrate.user_exchange import PairV
 from ..integrate.user_sea import filled_sea
 from ..integrate.user_tilt import TiltedComponent, level_extrema, tilted_surface_factors
 from ..units import sigma_to_si
-from .assembly import error_bound, sigma_of
+from .assembly import sigma_of
 from .factor_set import FactorSet as _Factors
 from .factor_set import WINDOW_TOL_FACTOR, smeared
-from .grid import _propagate, option_integer, option_real
+from .grid import option_integer, option_real
+from .grid_errors import channel_groups, sigma_error_size
 from .job import merged_options, require_default
 from .spec import FACTORS, linear_sigma
 
@@ -202,9 +203,6 @@ def _check_settings(job):
                                 "needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
     require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
                     channels=("printed", "fock"), occupation=True)
-    if job.order == "exact" and job.channels != "printed":
-        raise ResponseError("order: the quadrature path for a user model gives order='exact' with the printed "
-                            "channels only; use order='linear' for channels='fock'")
     return V00
 
 
@@ -411,14 +409,8 @@ def compute(job):
                 dsig.append(np.zeros((2, 2, 2)).tolist())
             continue                 # mu in a gap of every component (at T = 0): exactly zero
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
-        if exact:
-            sig = sigma_of(job.mechanism, f0, job.pre, job.exchange, job.occupation)
-            e = error_bound(mech_err, [(1.0, f0, u0)], job.pre, job.exchange)
-            size = error_bound(mech_err, [(1.0, n0, n0)], job.pre, job.exchange)
-        else:
-            sig = linear_sigma(job.mechanism, f0, f1, alpha, job.pre, job.exchange, job.occupation)
-            e = _propagate(mech_err, f0, f1, u0, u1, alpha, job.pre, job.exchange)
-            size = _propagate(mech_err, n0, n1, n0, n1, alpha, job.pre, job.exchange)
+        sig, e, size = sigma_error_size(job.mechanism, f0, f1, u0, u1, n0, n1, alpha, job.pre, job.exchange, exact,
+                                        job.occupation, mech_err)
         sig_ch, dV_slope = None, None
         if pair is not None:
             res = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism,
@@ -434,15 +426,9 @@ def compute(job):
         out[i] = sig
         err_out[i] = emax
         if chan is not None:
-            for label in chan.group_labels:
-                mask = np.asarray(chan.group_mask(label))
-                a, b = FACTORS[job.mechanism]
-                m0 = {a: f0[a] * mask[None, None, :, None], b: f0[b] * mask[None, :, None]}
-                m1 = {a: f1[a] * mask[None, None, :, None], b: f1[b] * mask[None, :, None]}
-                groups.setdefault(label, np.zeros_like(out))[i] = linear_sigma(job.mechanism, m0, m1, alpha,
-                                                                              job.pre, job.exchange)
-                if sig_ch is not None:
-                    groups[label][i] += np.einsum("e,ecab->cab", mask.astype(float), sig_ch)
+            for label, v in channel_groups(job.mechanism, chan, f0, f1, alpha, job.pre, job.exchange, exact,
+                                           sig_ch).items():
+                groups.setdefault(label, np.zeros_like(out))[i] = v
         if opt["k_cutoff"] is not None and "B" in need:
             slope = np.stack([seas[(c, round(float(plan[i][c][2]), 12))].cutoff_slope for c in range(len(comps))])
             zero = {n: np.zeros_like(v) for n, v in f0.items()}
