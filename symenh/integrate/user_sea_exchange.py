@@ -274,7 +274,7 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
                 + np.einsum("nea,nj->ja", np.abs(p), eg)[:, None, :, None])
         return np.sum(part, axis=0) + np.einsum("ncea,neb->cab", ea1, np.abs(W)), np.max(part, axis=(1, 2, 3))
 
-    R_d, r, have, T_prev = None, (0, 0, 0), None, None
+    R_d, r, have = None, (0, 0, 0), None
     for lev in range(n_levels):
         n_o = 16 * 2 ** lev
         parts, own, t_own = [], [], []
@@ -321,8 +321,6 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
         err = d + float(np.max(inner)) + 64 * _U * np.sqrt(len(k)) * float(np.max(size))
         if err <= tol * scale:
             break
-        T_prev = T
-    del T_prev
     if k_cutoff is None:
         return T, err, None
     # the sea cut at |k'| = k_c: d T / d ln k_c = oint w tau [(d_c S) dW + S d_c dW], dW/d ln k_c the ring
@@ -341,14 +339,15 @@ def sea_field_terms(comp, plan_levels, contour_fn, e_ref: float, inter, tol: flo
 
 
 def sea_exchange(comp, plan_levels, contour_fn, e_ref: float, inter, tol: float, scale: float, k_cutoff=None):
-    """dT_dV/dalpha at alpha = 0 of ENH(PT), per channel (n_ops, 2, 2, 2) [eta][c][a][b] (module docstring), and
-    its error bound (every element of every channel group and of the channel sum); with ``k_cutoff`` (1/nm: the
-    sea over |k'| < k_cutoff, as the contact B with k_cutoff) also d/d ln k_cutoff of it (the ring at k_cutoff)."""
+    """(dT_dV/dalpha at alpha = 0 of ENH(PT) per channel (n_ops, 2, 2, 2) [eta][c][a][b] (module docstring; per
+    unit of alpha, like V_0 dT/dalpha), its error bound (every element of every channel group and of the channel
+    sum), and with ``k_cutoff`` (1/nm: the sea over |k'| < k_cutoff, as the contact B with k_cutoff) its
+    d/d ln k_cutoff (the ring at k_cutoff), else None).  ``e_ref`` (eV): the reference gap energy of the contact
+    B; ``inter``: a :class:`~symenh.integrate.user_exchange.PairV`; ``scale``: the natural size the rules converge
+    against; paper Eq. 9."""
     T12, e12, slope = sea_field_terms(comp, plan_levels, contour_fn, e_ref, inter, tol, scale, k_cutoff)
     T3, e3 = pair_exchange(comp, plan_levels, contour_fn, inter.dV, tol, scale, slope=inter.slope, right="sea")
-    if k_cutoff is not None:
-        return T12 + T3, e12 + e3, slope
-    return T12 + T3, e12 + e3
+    return T12 + T3, e12 + e3, slope
 
 
 __all__ = ["check_decay", "sea_exchange", "sea_field_terms"]

@@ -121,6 +121,7 @@ from ..integrate.cells import find_contours
 from ..integrate.edge_pockets import EdgeFinder
 from ..integrate.fermi_smear import reach_kT
 from ..integrate.grid.numerics import ModelNumerics, zero_tilt_values
+from ..integrate.user_exchange import PairV
 from ..integrate.user_fermi import UserComponent, factor_shapes, surface_factors
 from ..integrate.user_tilt import TiltedComponent, tilted_surface_factors
 from ..integrate.zone_contours import loop_sum, zone_integral
@@ -131,7 +132,7 @@ from .grid_errors import channel_groups, sigma_error_size
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, spectrum
 from .spec import FACTORS
-from .user_quadrature import _channel_models, _q_dependent, _uniform_job
+from .user_quadrature import _channel_models, _q_dependent, _uniform_job, dV_part
 
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
 RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
@@ -265,7 +266,7 @@ def _whole_level(comp: UserComponent, level: int, spec, values, tol: float):
 
 
 def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float, shapes, say,
-                specs0=None) -> FactorSet:
+                specs0=None, contours=None) -> FactorSet:
     """Every T = 0 factor of the energy ``mu`` (eV), per component: Fermi-line factors of each level
     crossing mu and, for ENH(PT), the sea ``B0 = B_ref + sum_N [...]`` (module docstring).  A component
     with no band at mu has no Fermi-line factor; its B0 is the filled sea of the gap (zero above or
@@ -274,7 +275,8 @@ def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float,
     ``specs``: the spectra at the tilt the factors are taken at (alpha = 0 at linear order; the tilted
     ones, with :class:`~symenh.integrate.user_tilt.TiltedComponent` s ``comps``, at the exact tilt);
     ``specs0``: the alpha = 0 spectra (default ``specs``), which place the filled bands of the sea (the
-    SBP is that of the untilted eigenvectors: the tilt is on the identity)."""
+    SBP is that of the untilted eigenvectors: the tilt is on the identity).  ``contours``: a dict that
+    receives the zone contours of every level crossing mu, by (component index, level)."""
     specs0 = specs if specs0 is None else specs0
     acc = FactorSet(need, len(comps), shapes, SIZE_ACCURACY)
     f0, u0, n0 = acc.f["0"], acc.u["0"], acc.n["0"]
@@ -286,7 +288,7 @@ def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float,
                                 f"{E_ref:.4g} eV (tilted bands) lies in an untilted band; the filled sea of the "
                                 "exact tilt cannot be placed there (use order='linear')")
         if spec.regime(mu) == "band":
-            _band_factors(acc, c, comp, finders[c], spec0, mu, E_ref, need, opt, values, tol, say)
+            _band_factors(acc, c, comp, finders[c], spec0, mu, E_ref, need, opt, values, tol, say, contours)
         if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
             ref, ref_err = _reference_sea(comp.model, values, E_ref)
             ref, ref_err = ref[:shapes["B"][0]], ref_err[:shapes["B"][0]]
@@ -308,7 +310,7 @@ def _zone_contours(comp, finder, level: int, mu: float, mesh: int):
     return cont
 
 
-def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol, say):
+def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol, say, contours=None):
     """Add to ``acc`` (component ``c``) the Fermi-line factors and the level seas of every level of a
     component with a band at ``mu`` (eV); a band at mu without a contour found is an error."""
     f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
@@ -322,6 +324,8 @@ def _band_factors(acc, c, comp, finder, spec, mu, E_ref, need, opt, values, tol,
     found = 0
     for N in range(len(comp.pattern)):
         cont = _zone_contours(comp, finder, N, mu, opt["mesh"])
+        if contours is not None and len(cont):
+            contours[(c, N)] = cont
         if len(cont) == 0:
             if "B" in need and (e_k0[N] < mu) != (e_k0[N] < E_ref):    # a whole level between
                 v, e = _whole_level(comp, N, spec, values, tol)
@@ -408,46 +412,18 @@ def _check_settings(job, mechanisms):
     return V00
 
 
-def _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, nat, pre):
-    """The q-dependent part of ENH(T) at one mu, T = 0: raw sigma per channel (n_ops, 2, 2, 2) and its error
-    bound (of every element of the channel sum).  :func:`symenh.integrate.user_exchange.pair_exchange` -- the
-    k.p path's pair sum over the Fermi-contour nodes with its cusp correction V'(0+) -- on the zone contours
-    of every component, the displacements folded to the minimal image
-    (:func:`symenh.integrate.zone_exchange.min_image`: dV_T = V(|q|_min) - V(0), the lattice grid's
-    periodic V): at the tilt itself (``exact``: ``comps`` are the TiltedComponents) or, at linear order,
-    ``alpha dT/dalpha`` from the exact alpha-derivative on the alpha = 0 zone contours (the kind "1" node
-    integrands plus the contour-motion terms with V'(q)), as the k.p path.  ``nat``: (n0, n1) natural
-    sizes of the factors A, C (at alpha = 0, d/dalpha)."""
-    from ..integrate.user_exchange import PairV, pair_exchange
+def _zone_terms(comps, contours):
+    """The terms of :func:`symenh.responses.user_quadrature.dV_part` for lattice components: each with its levels
+    that have zone contours and the minimal-image fold of its lattice (the lattice grid's V(|q|_min))."""
     from ..integrate.zone_exchange import min_image
 
-    n0, n1 = nat
-
-    def top(x):
-        return max(float(np.max(x)), 1e-300)
-
-    if exact:
-        scale = abs(pre.V0) * top(n0["A"]) * top(n0["C"])
-    else:
-        scale = abs(pre.V0) * (top(n1.get("A", 0.0)) * top(n0["C"]) + top(n0["A"]) * top(n1.get("C", 0.0)))
-    pair = PairV(inter, pre.V0)          # pre.V0 is V(0) of the q-dependent V (compute_mechanisms)
-    T, err = 0.0, 0.0
-    for comp, finder in zip(comps, finders):
-        lat = comp.model.lattice
-
-        def fold(ux, uy, lat=lat):
+    def fold_of(lat):
+        def fold(ux, uy):
             return min_image(lat, *lat.to_fractional(ux, uy))
+        return fold
 
-        levels = range(len(comp.pattern))
-        t, e = pair_exchange(comp, levels, lambda N, comp=comp, finder=finder: _zone_contours(
-            comp, finder, N, mu, opt["mesh"]), pair.dV, tol, scale, slope=pair.slope,
-            dVdq=None if exact else pair.dVdq, fold=fold)
-        T, err = T + t, err + e
-    if not exact:
-        T, err = alpha * T, abs(alpha) * err
-    k = pre.enh_sign * pre.tau_over_hbar
-    sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
-    return sig, 2 * abs(k) * err
+    return [(comp, sorted(N for (c2, N) in contours if c2 == c), None, fold_of(comp.model.lattice))
+            for c, comp in enumerate(comps)]
 
 
 def compute(job):
@@ -468,6 +444,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             raise ResponseError(f"mechanism: expected one of {', '.join(FACTORS)}, got {m!r}")
     V00 = _check_settings(job, mechanisms)
     inter = job.interaction if _q_dependent(job) else None
+    pair = None if V00 is None else PairV(inter, V00)
     job = _uniform_job(job, V00)         # pre.V0: a constant user V, or V(0) of a q-dependent one
     opt = _options(job)
     kT = kT_eV(job.T_K)
@@ -510,6 +487,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
     edges = window_edges(specs) if kT > 0 else []
     for i, mu in enumerate(mu_all):
         mu = float(mu)
+        conts: dict = {}
         if kT > 0:
             def at(E):
                 return _factors_at(comps, finders, specs, E, need, opt, job.values, tol, shapes, lambda s: None,
@@ -525,7 +503,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
         elif regimes[i] != "band":
             continue                        # exactly zero at T = 0, for the reason recorded
         else:
-            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say, specs0)
+            acc = _factors_at(comps, finders, specs, mu, need, opt, job.values, tol, shapes, say, specs0, conts)
         f0, f1, u0, u1, n0, n1 = acc.f["0"], acc.f["1"], acc.u["0"], acc.u["1"], acc.n["0"], acc.n["1"]
         for m in mechanisms:
             sig, e, size = sigma_error_size(m, f0, f1, u0, u1, n0, n1, alpha, job.pre, job.exchange, exact)
@@ -533,7 +511,7 @@ def compute_mechanisms(job, mechanisms) -> dict:
             if inter is not None:               # m is enh-t (_check_settings): the q-dependent part
                 say(f"mu = {mu:g} eV: {getattr(inter, 'kind', 'q-dependent')} V(q) - V(0): pair sum over the zone-"
                     "contour nodes" + (" at the tilt" if exact else " (exact alpha-derivative)"))
-                sig_ch, e_d = _dV_part(comps, finders, mu, exact, alpha, inter, opt, tol, (n0, n1), job.pre)
+                sig_ch, e_d, _ = dV_part(_zone_terms(comps, conts), conts, exact, alpha, pair, tol, n0, n1, job.pre)
                 sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
             emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
             if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):

@@ -308,14 +308,19 @@ def _smeared(comps, mu, kT, need, exact, opt, seas, say, tol, shapes, edges):
     return acc
 
 
-def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, mechanism="enh-t", k_cutoff=None):
-    """The q-dependent part of ENH(T) (raw sigma per channel (n_ops, 2, 2, 2) and its error bound, bounding
-    every element of every channel group and of the channel sum) at one mu (``plan_row``, ``contours``), T = 0:
-    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter.dV``: V(q) - V(0)) and the
-    cusp correction V'(0+) on the ``contours`` of every component that :func:`_factors_at` built -- at the
-    tilt itself (``exact``) or, at linear order, ``alpha dT/dalpha`` from the exact alpha-derivative on the
-    alpha = 0 contours (V'(q) in the contour-motion terms).  ``n0``, ``n1``: natural sizes of A and C and of
-    their alpha-derivatives."""
+def dV_part(terms, contours, exact, alpha, inter, tol, n0, n1, pre, mechanism="enh-t", k_cutoff=None):
+    """The q-dependent part of ENH at one mu, T = 0 (physics.md 6): (raw sigma per channel (n_ops, 2, 2, 2) in
+    e^3/hbar nm/eV, its error bound -- of every element of every channel group and of the channel sum -- and,
+    with ``k_cutoff`` for ENH(PT), d sigma / d ln k_cutoff of this part (raw (2, 2, 2)), else None).
+
+    ``terms``: [(component, crossing levels, E_ref (eV), fold)] -- a k.p component (fold None) or a lattice one
+    (fold: the minimal-image displacement, :func:`symenh.integrate.zone_exchange.min_image`); ``contours``:
+    {(term index, level): Contours} as the factor pass built them.  ENH(T): the pair sum of
+    :func:`symenh.integrate.user_exchange.pair_exchange` with dV = V - V(0) (``inter``, a PairV) and the cusp
+    correction V'(0+); ENH(PT): :func:`symenh.integrate.user_sea_exchange.sea_exchange` (k.p only).  At the tilt
+    itself (``exact``: TiltedComponents) or, at linear order, ``alpha dT/dalpha`` from the exact
+    alpha-derivative on the alpha = 0 contours.  ``n0``, ``n1``: natural sizes of the factors at alpha = 0 and
+    of their alpha-derivatives (the scale the rules converge against)."""
     from ..integrate.user_exchange import pair_exchange
 
     def top(x):
@@ -325,28 +330,29 @@ def _dV_part(comps, plan_row, exact, alpha, inter, tol, n0, n1, pre, contours, m
     if exact:
         scale = abs(pre.V0) * top(n0["A"]) * top(n0[other])
     else:
-        scale = abs(pre.V0) * (top(n1["A"]) * top(n0[other]) + top(n0["A"]) * top(n1[other]))
+        scale = abs(pre.V0) * (top(n1.get("A", 0.0)) * top(n0[other]) + top(n0["A"]) * top(n1.get(other, 0.0)))
     T, err, slope = 0.0, 0.0, 0.0
-    for c, (comp, (levels, _, e_ref)) in enumerate(zip(comps, plan_row)):
+    for c, (comp, levels, e_ref, fold) in enumerate(terms):
+        def cont(N, c=c):
+            return contours[(c, N)]
         if mechanism == "enh-pt":
             from ..integrate.user_sea_exchange import sea_exchange
-            out = sea_exchange(comp, levels, lambda N, c=c: contours[(c, N)], e_ref, inter, tol, scale,
-                               k_cutoff=k_cutoff)
-            t, e = out[:2]
-            if k_cutoff is not None:
-                slope = slope + out[2]
+            t, e, s = sea_exchange(comp, levels, cont, e_ref, inter, tol, scale, k_cutoff=k_cutoff)
+            if s is not None:
+                slope = slope + s
         else:
-            t, e = pair_exchange(comp, levels, lambda N, c=c: contours[(c, N)], inter.dV, tol, scale,
-                                 slope=inter.slope, dVdq=None if exact else inter.dVdq)
+            t, e = pair_exchange(comp, levels, cont, inter.dV, tol, scale, slope=inter.slope,
+                                 dVdq=None if exact else inter.dVdq, fold=fold)
         T, err = T + t, err + e
     if not exact:
         T, err = alpha * T, abs(alpha) * err
     k = pre.enh_sign * (pre.tau_over_hbar if mechanism == "enh-t" else 1.0)
     sig = k * (T - np.swapaxes(T, -3, -2))                          # per channel (n_ops, 2, 2, 2)
+    d_slope = None
     if k_cutoff is not None and mechanism == "enh-pt":
         S = alpha * np.sum(slope, axis=0)
-        return sig, 2 * abs(k) * err, k * (S - np.swapaxes(S, -3, -2))
-    return sig, 2 * abs(k) * err
+        d_slope = k * (S - np.swapaxes(S, -3, -2))
+    return sig, 2 * abs(k) * err, d_slope
 
 
 def _channel_models(job):
@@ -413,10 +419,9 @@ def compute(job):
                                         job.occupation, mech_err)
         sig_ch, dV_slope = None, None
         if pair is not None:
-            res = _dV_part(comps, plan[i], exact, alpha, pair, tol, n0, n1, job.pre, conts, job.mechanism,
-                           opt["k_cutoff"])
-            sig_ch, e_d = res[:2]
-            dV_slope = res[2] if len(res) > 2 else None
+            terms = [(comp, levels, e_ref, None) for comp, (levels, _, e_ref) in zip(comps, plan[i])]
+            sig_ch, e_d, dV_slope = dV_part(terms, conts, exact, alpha, pair, tol, n0, n1, job.pre, job.mechanism,
+                                            opt["k_cutoff"])
             sig, e = sig + np.sum(sig_ch, axis=0), e + e_d
         emax, vmax = float(np.max(e)), float(np.max(np.abs(sig)))
         if emax > vmax and emax > RESOLVED_ZERO * float(np.max(size)):
