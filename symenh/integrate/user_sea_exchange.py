@@ -59,6 +59,7 @@ from .contour import nested_quadrature
 from .sea import fejer_rule
 from .user_exchange import _nodes, pair_exchange
 from .user_sea import MIN_DECAY, decay_exponent
+from .user_sea import _gl as gauss_legendre_01
 
 _NORM = 1.0 / (4 * np.pi ** 2)
 _U = 2.0 ** -53
@@ -66,8 +67,8 @@ _LEVELS = 4                      # outer 16, 32, 64, 128 nodes per loop
 
 
 def _gl(n, edges):
-    x, w = np.polynomial.legendre.leggauss(n)
-    x, w = 0.5 * (x + 1.0), 0.5 * w
+    """The n-point Gauss-Legendre rule on every panel [edges[i], edges[i+1]]: (nodes, weights)."""
+    x, w = gauss_legendre_01(n)
     lo, wid = edges[:-1], np.diff(edges)
     return (lo[:, None] + wid[:, None] * x).ravel(), (wid[:, None] * w).ravel()
 
