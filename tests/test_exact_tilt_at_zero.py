@@ -64,3 +64,14 @@ def test_lattice_quadrature_exact_at_zero_and_the_grids_refuse():
         with pytest.raises(ResponseError, match="^order: .*alpha = 0") as exc:
             symenh.sigma(mu_eV=[0.1], order="exact", **kw)
         assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("mech", ["bcd", "enh-t"])
+def test_exact_tilt_at_zero_grid_and_quadrature_agree(mech):
+    """The two independent paths on sigma(H) of the untilted user model (beta = 0.02, t = 0)."""
+    base, _ = _models()
+    vals = {"hv": 0.3, "D": 0.04, "beta": 0.02, "t": 0.0}
+    q = symenh.sigma(base, mech, [0.1], method="quadrature", order="exact", model_values=vals)
+    g = symenh.sigma(base, mech, [0.1], method="grid", order="exact", model_values=vals)
+    assert float(np.max(np.abs(q.sigma))) > 0
+    assert float(np.max(np.abs(q.sigma - g.sigma))) <= q.error_estimate[0] + g.error_estimate[0]
