@@ -5,11 +5,6 @@ threads (one per core by default) then oversubscribe the machine and spin-wait i
 ``eigh`` of the grid paths (measured: the tilted-Dirac exact-tilt grid at T = 0 took 29 s CPU
 with the default threads, 3.6 s with one).  Set before numpy is first imported, and inherited
 by the subprocesses (CLI, notebooks, derivation scripts); a value the caller set is kept.
-
-Order: the modules whose tests take longest (measured with ``--durations=0``) run first, so that
-``pytest -n 2`` hands out the long tests while both workers are busy and ends on short ones (a
-20-second test dispatched last idles the other core); the order within a module is kept, and it
-changes no result.
 """
 
 import os
@@ -19,20 +14,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np
 import pytest
-
-#: modules by falling total duration (2026-12-04, --durations=0); the rest keep their place after them
-LONG_FIRST = ("test_lattice_thermal.py", "test_reproduce.py", "test_thermal_paths.py", "test_notebooks.py",
-              "test_api_settings.py", "test_paths_settings.py", "test_user_extensions.py",
-              "test_lattice_grid_exact.py", "test_cli_user_model.py", "test_cli_map.py", "test_exchange_grid.py",
-              "test_cli_geometry.py", "test_grid.py", "test_user_inh_full.py", "test_user_topology.py",
-              "test_lattice_grid_extensions.py", "test_grid_progress.py", "test_noneq.py", "test_cache_e2e.py",
-              "test_figures_style.py", "test_honest_grid.py", "test_cutoff_blocks.py", "test_lattice.py")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Long modules first (module docstring); a stable sort, the same on every xdist worker."""
-    rank = {name: i for i, name in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture

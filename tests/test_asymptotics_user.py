@@ -23,10 +23,10 @@ import pytest
 import symenh
 from symenh import asymptotics as asy
 from symenh.asymptotics_user import NumericExpansion, analyse, energy_scale
-from symenh.cli import main
 from symenh.errors import SymenhError
 from symenh.params import PAPER
 from symenh.units import sigma_to_si
+from test_cli_user_model import one_line_error, run   # the CLI checks of the model-file commands
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "models"
 H_T = EXAMPLES / "tilted_dirac.json"
@@ -168,17 +168,11 @@ def test_numeric_path_on_a_dirac_model_with_a_k2_mass_matches_the_hand_derivatio
 # ---------------------------------------------------------------------------------------------
 
 def _run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run(capsys, *(str(a) for a in argv))
 
 
 def _one_line_error(capsys, *argv, needles=()):
-    code, out, err = _run(capsys, *argv)
-    assert code == 2 and out == "", (code, out, err)
-    assert err.count("\n") == 1 and "error:" in err and "Traceback" not in err, err
-    for needle in needles:
-        assert needle in err, err
+    one_line_error(capsys, *(str(a) for a in argv), needles=needles)
 
 
 def test_cli_series_has_the_paper_models_json_keys(capsys):

@@ -14,7 +14,10 @@ SLOW = ["sigma", "--model", "pt-dirac", "--mechanism", "enh-pt", "--method", "gr
 def test_sigint_is_one_line_and_exit_130():
     # the child says "ready" once symenh is imported and main() is about to run, so the signal
     # lands inside the command, not in the interpreter's start-up
-    code = ("import sys, symenh.cli as cli; sys.stderr.write('ready\\n'); sys.stderr.flush(); "
+    # (SIGINT's default handler restored first: a shell starts background jobs with SIGINT ignored, and a
+    # child inherits that, which would make the test depend on how the suite was launched)
+    code = ("import signal, sys, symenh.cli as cli; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "sys.stderr.write('ready\\n'); sys.stderr.flush(); "
             f"sys.exit(cli.main({SLOW!r}))")
     env = dict(os.environ, MPLBACKEND="Agg")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -38,7 +38,7 @@ def run_json(capsys, *argv):
 def one_line_error(capsys, *argv, needles=()):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "", (code, out, err)
-    assert err.count("\n") == 1 and "error:" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "error:" in err and "Traceback" not in err, err
     for needle in needles:
         assert needle in err, err
     return err

@@ -21,8 +21,8 @@ import matplotlib
 import numpy as np
 import pytest
 import test_figures_style as style_checks   # the layout checks every figure passes
+from test_cli_user_model import one_line_error, run   # the CLI checks of the model-file commands
 
-from symenh.cli import main
 from symenh.figures import fig2, fig3, fig3_file, style
 from symenh.figures.table import read_metadata
 from symenh.kernels import kernel_for
@@ -71,19 +71,6 @@ def files(tmp_path_factory):
     return out
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(capsys, *argv, needles=()):
-    code, out, err = run(capsys, *argv)
-    assert code == 2 and out == "", (code, out, err)
-    assert err.count("\n") == 1 and "error:" in err and "Traceback" not in err, err
-    for needle in needles:
-        assert needle in err, err
-    return err
 
 
 # --------------------------------------------------------------------------- Fig. 2

@@ -149,6 +149,16 @@ def spectrum(comp, values, tilted: bool = False) -> bz.ZoneSpectrum:
     return _SPECTRA[key]
 
 
+def check_tilted_reference(spec0: bz.ZoneSpectrum, E_ref: float, alpha: float, name: str) -> None:
+    """One line (ResponseError) when the reference energy E_ref (eV) chosen in a gap of the tilted bands lies in
+    a band of the untilted ones (``spec0``): the filled sea of the exact tilt (theta(E_ref - eps0)) cannot be
+    placed there."""
+    if spec0.regime(E_ref) == "band":
+        raise ResponseError(f"order: at alpha = {alpha:g} the gap of {name} at E_ref = {E_ref:.4g} eV (tilted "
+                            "bands) lies in an untilted band; the filled sea of the exact tilt cannot be placed "
+                            "there (use order='linear')")
+
+
 def regime(model, values, mu_eV: float) -> str:
     """Where ``mu_eV`` lies for the lattice model ``model`` (a SymbolicModel or a tuple of components) at
     alpha = 0 and T = 0: "band", "gap", "below" or "above" (see :data:`ZERO_REASONS`)."""
@@ -264,10 +274,8 @@ def _component_factors(comp, values, mu, kTs, need, opt, alpha: float = 0.0):
     exact = alpha != 0.0
     spec = spectrum(comp, values, tilted=exact)
     E_ref = spec.reference_energy(mu)
-    if exact and "B" in need and spectrum(comp, values).regime(E_ref) == "band":
-        raise ResponseError(f"order: at alpha = {alpha:g} the gap of {comp.name} at E_ref = {E_ref:.4g} eV (tilted "
-                            "bands) lies in an untilted band; the filled sea of the exact tilt cannot be placed "
-                            "there (use order='linear')")
+    if exact and "B" in need:
+        check_tilted_reference(spectrum(comp, values), E_ref, alpha, comp.name)
     live = spec.regime(mu) == "band" or opt.get("direct")      # at T > 0 every mu is (thermally) live
     sums = _box_sums(comp, values, mu, kTs, E_ref, opt, alpha) if live else None
     cgrid.say_box(opt, mu, comp.name, kTs, sums)
@@ -623,10 +631,8 @@ def compute_exchange(job: Job, kT: float = 0.0):
         for comp, ch, spec, spec0 in zip(job.components, sets, specs, specs0):
             E_ref = spec.reference_energy(mu)
             _, p0 = _numerics(comp, job.values)
-            if exact and mech == "enh-pt" and spec0.regime(E_ref) == "band":
-                raise ResponseError(f"order: at alpha = {alpha:g} the gap of {comp.name} at E_ref = {E_ref:.4g} eV "
-                                    "(tilted bands) lies in an untilted band; the filled sea of the exact tilt cannot "
-                                    "be placed there (use order='linear')")
+            if exact and mech == "enh-pt":
+                check_tilted_reference(spec0, E_ref, alpha, comp.name)
             got = spec.fermi_box(min(mu - W, E_ref), max(mu + W, E_ref), opt["chunk_points"],
                                  also=p0 if exact else None)
             if got is None:

@@ -130,7 +130,7 @@ from .factor_set import WINDOW_TOL_FACTOR, FactorSet, smeared
 from .grid import option_integer, option_real
 from .grid_errors import channel_groups, sigma_error_size
 from .job import merged_options, require_default
-from .lattice_grid import ZERO_REASONS, spectrum
+from .lattice_grid import ZERO_REASONS, check_tilted_reference, spectrum
 from .spec import FACTORS
 from .user_quadrature import _channel_models, _q_dependent, _uniform_job, dV_part
 
@@ -283,10 +283,8 @@ def _factors_at(comps, finders, specs, mu: float, need, opt, values, tol: float,
     for c, (comp, spec, spec0) in enumerate(zip(comps, specs, specs0)):
         E_ref = spec.reference_energy(mu)
         outer = E_ref > spec.ranges.max() or E_ref < spec.ranges.min()
-        if "B" in need and spec0 is not spec and spec0.regime(E_ref) == "band":
-            raise ResponseError(f"order: at alpha = {comp.alpha:g} the gap of {comp.model.name} at E_ref = "
-                                f"{E_ref:.4g} eV (tilted bands) lies in an untilted band; the filled sea of the "
-                                "exact tilt cannot be placed there (use order='linear')")
+        if "B" in need and spec0 is not spec:
+            check_tilted_reference(spec0, E_ref, comp.alpha, comp.model.name)
         if spec.regime(mu) == "band":
             _band_factors(acc, c, comp, finders[c], spec0, mu, E_ref, need, opt, values, tol, say, contours)
         if "B" in need and not outer:     # outside every band B_ref = 0: the SBP summed over all bands
