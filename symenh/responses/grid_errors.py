@@ -147,8 +147,9 @@ def bound(job: Job, B0, B1, U0, U1, order: str):
 
 def sigma_error_size(mechanism: str, f0, f1, u0, u1, n0, n1, alpha: float, pre, exchange: str, exact: bool,
                      occupation: str = "bare", err_mechanism: str | None = None):
-    """(raw sigma, element-wise error bound, element-wise size of the terms that cancel) of ``mechanism``
-    from one set of factors (spec.py units): at linear order (f0 at alpha = 0, f1 = d/d alpha, per-entry
+    """(raw sigma, element-wise error bound, element-wise size of the terms that cancel), each (2, 2, 2) in
+    e^3/hbar nm/eV (:func:`symenh.units.sigma_to_si` gives A m/V^2), of ``mechanism`` (BCD, INH, inh-full and
+    the paper's Eqs. 9, 10) from one set of factors (spec.py units; alpha in eV nm): at linear order (f0 at alpha = 0, f1 = d/d alpha, per-entry
     errors u0, u1, natural sizes n0, n1; spec.linear_sigma and :func:`propagate`) or, with ``exact``, at
     the tilt itself from f0, u0, n0 there (assembly.sigma_of, assembly.error_bound).  ``err_mechanism``:
     the mechanism whose factor pattern bounds the error (default ``mechanism``; inh-full is bounded by
@@ -163,7 +164,8 @@ def sigma_error_size(mechanism: str, f0, f1, u0, u1, n0, n1, alpha: float, pre, 
 
 def channel_groups(mechanism: str, chan, f0, f1, alpha: float, pre, exchange: str, exact: bool,
                    sig_ch=None) -> dict:
-    """{group label: raw sigma (2, 2, 2)} of an ENH ``mechanism`` with the Fock channels ``chan``
+    """{group label: raw sigma (2, 2, 2), e^3/hbar nm/eV} of an ENH ``mechanism`` (paper Eqs. 9, 10) with the
+    Fock channels ``chan``
     (:class:`~symenh.geometry.channels.ChannelSet`; physics.md 6): the factors' channel index masked to each
     group and assembled at linear order (f0, f1) or, with ``exact``, from f0 at the tilt; plus the group's part
     of the q-dependent per-channel ``sig_ch`` (n_ops, 2, 2, 2) when given.  The groups add up to the total."""
