@@ -132,7 +132,7 @@ from .grid_errors import channel_groups, sigma_error_size
 from .job import merged_options, require_default
 from .lattice_grid import ZERO_REASONS, check_tilted_reference, spectrum
 from .spec import FACTORS
-from .user_quadrature import _channel_models, _q_dependent, _uniform_job, dV_part
+from .user_quadrature import _channel_models, _q_dependent, _uniform_job, dV_part, q_dependent_V0
 
 DEFAULTS = {"rtol": 1e-8, "mesh": 64, "progress": None}
 RANGES = {"rtol": (1e-12, 1e-2), "mesh": (16, 512)}
@@ -387,24 +387,8 @@ def _check_settings(job, mechanisms):
     T_K >= 0, order linear or exact, channels printed or fock, any contact or
     constant V, and a q-dependent V for ENH(T) at T = 0 with exchange_valleys 'same' and V(0) finite.
     Returns V(0) (eV nm^2) of a q-dependent V, else None."""
-    V00 = None
-    if _q_dependent(job):
-        kind = getattr(job.interaction, "kind", "q-dependent")
-        bad = [m for m in mechanisms if m != "enh-t"]
-        if bad:
-            raise ResponseError(f"interaction: the quadrature path for a lattice model takes a q-dependent V "
-                                f"({kind!r}) for enh-t only, not {bad[0]!r} (the Fermi-sea field W(k) of enh-pt is "
-                                "not integrated on the zone contours yet); use method='grid' or interaction='contact'")
-        if job.T_K != 0:
-            raise ResponseError(f"T_K: the quadrature path for a lattice model takes a q-dependent V ({kind!r}) at "
-                                "T_K = 0 only; use method='grid'")
-        if job.exchange != "same":
-            raise ResponseError(f"exchange_valleys: a q-dependent V ({kind!r}) keeps k' in the valley of k ('same'); "
-                                "'all' is offered for the contact interaction only")
-        V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
-        if not np.isfinite(V00):
-            raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a lattice "
-                                "model needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
+    # the Fermi-sea field W(k) of enh-pt with a q-dependent V is not integrated on the zone contours yet
+    V00 = q_dependent_V0(job, mechanisms, "quadrature path for a lattice model", allowed=("enh-t",))
     require_default(job, "quadrature path for a lattice model", interaction=True, T_K=True,
                     order=("linear", "exact"), channels=("printed", "fock"))
     return V00

@@ -184,25 +184,35 @@ def _check_settings(job):
     T = 0, for ENH(PT) at T = 0 and linear order), either occupation of inh-full (physics.md 6-7).  Returns
     V(0) (eV nm^2) of a q-dependent V, else
     None."""
-    V00 = None
-    if _q_dependent(job):
-        kind = getattr(job.interaction, "kind", "q-dependent")
-        if job.mechanism not in ("enh-t", "enh-pt"):
-            raise ResponseError(f"interaction: the quadrature path for a user model takes a q-dependent V "
-                                f"({kind!r}) for enh-t and enh-pt only; use interaction='contact'")
-        if job.mechanism == "enh-pt" and job.order != "linear":
-            raise ResponseError(f"order: the quadrature path for a user model takes a q-dependent V ({kind!r}) for "
-                                "enh-pt at order='linear' only; use method='grid'")
-        for name, bad, allowed in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
-            if bad:
-                raise ResponseError(f"{name}: the quadrature path for a user model takes a q-dependent V ({kind!r}) "
-                                    f"with {name} = {allowed} only; use method='grid'")
-        V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
-        if not np.isfinite(V00):
-            raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the quadrature path for a user model "
-                                "needs a V bounded at q = 0 (e.g. screened Coulomb with q_s > 0)")
+    V00 = q_dependent_V0(job, (job.mechanism,), "quadrature path for a user model")
     require_default(job, "quadrature path for a user model", interaction=True, T_K=True, order=("linear", "exact"),
                     channels=("printed", "fock"), occupation=True)
+    return V00
+
+
+def q_dependent_V0(job, mechanisms, path: str, allowed=("enh-t", "enh-pt"), exact_ok=("enh-t",)):
+    """V(0) (eV nm^2) of the Job's q-dependent interaction (None for the contact one or a constant V) after the
+    checks every Fermi-contour path makes, each a one-line ResponseError naming the setting: ``mechanisms``
+    among ``allowed``, the exact tilt only for ``exact_ok``, T_K = 0, exchange within the valley of k, V(0)
+    finite (physics.md 6).  ``path``: the path's name in the messages."""
+    if not _q_dependent(job):
+        return None
+    kind = getattr(job.interaction, "kind", "q-dependent")
+    bad = [m for m in mechanisms if m not in allowed]
+    if bad:
+        raise ResponseError(f"interaction: the {path} takes a q-dependent V ({kind!r}) for {' and '.join(allowed)} "
+                            f"only, not {bad[0]!r}; use method='grid' or interaction='contact'")
+    if job.order != "linear" and any(m not in exact_ok for m in mechanisms):
+        raise ResponseError(f"order: the {path} takes a q-dependent V ({kind!r}) at order='exact' for "
+                            f"{' and '.join(exact_ok)} only; use method='grid' or order='linear'")
+    for name, bad_, allowed_ in (("T_K", job.T_K != 0, "0"), ("exchange_valleys", job.exchange != "same", "'same'")):
+        if bad_:
+            raise ResponseError(f"{name}: the {path} takes a q-dependent V ({kind!r}) with {name} = {allowed_} only; "
+                                "use method='grid'")
+    V00 = float(np.asarray(job.interaction.V(np.array([0.0])))[0])
+    if not np.isfinite(V00):
+        raise ResponseError(f"interaction: V(0) of {kind!r} is not finite; the {path} needs a V bounded at q = 0 "
+                            "(e.g. screened Coulomb with q_s > 0)")
     return V00
 
 
